@@ -1,0 +1,46 @@
+# The whole set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STANCE := $(VENV)/bin/stance
+DEMO_DB := demo.db
+FIXTURES := fixtures/azernews-2024-04-03-blinken-aliyev.txt \
+            fixtures/us-state-dept-2024-04-03-blinken-aliyev-readout.txt
+
+.PHONY: install install-test test lint format schemas demo bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+test: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check stance tests benchmarks
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check stance tests benchmarks
+
+format: $(VENV)/.installed-test
+	$(VENV)/bin/ruff format stance tests benchmarks
+
+schemas: $(VENV)/.installed
+	$(PY) -c 'from pathlib import Path; from stance.models import write_schemas; write_schemas(Path("schemas"))'
+
+demo: $(VENV)/.installed
+	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(STANCE) ingest --db $(DEMO_DB) --backend rules $(FIXTURES)
+	$(STANCE) claims --db $(DEMO_DB)
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

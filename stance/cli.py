@@ -1,0 +1,250 @@
+"""The `stance` command line: a thin layer over the library."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from stance import __version__
+from stance.errors import StanceError
+from stance.extract import BACKENDS, MODES, ExtractorConfig, make_extractor
+from stance.ingest import IngestResult, Metadata, ingest, normalize_date
+from stance.render import Format, print_json, render
+from stance.store import ClaimFilter, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True, highlight=False)
+
+CLAIM_COLUMNS = ["id", "published", "source", "speaker", "cue", "quote", "targets", "grounding"]
+
+
+def default_db() -> str:
+    return os.environ.get("STANCE_DB") or "stance.db"
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=default_db,
+        show_default="$STANCE_DB or ./stance.db",
+        help="SQLite database to use.",
+    )(func)
+
+
+def output_options(csv: bool) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        func = click.option("--json", "as_json", is_flag=True, help="Print JSON.")(func)
+        if csv:
+            func = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(func)
+        return func
+
+    return decorate
+
+
+def output_format(as_json: bool, as_csv: bool = False) -> Format:
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
+    return "json" if as_json else "csv" if as_csv else "table"
+
+
+def model_options(func: F) -> F:
+    """The options that choose and configure the extractor, shared by ingest and eval."""
+    options = [
+        click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
+                      help="llm: a model server; rules: the offline extractor; auto: llm when a "
+                      "model is configured."),
+        click.option("--model", help="Model name (default $STANCE_MODEL)."),
+        click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL)."),
+        click.option("--mode", type=click.Choice(MODES), default=None,
+                     help="How the model returns structure (default $STANCE_MODE, else tools)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def handle_errors(func: F) -> F:
+    """Expected failures become one line on stderr and an exit status, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except StanceError as exc:
+            err.print(f"stance: error: {exc}", markup=False)
+            sys.exit(exc.exit_code)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def open_store(db_path: str) -> Store:
+    return Store(db_path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="stance")
+def cli() -> None:
+    """Track claims and stances in the news: who asserts what, about whom.
+
+    Ingest texts with `stance ingest`, then query them with `stance claims`,
+    `stance compare` and `stance timeline`.
+    """
+
+
+@cli.command(name="ingest")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", help="Outlet or body that published the text(s).")
+@click.option("--url", help="Where the text was published.")
+@click.option("--published", help="Publication date (YYYY-MM-DD or any common form).")
+@click.option("--title", help="Title of the text.")
+@model_options
+@click.option("--concurrency", type=click.IntRange(1, 256), default=1, show_default=True,
+              help="Documents extracted at once (requests in flight to the model).")
+@click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def ingest_command(
+    paths: tuple[str, ...], source: str | None, url: str | None, published: str | None,
+    title: str | None, backend: str, model: str | None, base_url: str | None, mode: str | None,
+    concurrency: int, force: bool, quiet: bool, as_json: bool, db_path: str,
+) -> None:
+    """Extract claims from PATHS (files, folders, or - for stdin) and store them.
+
+    A file may begin with a header block of `source:`, `url:`, `published:` and `title:`
+    lines followed by one blank line; the flags override it.
+    """
+    metadata = Metadata(source=source, url=url, title=title,
+                        published=normalize_date(published, "--published"))
+    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    extractor = make_extractor(config)
+    if not quiet:
+        if extractor.backend == "rules":
+            err.print("stance: using the offline rules extractor (no model configured); "
+                      "an LLM gives better results: pass --model or set STANCE_MODEL.")
+        else:
+            err.print(f"stance: using the model {extractor.model} through "
+                      f"{getattr(extractor, 'base_url', None) or 'the OpenAI API'}.", markup=False)
+    store = open_store(db_path)
+    show_progress = not quiet and err.is_terminal and (len(paths) > 1 or any(
+        os.path.isdir(p) for p in paths))
+    progress = Progress(
+        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[claims]} claims, {task.fields[failed]} failed"),
+        TimeRemainingColumn(), console=err, disable=not show_progress, transient=True,
+    )
+    counts = {"claims": 0, "failed": 0}
+
+    def on_result(result: IngestResult) -> None:
+        if result.error:
+            progress.console.print(f"stance: error: {result.error}", markup=False)
+        counts["claims"] += result.claims
+        counts["failed"] += result.status == "failed"
+        progress.update(task, advance=1, **counts)
+
+    with progress:
+        task = progress.add_task("ingest", total=None, **counts)
+        summary = ingest(store, paths, extractor, metadata=metadata, force=force,
+                         concurrency=concurrency, stdin=sys.stdin.buffer.read,
+                         on_result=on_result)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        click.echo(
+            f"documents: {summary.count('new')} new, {summary.count('cached')} cached, "
+            f"{summary.count('failed')} failed; claims stored: {summary.claims}, "
+            f"rejected: {summary.rejected}"
+        )
+    if summary.count("failed"):
+        sys.exit(1)
+
+
+@cli.command(name="claims")
+@click.option("--speaker", help="Only claims by this speaker (names and aliases).")
+@click.option("--about", help="Only claims about this entity or event.")
+@click.option("--source", help="Only claims from this source.")
+@click.option("--document", help="Only claims from this document (id or id prefix).")
+@click.option("--since", help="Only documents published on or after this date.")
+@click.option("--until", help="Only documents published on or before this date.")
+@click.option("--include-rejected", is_flag=True, help="Show claims that failed grounding too.")
+@output_options(csv=True)
+@db_option
+@handle_errors
+def claims_command(
+    speaker: str | None, about: str | None, source: str | None, document: str | None,
+    since: str | None, until: str | None, include_rejected: bool, as_json: bool, as_csv: bool,
+    db_path: str,
+) -> None:
+    """List stored claims."""
+    fmt = output_format(as_json, as_csv)
+    where = ClaimFilter(
+        speaker=speaker, about=about, source=source, document=document,
+        since=normalize_date(since, "--since"), until=normalize_date(until, "--until"),
+        include_rejected=include_rejected,
+    )
+    claims = open_store(db_path).claims(where)
+    if fmt == "json":
+        render(claims, "json")
+        return
+    rows = [
+        {**c.model_dump(mode="json"),
+         "targets": "; ".join(f"{t.name} ({t.stance})" for t in c.targets)}
+        for c in claims
+    ]
+    columns = CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+    render(rows, fmt, columns=columns, title="claims")
+
+
+@cli.command(name="documents")
+@output_options(csv=True)
+@db_option
+@handle_errors
+def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
+    """List stored documents."""
+    fmt = output_format(as_json, as_csv)
+    rows = open_store(db_path).documents()
+    columns = ["id", "published", "source", "title", "chars", "claims", "last_run"]
+    if fmt == "table":
+        rows = [{**r, "id": r["id"][:12]} for r in rows]
+    render(rows, fmt, columns=None if fmt == "json" else columns, title="documents")
+
+
+@cli.command(name="runs")
+@output_options(csv=True)
+@db_option
+@handle_errors
+def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
+    """List extraction runs, failed ones with their error."""
+    fmt = output_format(as_json, as_csv)
+    rows = open_store(db_path).runs()
+    columns = ["id", "document_id", "backend", "model", "status", "claims", "input_tokens",
+               "output_tokens", "finished_at", "error"]
+    if fmt == "table":
+        rows = [{**r, "document_id": r["document_id"][:12]} for r in rows]
+    render(rows, fmt, columns=None if fmt == "json" else columns, title="runs")
+
+
+@cli.command(name="entities")
+@output_options(csv=True)
+@db_option
+@handle_errors
+def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
+    """List entities with their aliases and claim counts."""
+    fmt = output_format(as_json, as_csv)
+    rows = open_store(db_path).entities()
+    render(rows, fmt, columns=None if fmt == "json" else list(rows[0]) if rows else None,
+           title="entities")
+
+
+def main() -> None:
+    cli(prog_name="stance")

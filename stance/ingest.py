@@ -1,0 +1,328 @@
+"""Reading inputs and ingesting them: files, folders, stdin, header blocks.
+
+A file may begin with a header block (`source:`, `url:`, `published:`, `title:` lines, then
+one blank line); flags override it. Extraction runs on a pool of workers while one writer
+stores each document in its own transaction.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Literal
+
+import dateparser
+
+from stance.errors import InputError, StanceError
+from stance.extract import Extractor
+from stance.models import Document, Extraction, schema_sha
+from stance.store import Store, now
+
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+HEADER_KEYS = ("source", "url", "published", "title")
+_HEADER_LINE = re.compile(r"^(source|url|published|title):[ \t]*(.*)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+    def overridden_by(self, other: Metadata) -> Metadata:
+        return Metadata(
+            **{k: getattr(other, k) or getattr(self, k) for k in HEADER_KEYS}  # type: ignore[arg-type]
+        )
+
+
+@dataclass(frozen=True)
+class InputText:
+    """One text to ingest, named by where it came from."""
+
+    label: str
+    document: Document
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    label: str
+    status: Literal["new", "cached", "failed"]
+    document_id: str | None = None
+    claims: int = 0
+    rejected: int = 0
+    error: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+@dataclass
+class IngestSummary:
+    results: list[IngestResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(r.status == status for r in self.results)
+
+    @property
+    def claims(self) -> int:
+        return sum(r.claims for r in self.results)
+
+    @property
+    def rejected(self) -> int:
+        return sum(r.rejected for r in self.results)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "new": self.count("new"),
+            "cached": self.count("cached"),
+            "failed": self.count("failed"),
+            "claims": self.claims,
+            "rejected": self.rejected,
+            "documents": [r.__dict__ for r in self.results],
+        }
+
+
+def normalize_date(value: str | None, label: str = "published") -> str | None:
+    """An ISO 8601 date for a publication date written in any common way."""
+    if value is None or not value.strip():
+        return None
+    parsed = dateparser.parse(
+        value.strip(), settings={"PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+    )
+    if parsed is None:
+        raise InputError(f"{label}: cannot read '{value}' as a date; use YYYY-MM-DD")
+    if parsed.time() == parsed.time().min:
+        return parsed.date().isoformat()
+    return parsed.isoformat(timespec="seconds")
+
+
+def split_header(raw: str) -> tuple[Metadata, str]:
+    """Split a leading `key: value` header block (ended by one blank line) from the text."""
+    lines = raw.split("\n")
+    found: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if not line.strip():
+            if found and i > 0:
+                return Metadata(**found), "\n".join(lines[i + 1 :])
+            break
+        match = _HEADER_LINE.match(line.rstrip("\r"))
+        if not match:
+            break
+        found[match.group(1).lower()] = match.group(2).strip()
+    return Metadata(), raw
+
+
+class _HTMLText(HTMLParser):
+    """Visible text of an HTML page, one paragraph per block element."""
+
+    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                        "blockquote", "section", "article", "header", "footer"})
+    SKIP = frozenset({"script", "style", "noscript", "template", "head"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+        self.title: str | None = None
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        if tag in self.SKIP and self.skipping:
+            self.skipping -= 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title = (self.title or "") + data.strip()
+        elif not self.skipping:
+            self.parts.append(data)
+
+
+def html_to_text(raw: str) -> tuple[str, str | None]:
+    parser = _HTMLText()
+    parser.feed(raw)
+    parser.close()
+    text = re.sub(r"[ \t\r\f\v]+", " ", "".join(parser.parts))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text)]
+    return "\n\n".join(p for p in paragraphs if p), html.unescape(parser.title or "") or None
+
+
+def decode(data: bytes, label: str) -> str:
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{label}: looks like a binary file, not text; give a UTF-8 text file")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{label}: not UTF-8 text (byte {exc.start}); convert it to UTF-8 first"
+        ) from exc
+
+
+def make_input(label: str, raw: str, metadata: Metadata, *, is_html: bool = False) -> InputText:
+    header, text = split_header(raw)
+    html_title = None
+    if is_html:
+        text, html_title = html_to_text(text)
+    meta = Metadata(title=html_title).overridden_by(header).overridden_by(metadata)
+    if not text.strip():
+        raise InputError(f"{label}: the text is empty; give a file with the article's text")
+    return InputText(
+        label=label,
+        document=Document(
+            id=Document.id_for(text),
+            text=text,
+            source=meta.source,
+            url=meta.url,
+            title=meta.title,
+            published=normalize_date(meta.published, f"{label}: published"),
+        ),
+    )
+
+
+def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
+    """Files named, and text files found in folders (recursively, in a stable order)."""
+    for name in paths:
+        if name == "-":
+            yield name
+            continue
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+            )
+            if not found:
+                yield InputError(
+                    f"{name}: no .txt, .md, .html or .htm files in this folder"
+                )
+            yield from (str(p) for p in found)
+        elif path.is_file():
+            yield name
+        else:
+            yield InputError(f"{name}: no such file or folder; check the path")
+
+
+def read_input(name: str, metadata: Metadata, stdin: Callable[[], bytes]) -> InputText:
+    if name == "-":
+        return make_input("<stdin>", decode(stdin(), "<stdin>"), metadata)
+    try:
+        data = Path(name).read_bytes()
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read ({exc.strerror}); check the path") from exc
+    if not data.strip():
+        raise InputError(f"{name}: the file is empty; give a file with the article's text")
+    is_html = Path(name).suffix.lower() in (".html", ".htm")
+    return make_input(name, decode(data, name), metadata, is_html=is_html)
+
+
+def _run_extraction(extractor: Extractor, document: Document) -> tuple[Extraction | None, str]:
+    """Extract one document; a model failure becomes the error text of a failed run."""
+    try:
+        return extractor.extract(document.text, published=document.published), ""
+    except StanceError as exc:
+        return None, str(exc)
+
+
+def ingest(
+    store: Store,
+    names: Iterable[str],
+    extractor: Extractor,
+    *,
+    metadata: Metadata | None = None,
+    force: bool = False,
+    concurrency: int = 1,
+    stdin: Callable[[], bytes] | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> IngestSummary:
+    """Ingest every input; failures are reported per input and the rest is still stored."""
+    summary = IngestSummary()
+    metadata = metadata or Metadata()
+    read_stdin = stdin or (lambda: b"")
+    schema = schema_sha()
+
+    def report(result: IngestResult) -> None:
+        summary.results.append(result)
+        if on_result:
+            on_result(result)
+
+    def pending_inputs() -> Iterator[InputText]:
+        seen: set[str] = set()
+        for name in expand_paths(names):
+            if isinstance(name, InputError):
+                report(IngestResult(label=str(name).split(":")[0], status="failed",
+                                    error=str(name)))
+                continue
+            try:
+                item = read_input(name, metadata, read_stdin)
+            except InputError as exc:
+                report(IngestResult(label=name, status="failed", error=str(exc)))
+                continue
+            doc = item.document
+            cached = store.cached_run(
+                doc.id, extractor.backend, extractor.model, extractor.prompt_sha, schema
+            )
+            if (cached and not force) or doc.id in seen:
+                report(IngestResult(label=item.label, status="cached", document_id=doc.id))
+                continue
+            seen.add(doc.id)
+            yield item
+
+    def store_outcome(
+        item: InputText, started: str, outcome: tuple[Extraction | None, str]
+    ) -> None:
+        extraction, error = outcome
+        doc = item.document
+        if extraction is None:
+            store.save_failure(
+                doc, backend=extractor.backend, model=extractor.model,
+                prompt_sha=extractor.prompt_sha, schema_sha=schema, error=error,
+                started_at=started,
+            )
+            report(IngestResult(label=item.label, status="failed", document_id=doc.id,
+                                error=f"{item.label}: {error}"))
+            return
+        saved = store.save_run(doc, extraction, started_at=started)
+        report(IngestResult(
+            label=item.label, status="new", document_id=doc.id, claims=saved.claims,
+            rejected=saved.rejected, input_tokens=extraction.input_tokens or 0,
+            output_tokens=extraction.output_tokens or 0,
+        ))
+
+    if concurrency <= 1:
+        for item in pending_inputs():
+            started = now()
+            store_outcome(item, started, _run_extraction(extractor, item.document))
+        return summary
+
+    # Workers extract; this thread alone writes, so SQLite sees one writer per process.
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        in_flight: dict[Future[tuple[Extraction | None, str]], tuple[InputText, str]] = {}
+
+        def store_finished() -> None:
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                item, started = in_flight.pop(future)
+                store_outcome(item, started, future.result())
+
+        for item in pending_inputs():
+            while len(in_flight) >= concurrency:
+                store_finished()
+            in_flight[pool.submit(_run_extraction, extractor, item.document)] = (item, now())
+        while in_flight:
+            store_finished()
+    return summary

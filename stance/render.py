@@ -1,0 +1,72 @@
+"""One renderer for every output format: readable tables, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+Format = Literal["table", "json", "csv"]
+
+
+def to_jsonable(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def render(
+    rows: Sequence[Any],
+    fmt: Format,
+    *,
+    columns: Sequence[str] | None = None,
+    title: str | None = None,
+    console: Console | None = None,
+) -> None:
+    """Print rows (dicts or pydantic objects) as a table, JSON array or CSV."""
+    data = [to_jsonable(r) for r in rows]
+    if fmt == "json":
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    cols = list(columns or (data[0].keys() if data else []))
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(cols)
+        for row in data:
+            writer.writerow([_cell(row.get(c)) for c in cols])
+        return
+    console = console or Console()
+    if not data:
+        console.print(f"[dim]no {title or 'rows'}[/dim]" if title else "[dim]nothing to show[/dim]")
+        return
+    table = Table(title=title, show_lines=False, expand=False)
+    for col in cols:
+        table.add_column(col, overflow="fold")
+    for row in data:
+        # Text(), not markup: document text may contain [brackets] that rich would eat.
+        table.add_row(*(Text(_cell(row.get(c))) for c in cols))
+    console.print(table)
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))

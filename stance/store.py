@@ -1,0 +1,434 @@
+"""The SQLite store: tables of DESIGN.md, created and upgraded by migrations.
+
+One transaction per document: a document, its run and its claims are stored whole or not at
+all. A failed run is recorded (status `failed`, error) and retried by the next ingest.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from stance.entities import matching_entity_ids, resolve_entity
+from stance.errors import StoreError
+from stance.models import Document, Extraction, StoredClaim, StoredTarget
+
+BUSY_TIMEOUT_MS = 30_000
+
+migrations = Migrations("stance")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["documents"].create(
+        {
+            "id": str,
+            "source": str,
+            "url": str,
+            "title": str,
+            "published": str,
+            "ingested_at": str,
+            "text": str,
+        },
+        pk="id",
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "document_id": str,
+            "backend": str,
+            "model": str,
+            "prompt_sha": str,
+            "schema_sha": str,
+            "status": str,
+            "error": str,
+            "started_at": str,
+            "finished_at": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "requests": int,
+        },
+        pk="id",
+        foreign_keys=[("document_id", "documents", "id")],
+    )
+    db["entities"].create({"id": int, "name": str, "kind": str}, pk="id")
+    db["aliases"].create(
+        {"entity_id": int, "alias": str, "key": str},
+        pk=("entity_id", "alias"),
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
+    db["claims"].create(
+        {
+            "id": int,
+            "document_id": str,
+            "run_id": int,
+            "speaker_id": int,
+            "speaker": str,
+            "speaker_mention": str,
+            "cue": str,
+            "quote": str,
+            "content": str,
+            "start": int,
+            "end": int,
+            "attribution": str,
+            "claim_type": str,
+            "grounding": str,
+            "reason": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("document_id", "documents", "id"),
+            ("run_id", "runs", "id"),
+            ("speaker_id", "entities", "id"),
+        ],
+    )
+    db["claim_targets"].create(
+        {"claim_id": int, "entity_id": int, "name": str, "stance": str, "date": str},
+        pk=("claim_id", "entity_id"),
+        foreign_keys=[("claim_id", "claims", "id"), ("entity_id", "entities", "id")],
+    )
+    db["aliases"].create_index(["key"])
+    db["runs"].create_index(["document_id", "status"])
+    db["claims"].create_index(["run_id"])
+    db["claims"].create_index(["speaker_id"])
+    db["claims"].create_index(["document_id"])
+    db["claim_targets"].create_index(["entity_id"])
+    # The claims that queries show: those of each document's latest successful run.
+    db.execute(
+        "create view current_runs as select document_id, max(id) as run_id "
+        "from runs where status = 'ok' group by document_id"
+    )
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class SavedRun:
+    run_id: int
+    claims: int
+    rejected: int
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    speaker: str | None = None
+    about: str | None = None
+    source: str | None = None
+    document: str | None = None
+    since: str | None = None
+    until: str | None = None
+    include_rejected: bool = False
+
+
+class Store:
+    """A stance database. `Store(path)` opens (and migrates) it; `Store(":memory:")` for tests."""
+
+    def __init__(self, path: str | Path = "stance.db") -> None:
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            self.db = Database(conn)
+            self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("pragma foreign_keys = on")
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            migrations.apply(self.db)
+        except (sqlite3.DatabaseError, OSError) as exc:
+            raise StoreError(
+                f"{self.path}: cannot open as a stance database ({exc}); "
+                "give another --db path"
+            ) from exc
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def cached_run(
+        self, document_id: str, backend: str, model: str | None, prompt_sha: str | None,
+        schema_sha: str,
+    ) -> dict[str, Any] | None:
+        """The latest successful run with this exact configuration, if any."""
+        rows = self.db.query(
+            "select * from runs where document_id = ? and backend = ? and model is ? "
+            "and prompt_sha is ? and schema_sha = ? and status = 'ok' order by id desc limit 1",
+            [document_id, backend, model, prompt_sha, schema_sha],
+        )
+        return next(iter(rows), None)
+
+    def _upsert_document(self, document: Document) -> None:
+        existing = self.db["documents"].count_where("id = ?", [document.id])
+        row = document.model_dump()
+        if existing:
+            # A later ingest may add metadata; it never erases what is known.
+            updates = {k: v for k, v in row.items() if v is not None and k not in ("id", "text")}
+            if updates:
+                self.db["documents"].update(document.id, updates)
+        else:
+            self.db["documents"].insert({**row, "ingested_at": now()})
+
+    def save_run(
+        self,
+        document: Document,
+        extraction: Extraction,
+        *,
+        started_at: str,
+    ) -> SavedRun:
+        """Store a document, a successful run and its claims in one transaction."""
+        with self.db.atomic():
+            self._upsert_document(document)
+            run_id = self._insert_run(
+                document.id,
+                backend=extraction.backend,
+                model=extraction.model,
+                prompt_sha=extraction.prompt_sha,
+                schema_sha=extraction.schema_sha,
+                status="ok",
+                error=None,
+                started_at=started_at,
+                input_tokens=extraction.input_tokens,
+                output_tokens=extraction.output_tokens,
+                requests=extraction.requests,
+            )
+            rejected = 0
+            for claim in extraction.claims:
+                grounded = claim.grounding != "rejected"
+                rejected += not grounded
+                speaker_id = resolve_entity(self.db, claim.speaker, "person") if grounded else None
+                claim_id = self.db["claims"].insert(
+                    {
+                        "document_id": document.id,
+                        "run_id": run_id,
+                        "speaker_id": speaker_id,
+                        "speaker": claim.speaker,
+                        "speaker_mention": claim.speaker_mention,
+                        "cue": claim.cue,
+                        "quote": claim.quote,
+                        "content": claim.content,
+                        "start": claim.start,
+                        "end": claim.end,
+                        "attribution": claim.attribution,
+                        "claim_type": claim.claim_type,
+                        "grounding": claim.grounding,
+                        "reason": claim.reason,
+                    }
+                ).last_pk
+                for target in claim.targets:
+                    entity_id = resolve_entity(self.db, target.name, target.kind)
+                    self.db["claim_targets"].insert(
+                        {
+                            "claim_id": claim_id,
+                            "entity_id": entity_id,
+                            "name": target.name,
+                            "stance": target.stance,
+                            "date": target.date.isoformat() if target.date else None,
+                        },
+                        ignore=True,  # one stance per claim and entity: the first wins
+                    )
+        return SavedRun(run_id, len(extraction.claims) - rejected, rejected)
+
+    def save_failure(
+        self,
+        document: Document,
+        *,
+        backend: str,
+        model: str | None,
+        prompt_sha: str | None,
+        schema_sha: str,
+        error: str,
+        started_at: str,
+    ) -> int:
+        """Store the document and a failed run, so that the next ingest retries it."""
+        with self.db.atomic():
+            self._upsert_document(document)
+            return self._insert_run(
+                document.id,
+                backend=backend,
+                model=model,
+                prompt_sha=prompt_sha,
+                schema_sha=schema_sha,
+                status="failed",
+                error=error,
+                started_at=started_at,
+                input_tokens=None,
+                output_tokens=None,
+                requests=None,
+            )
+
+    def _insert_run(self, document_id: str, **fields: Any) -> int:
+        row = {"document_id": document_id, **fields, "finished_at": now()}
+        return int(self.db["runs"].insert(row).last_pk)
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def claims(self, where: ClaimFilter | None = None) -> list[StoredClaim]:
+        """Claims of each document's current run, filtered; rejected ones only when asked."""
+        where = where or ClaimFilter()
+        clauses = ["c.run_id in (select run_id from current_runs)"]
+        params: list[Any] = []
+        if not where.include_rejected:
+            clauses.append("c.grounding != 'rejected'")
+        if where.speaker:
+            ids = matching_entity_ids(self.db, where.speaker)
+            clauses.append(f"c.speaker_id in ({_marks(ids)})")
+            params += ids
+        if where.about:
+            ids = matching_entity_ids(self.db, where.about)
+            clauses.append(
+                f"c.id in (select claim_id from claim_targets where entity_id in ({_marks(ids)}))"
+            )
+            params += ids
+        if where.source:
+            clauses.append("lower(d.source) like lower(?)")
+            params.append(f"%{where.source}%")
+        if where.document:
+            clauses.append("c.document_id like ?")
+            params.append(f"{where.document}%")
+        if where.since:
+            clauses.append("d.published >= ?")
+            params.append(where.since)
+        if where.until:
+            clauses.append("d.published <= ?")
+            params.append(where.until + "\uffff")  # a date includes that whole day
+        return self._claims_where(" and ".join(clauses), params)
+
+    def claims_by_id(self, ids: list[int]) -> list[StoredClaim]:
+        return self._claims_where(f"c.id in ({_marks(ids)})", list(ids))
+
+    def _claims_where(self, where_sql: str, params: list[Any]) -> list[StoredClaim]:
+        sql = f"""
+            select c.*, coalesce(s.name, c.speaker) as speaker_name, d.source, d.url,
+                   d.published, r.backend, r.model
+            from claims c
+            join documents d on d.id = c.document_id
+            join runs r on r.id = c.run_id
+            left join entities s on s.id = c.speaker_id
+            where {where_sql}
+            order by d.published is null, d.published, c.document_id, c.start is null, c.start, c.id
+        """
+        rows = list(self.db.query(sql, params))
+        targets = self._targets_for([r["id"] for r in rows])
+        return [
+            StoredClaim(
+                id=r["id"],
+                document_id=r["document_id"],
+                source=r["source"],
+                url=r["url"],
+                published=r["published"],
+                speaker=r["speaker_name"],
+                speaker_mention=r["speaker_mention"],
+                cue=r["cue"],
+                quote=r["quote"],
+                content=r["content"],
+                start=r["start"],
+                end=r["end"],
+                attribution=r["attribution"],
+                claim_type=r["claim_type"],
+                grounding=r["grounding"],
+                targets=targets.get(r["id"], []),
+                run_id=r["run_id"],
+                backend=r["backend"],
+                model=r["model"],
+            )
+            for r in rows
+        ]
+
+    def _targets_for(self, claim_ids: list[int]) -> dict[int, list[StoredTarget]]:
+        found: dict[int, list[StoredTarget]] = {}
+        for chunk in _chunks(claim_ids, 500):
+            sql = (
+                "select t.claim_id, e.name, e.kind, t.stance from claim_targets t "
+                f"join entities e on e.id = t.entity_id where t.claim_id in ({_marks(chunk)}) "
+                "order by t.claim_id, t.rowid"
+            )
+            for row in self.db.query(sql, chunk):
+                found.setdefault(row["claim_id"], []).append(
+                    StoredTarget(name=row["name"], kind=row["kind"], stance=row["stance"])
+                )
+        return found
+
+    def documents(self) -> list[dict[str, Any]]:
+        sql = """
+            select d.id, d.source, d.url, d.title, d.published, d.ingested_at,
+                   length(d.text) as chars,
+                   (select count(*) from claims c where c.document_id = d.id
+                      and c.run_id in (select run_id from current_runs)
+                      and c.grounding != 'rejected') as claims,
+                   (select status from runs r where r.document_id = d.id
+                      order by r.id desc limit 1) as last_run
+            from documents d order by d.published is null, d.published, d.ingested_at
+        """
+        return list(self.db.query(sql))
+
+    def document(self, document_id: str) -> Document | None:
+        row = next(
+            iter(self.db.query("select * from documents where id like ?", [document_id + "%"])),
+            None,
+        )
+        if row is None:
+            return None
+        row.pop("ingested_at", None)
+        return Document(**row)
+
+    def runs(self) -> list[dict[str, Any]]:
+        sql = """
+            select r.id, r.document_id, r.backend, r.model, r.prompt_sha, r.schema_sha,
+                   r.status, r.error, r.started_at, r.finished_at, r.input_tokens,
+                   r.output_tokens, r.requests,
+                   (select count(*) from claims c where c.run_id = r.id) as claims
+            from runs r order by r.id
+        """
+        return list(self.db.query(sql))
+
+    def entities(self) -> list[dict[str, Any]]:
+        sql = """
+            select e.id, e.name, e.kind,
+                   (select group_concat(alias, ' | ') from aliases a where a.entity_id = e.id)
+                       as aliases,
+                   (select count(*) from claims c where c.speaker_id = e.id
+                       and c.run_id in (select run_id from current_runs)
+                       and c.grounding != 'rejected') as claims_made,
+                   (select count(*) from claim_targets t join claims c on c.id = t.claim_id
+                       where t.entity_id = e.id
+                       and c.run_id in (select run_id from current_runs)
+                       and c.grounding != 'rejected') as claims_about
+            from entities e order by e.name
+        """
+        return list(self.db.query(sql))
+
+    def integrity_problems(self) -> Iterator[str]:
+        """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
+        sql = """
+            select c.id, c.quote, substr(d.text, c.start + 1, c.end - c.start) as evidence
+            from claims c join documents d on d.id = c.document_id
+            where c.grounding != 'rejected'
+        """
+        for row in self.db.query(sql):
+            if row["evidence"] != row["quote"]:
+                yield f"claim {row['id']}: stored quote differs from the text at its offsets"
+
+
+def _marks(values: list[Any]) -> str:
+    return ", ".join("?" for _ in values) or "null"
+
+
+def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
