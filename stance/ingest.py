@@ -296,7 +296,10 @@ def ingest(
             report(IngestResult(label=item.label, status="failed", document_id=doc.id,
                                 error=f"{item.label}: {error}"))
             return
-        saved = store.save_run(doc, extraction, started_at=started)
+        saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
+        if saved is None:  # another process stored this very run meanwhile
+            report(IngestResult(label=item.label, status="cached", document_id=doc.id))
+            return
         report(IngestResult(
             label=item.label, status="new", document_id=doc.id, claims=saved.claims,
             rejected=saved.rejected, input_tokens=extraction.input_tokens or 0,

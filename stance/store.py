@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -184,15 +186,47 @@ class Store:
         else:
             self.db["documents"].insert({**row, "ingested_at": now()})
 
+    @contextmanager
+    def write_transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE: take the write lock up front, so that two processes writing one
+        database wait for each other (busy timeout) instead of failing on lock upgrade."""
+        conn = self.db.conn
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
     def save_run(
         self,
         document: Document,
         extraction: Extraction,
         *,
         started_at: str,
-    ) -> SavedRun:
-        """Store a document, a successful run and its claims in one transaction."""
-        with self.db.atomic():
+        replace_cached: bool = True,
+    ) -> SavedRun | None:
+        """Store a document, a successful run and its claims in one transaction.
+
+        With `replace_cached=False`, a run of the same configuration stored meanwhile by
+        another process wins, and nothing is written (returns None).
+        """
+        with self.write_transaction():
+            if not replace_cached and self.cached_run(
+                document.id, extraction.backend, extraction.model, extraction.prompt_sha,
+                extraction.schema_sha,
+            ):
+                return None
             self._upsert_document(document)
             run_id = self._insert_run(
                 document.id,
@@ -256,7 +290,7 @@ class Store:
         started_at: str,
     ) -> int:
         """Store the document and a failed run, so that the next ingest retries it."""
-        with self.db.atomic():
+        with self.write_transaction():
             self._upsert_document(document)
             return self._insert_run(
                 document.id,
