@@ -246,5 +246,18 @@ def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
            title="entities")
 
 
+@cli.command(name="serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--open", "open_browser", is_flag=True, help="Open a browser.")
+@db_option
+@handle_errors
+def serve_command(host: str, port: int, open_browser: bool, db_path: str) -> None:
+    """Browse the database in Datasette, with facets and canned queries."""
+    from stance.serve import serve
+
+    sys.exit(serve(db_path, host=host, port=port, open_browser=open_browser))
+
+
 def main() -> None:
     cli(prog_name="stance")

@@ -109,6 +109,25 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m010_claim_view(db: Database) -> None:
+    # One row per claim and target of the current runs: what Datasette facets on.
+    db.execute(
+        """
+        create view claim_view as
+        select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
+               c.quote, c.content, e.name as target, t.stance, c.attribution, c.claim_type,
+               c.grounding, c.document_id
+        from claims c
+        join documents d on d.id = c.document_id
+        left join claim_targets t on t.claim_id = c.id
+        left join entities e on e.id = t.entity_id
+        left join entities s on s.id = c.speaker_id
+        where c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'
+        """
+    )
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
