@@ -1,10 +1,10 @@
 """stance: track claims and stances in the news.
 
-    >>> import stance
-    >>> claims = stance.extract(text)                 # checked claims, pydantic objects
-    >>> with stance.Store("stance.db") as store:
-    ...     stance.ingest(store, ["article.txt"], stance.make_extractor())
-    ...     store.claims(stance.ClaimFilter(about="April 5 meeting"))
+>>> import stance
+>>> claims = stance.extract(text)                 # checked claims, pydantic objects
+>>> with stance.Store("stance.db") as store:
+...     stance.ingest(store, ["article.txt"], stance.make_extractor())
+...     store.claims(stance.ClaimFilter(about="April 5 meeting"))
 """
 
 from stance.errors import InputError, ModelError, StanceError, StoreError, UsageError

@@ -59,13 +59,22 @@ def output_format(as_json: bool, as_csv: bool = False) -> Format:
 def model_options(func: F) -> F:
     """The options that choose and configure the extractor, shared by ingest and eval."""
     options = [
-        click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True,
-                      help="llm: a model server; rules: the offline extractor; auto: llm when a "
-                      "model is configured."),
+        click.option(
+            "--backend",
+            type=click.Choice(BACKENDS),
+            default="auto",
+            show_default=True,
+            help="llm: a model server; rules: the offline extractor; auto: llm when a "
+            "model is configured.",
+        ),
         click.option("--model", help="Model name (default $STANCE_MODEL)."),
         click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL)."),
-        click.option("--mode", type=click.Choice(MODES), default=None,
-                     help="How the model returns structure (default $STANCE_MODE, else tools)."),
+        click.option(
+            "--mode",
+            type=click.Choice(MODES),
+            default=None,
+            help="How the model returns structure (default $STANCE_MODE, else tools).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -107,41 +116,69 @@ def cli() -> None:
 @click.option("--published", help="Publication date (YYYY-MM-DD or any common form).")
 @click.option("--title", help="Title of the text.")
 @model_options
-@click.option("--concurrency", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="Documents extracted at once (requests in flight to the model).")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="Documents extracted at once (requests in flight to the model).",
+)
 @click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @output_options(csv=False)
 @db_option
 @handle_errors
 def ingest_command(
-    paths: tuple[str, ...], source: str | None, url: str | None, published: str | None,
-    title: str | None, backend: str, model: str | None, base_url: str | None, mode: str | None,
-    concurrency: int, force: bool, quiet: bool, as_json: bool, db_path: str,
+    paths: tuple[str, ...],
+    source: str | None,
+    url: str | None,
+    published: str | None,
+    title: str | None,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    concurrency: int,
+    force: bool,
+    quiet: bool,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """Extract claims from PATHS (files, folders, or - for stdin) and store them.
 
     A file may begin with a header block of `source:`, `url:`, `published:` and `title:`
     lines followed by one blank line; the flags override it.
     """
-    metadata = Metadata(source=source, url=url, title=title,
-                        published=normalize_date(published, "--published"))
+    metadata = Metadata(
+        source=source, url=url, title=title, published=normalize_date(published, "--published")
+    )
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     extractor = make_extractor(config)
     if not quiet:
         if extractor.backend == "rules":
-            err.print("stance: using the offline rules extractor (no model configured); "
-                      "an LLM gives better results: pass --model or set STANCE_MODEL.")
+            err.print(
+                "stance: using the offline rules extractor (no model configured); "
+                "an LLM gives better results: pass --model or set STANCE_MODEL."
+            )
         else:
-            err.print(f"stance: using the model {extractor.model} through "
-                      f"{getattr(extractor, 'base_url', None) or 'the OpenAI API'}.", markup=False)
+            err.print(
+                f"stance: using the model {extractor.model} through "
+                f"{getattr(extractor, 'base_url', None) or 'the OpenAI API'}.",
+                markup=False,
+            )
     store = open_store(db_path)
-    show_progress = not quiet and err.is_terminal and (len(paths) > 1 or any(
-        os.path.isdir(p) for p in paths))
+    show_progress = (
+        not quiet and err.is_terminal and (len(paths) > 1 or any(os.path.isdir(p) for p in paths))
+    )
     progress = Progress(
-        TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
         TextColumn("{task.fields[claims]} claims, {task.fields[failed]} failed"),
-        TimeRemainingColumn(), console=err, disable=not show_progress, transient=True,
+        TimeRemainingColumn(),
+        console=err,
+        disable=not show_progress,
+        transient=True,
     )
     counts = {"claims": 0, "failed": 0}
 
@@ -154,9 +191,16 @@ def ingest_command(
 
     with progress:
         task = progress.add_task("ingest", total=None, **counts)
-        summary = ingest(store, paths, extractor, metadata=metadata, force=force,
-                         concurrency=concurrency, stdin=sys.stdin.buffer.read,
-                         on_result=on_result)
+        summary = ingest(
+            store,
+            paths,
+            extractor,
+            metadata=metadata,
+            force=force,
+            concurrency=concurrency,
+            stdin=sys.stdin.buffer.read,
+            on_result=on_result,
+        )
     if as_json:
         print_json(summary.as_dict())
     else:
@@ -181,15 +225,26 @@ def ingest_command(
 @db_option
 @handle_errors
 def claims_command(
-    speaker: str | None, about: str | None, source: str | None, document: str | None,
-    since: str | None, until: str | None, include_rejected: bool, as_json: bool, as_csv: bool,
+    speaker: str | None,
+    about: str | None,
+    source: str | None,
+    document: str | None,
+    since: str | None,
+    until: str | None,
+    include_rejected: bool,
+    as_json: bool,
+    as_csv: bool,
     db_path: str,
 ) -> None:
     """List stored claims."""
     fmt = output_format(as_json, as_csv)
     where = ClaimFilter(
-        speaker=speaker, about=about, source=source, document=document,
-        since=normalize_date(since, "--since"), until=normalize_date(until, "--until"),
+        speaker=speaker,
+        about=about,
+        source=source,
+        document=document,
+        since=normalize_date(since, "--since"),
+        until=normalize_date(until, "--until"),
         include_rejected=include_rejected,
     )
     claims = open_store(db_path).claims(where)
@@ -197,8 +252,10 @@ def claims_command(
         render(claims, "json")
         return
     rows = [
-        {**c.model_dump(mode="json"),
-         "targets": "; ".join(f"{t.name} ({t.stance})" for t in c.targets)}
+        {
+            **c.model_dump(mode="json"),
+            "targets": "; ".join(f"{t.name} ({t.stance})" for t in c.targets),
+        }
         for c in claims
     ]
     columns = CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
@@ -227,8 +284,18 @@ def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List extraction runs, failed ones with their error."""
     fmt = output_format(as_json, as_csv)
     rows = open_store(db_path).runs()
-    columns = ["id", "document_id", "backend", "model", "status", "claims", "input_tokens",
-               "output_tokens", "finished_at", "error"]
+    columns = [
+        "id",
+        "document_id",
+        "backend",
+        "model",
+        "status",
+        "claims",
+        "input_tokens",
+        "output_tokens",
+        "finished_at",
+        "error",
+    ]
     if fmt == "table":
         rows = [{**r, "document_id": r["document_id"][:12]} for r in rows]
     render(rows, fmt, columns=None if fmt == "json" else columns, title="runs")
@@ -242,8 +309,12 @@ def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List entities with their aliases and claim counts."""
     fmt = output_format(as_json, as_csv)
     rows = open_store(db_path).entities()
-    render(rows, fmt, columns=None if fmt == "json" else list(rows[0]) if rows else None,
-           title="entities")
+    render(
+        rows,
+        fmt,
+        columns=None if fmt == "json" else list(rows[0]) if rows else None,
+        title="entities",
+    )
 
 
 @cli.command(name="serve")

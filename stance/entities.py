@@ -20,9 +20,7 @@ def entity_key(name: str) -> str:
 def resolve_entity(db: Database, name: str, kind: str) -> int:
     """The id of the entity this name refers to, created when there is none."""
     key = entity_key(name)
-    row = next(
-        iter(db.query("select entity_id from aliases where key = ? limit 1", [key])), None
-    )
+    row = next(iter(db.query("select entity_id from aliases where key = ? limit 1", [key])), None)
     if row is not None:
         return int(row["entity_id"])
     entity_id = db["entities"].insert({"name": name.strip(), "kind": kind}).last_pk
@@ -40,8 +38,7 @@ def matching_entity_ids(db: Database, query: str) -> list[int]:
     """Entities whose name or an alias agrees with the query, by the metric's name rules."""
     key = entity_key(query)
     ids = {
-        int(r["entity_id"])
-        for r in db.query("select entity_id from aliases where key = ?", [key])
+        int(r["entity_id"]) for r in db.query("select entity_id from aliases where key = ?", [key])
     }
     if ids:
         return sorted(ids)

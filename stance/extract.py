@@ -75,9 +75,7 @@ def make_extractor(config: ExtractorConfig | None = None) -> Extractor:
     config = (config or ExtractorConfig()).with_env()
     if config.chosen_backend == "llm":
         if not config.model:
-            raise UsageError(
-                "the llm backend needs a model: pass --model NAME or set STANCE_MODEL"
-            )
+            raise UsageError("the llm backend needs a model: pass --model NAME or set STANCE_MODEL")
         from stance.llm import LLMExtractor  # imported late: openai and instructor are slow
 
         return LLMExtractor(config)

@@ -109,8 +109,7 @@ def align(
             None,
             None,
             "rejected",
-            f"only {coverage:.0%} of the quote is in the text "
-            f"({FUZZY_MIN_COVERAGE:.0%} needed)",
+            f"only {coverage:.0%} of the quote is in the text ({FUZZY_MIN_COVERAGE:.0%} needed)",
         )
     score = found.score if found is not None else 0.0
     return Alignment(

@@ -120,8 +120,26 @@ def split_header(raw: str) -> tuple[Metadata, str]:
 class _HTMLText(HTMLParser):
     """Visible text of an HTML page, one paragraph per block element."""
 
-    BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
-                        "blockquote", "section", "article", "header", "footer"})
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "br",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "tr",
+            "blockquote",
+            "section",
+            "article",
+            "header",
+            "footer",
+        }
+    )
     SKIP = frozenset({"script", "style", "noscript", "template", "head"})
 
     def __init__(self) -> None:
@@ -207,9 +225,7 @@ def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
             )
             if not found:
-                yield InputError(
-                    f"{name}: no .txt, .md, .html or .htm files in this folder"
-                )
+                yield InputError(f"{name}: no .txt, .md, .html or .htm files in this folder")
             yield from (str(p) for p in found)
         elif path.is_file():
             yield name
@@ -264,8 +280,9 @@ def ingest(
         seen: set[str] = set()
         for name in expand_paths(names):
             if isinstance(name, InputError):
-                report(IngestResult(label=str(name).split(":")[0], status="failed",
-                                    error=str(name)))
+                report(
+                    IngestResult(label=str(name).split(":")[0], status="failed", error=str(name))
+                )
                 continue
             try:
                 item = read_input(name, metadata, read_stdin)
@@ -289,22 +306,38 @@ def ingest(
         doc = item.document
         if extraction is None:
             store.save_failure(
-                doc, backend=extractor.backend, model=extractor.model,
-                prompt_sha=extractor.prompt_sha, schema_sha=schema, error=error,
+                doc,
+                backend=extractor.backend,
+                model=extractor.model,
+                prompt_sha=extractor.prompt_sha,
+                schema_sha=schema,
+                error=error,
                 started_at=started,
             )
-            report(IngestResult(label=item.label, status="failed", document_id=doc.id,
-                                error=f"{item.label}: {error}"))
+            report(
+                IngestResult(
+                    label=item.label,
+                    status="failed",
+                    document_id=doc.id,
+                    error=f"{item.label}: {error}",
+                )
+            )
             return
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
         if saved is None:  # another process stored this very run meanwhile
             report(IngestResult(label=item.label, status="cached", document_id=doc.id))
             return
-        report(IngestResult(
-            label=item.label, status="new", document_id=doc.id, claims=saved.claims,
-            rejected=saved.rejected, input_tokens=extraction.input_tokens or 0,
-            output_tokens=extraction.output_tokens or 0,
-        ))
+        report(
+            IngestResult(
+                label=item.label,
+                status="new",
+                document_id=doc.id,
+                claims=saved.claims,
+                rejected=saved.rejected,
+                input_tokens=extraction.input_tokens or 0,
+                output_tokens=extraction.output_tokens or 0,
+            )
+        )
 
     if concurrency <= 1:
         for item in pending_inputs():

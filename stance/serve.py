@@ -61,6 +61,7 @@ where {CURRENT}
 order by d.published, c.document_id, c.start
 """
 
+
 def metadata(database_name: str) -> dict[str, Any]:
     """Datasette metadata: descriptions, facets, label columns and canned queries."""
     return {
@@ -134,15 +135,24 @@ def serve(
     try:
         import datasette  # noqa: F401
     except ImportError as exc:
-        raise UsageError(
-            "stance serve needs Datasette: pip install 'stance[web]'"
-        ) from exc
+        raise UsageError("stance serve needs Datasette: pip install 'stance[web]'") from exc
     if not Path(db_path).exists():
         raise UsageError(f"{db_path}: no such database; ingest something first")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(metadata(Path(db_path).stem), handle)
-    command = [sys.executable, "-m", "datasette", "serve", db_path, "--metadata", handle.name,
-               "--host", host, "--port", str(port)]
+    command = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        db_path,
+        "--metadata",
+        handle.name,
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     if open_browser:
         command.append("--open")
     try:

@@ -167,8 +167,7 @@ class Store:
             migrations.apply(self.db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
-                f"{self.path}: cannot open as a stance database ({exc}); "
-                "give another --db path"
+                f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
             ) from exc
 
     def close(self) -> None:
@@ -183,7 +182,11 @@ class Store:
     # --- writing ---------------------------------------------------------------------------
 
     def cached_run(
-        self, document_id: str, backend: str, model: str | None, prompt_sha: str | None,
+        self,
+        document_id: str,
+        backend: str,
+        model: str | None,
+        prompt_sha: str | None,
         schema_sha: str,
     ) -> dict[str, Any] | None:
         """The latest successful run with this exact configuration, if any."""
@@ -242,7 +245,10 @@ class Store:
         """
         with self.write_transaction():
             if not replace_cached and self.cached_run(
-                document.id, extraction.backend, extraction.model, extraction.prompt_sha,
+                document.id,
+                extraction.backend,
+                extraction.model,
+                extraction.prompt_sha,
                 extraction.schema_sha,
             ):
                 return None
@@ -265,24 +271,28 @@ class Store:
                 grounded = claim.grounding != "rejected"
                 rejected += not grounded
                 speaker_id = resolve_entity(self.db, claim.speaker, "person") if grounded else None
-                claim_id = self.db["claims"].insert(
-                    {
-                        "document_id": document.id,
-                        "run_id": run_id,
-                        "speaker_id": speaker_id,
-                        "speaker": claim.speaker,
-                        "speaker_mention": claim.speaker_mention,
-                        "cue": claim.cue,
-                        "quote": claim.quote,
-                        "content": claim.content,
-                        "start": claim.start,
-                        "end": claim.end,
-                        "attribution": claim.attribution,
-                        "claim_type": claim.claim_type,
-                        "grounding": claim.grounding,
-                        "reason": claim.reason,
-                    }
-                ).last_pk
+                claim_id = (
+                    self.db["claims"]
+                    .insert(
+                        {
+                            "document_id": document.id,
+                            "run_id": run_id,
+                            "speaker_id": speaker_id,
+                            "speaker": claim.speaker,
+                            "speaker_mention": claim.speaker_mention,
+                            "cue": claim.cue,
+                            "quote": claim.quote,
+                            "content": claim.content,
+                            "start": claim.start,
+                            "end": claim.end,
+                            "attribution": claim.attribution,
+                            "claim_type": claim.claim_type,
+                            "grounding": claim.grounding,
+                            "reason": claim.reason,
+                        }
+                    )
+                    .last_pk
+                )
                 for target in claim.targets:
                     entity_id = resolve_entity(self.db, target.name, target.kind)
                     self.db["claim_targets"].insert(

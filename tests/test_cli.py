@@ -43,9 +43,25 @@ def test_ingest_then_query_with_the_offline_extractor(run):
         "norlynews.com)",
     }
     assert set(claims[0]) == {
-        "id", "document_id", "source", "url", "published", "speaker", "speaker_mention", "cue",
-        "quote", "content", "start", "end", "attribution", "claim_type", "grounding", "targets",
-        "run_id", "backend", "model",
+        "id",
+        "document_id",
+        "source",
+        "url",
+        "published",
+        "speaker",
+        "speaker_mention",
+        "cue",
+        "quote",
+        "content",
+        "start",
+        "end",
+        "attribution",
+        "claim_type",
+        "grounding",
+        "targets",
+        "run_id",
+        "backend",
+        "model",
     }
     again = run("ingest", AZERNEWS, READOUT)
     assert again.stdout.startswith("documents: 0 new, 2 cached, 0 failed")
@@ -65,7 +81,11 @@ def test_documents_runs_and_entities_list_what_was_stored(run):
     (doc,) = json.loads(run("documents", "--json").stdout)
     assert (doc["source"], doc["published"], doc["last_run"]) == ("AzerNews", "2024-04-03", "ok")
     (stored_run,) = json.loads(run("runs", "--json").stdout)
-    assert (stored_run["backend"], stored_run["status"], stored_run["error"]) == ("rules", "ok", None)
+    assert (stored_run["backend"], stored_run["status"], stored_run["error"]) == (
+        "rules",
+        "ok",
+        None,
+    )
     names = {e["name"] for e in json.loads(run("entities", "--json").stdout)}
     assert {"Ilham Aliyev", "Antony Blinken"} <= names
 
@@ -89,11 +109,13 @@ def test_usage_errors_exit_2(run):
     assert run("ingest", AZERNEWS, "--concurrency", "0").exit_code == 2
     result = run("ingest", AZERNEWS, "--backend", "llm")
     assert (result.exit_code, result.stderr) == (
-        2, "stance: error: the llm backend needs a model: pass --model NAME or set STANCE_MODEL\n"
+        2,
+        "stance: error: the llm backend needs a model: pass --model NAME or set STANCE_MODEL\n",
     )
     bad_date = run("ingest", AZERNEWS, "--published", "someday")
     assert (bad_date.exit_code, bad_date.stderr) == (
-        1, "stance: error: --published: cannot read 'someday' as a date; use YYYY-MM-DD\n"
+        1,
+        "stance: error: --published: cannot read 'someday' as a date; use YYYY-MM-DD\n",
     )
 
 

@@ -38,8 +38,12 @@ def test_small_typos_align_fuzzily_on_word_boundaries():
 
 def test_hallucinated_quote_is_rejected_with_a_reason():
     assert align("Blinken said the meeting is a plot against all of Azerbaijan", ARTICLE) == (
-        Alignment(None, None, "rejected", "the quote is not in the text (closest match 74% "
-                  "similar, 90% needed)")
+        Alignment(
+            None,
+            None,
+            "rejected",
+            "the quote is not in the text (closest match 74% similar, 90% needed)",
+        )
     )
 
 
@@ -49,7 +53,9 @@ def test_a_quote_that_runs_past_the_text_is_rejected():
         "of Armenia and Georgia",
         ARTICLE,
     )
-    assert found == Alignment(None, None, "rejected", "only 89% of the quote is in the text (90% needed)")
+    assert found == Alignment(
+        None, None, "rejected", "only 89% of the quote is in the text (90% needed)"
+    )
 
 
 def test_the_occurrence_nearest_the_hint_wins():

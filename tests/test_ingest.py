@@ -9,7 +9,11 @@ BODY = "Antony Blinken said the meeting is not against Azerbaijan.\n"
 
 
 def blinken(text: str):
-    return [said("Antony Blinken", "the meeting is not against Azerbaijan")] if "Blinken" in text else []
+    return (
+        [said("Antony Blinken", "the meeting is not against Azerbaijan")]
+        if "Blinken" in text
+        else []
+    )
 
 
 @pytest.fixture
@@ -19,9 +23,13 @@ def store(tmp_path):
 
 
 def test_header_block_is_split_from_the_text():
-    raw = "source: State Dept\nurl: https://x.org/a\npublished: April 3, 2024\ntitle: Call\n\n" + BODY
+    raw = (
+        "source: State Dept\nurl: https://x.org/a\npublished: April 3, 2024\ntitle: Call\n\n" + BODY
+    )
     assert split_header(raw) == (
-        Metadata(source="State Dept", url="https://x.org/a", published="April 3, 2024", title="Call"),
+        Metadata(
+            source="State Dept", url="https://x.org/a", published="April 3, 2024", title="Call"
+        ),
         BODY,
     )
 
@@ -30,7 +38,8 @@ def test_text_without_header_is_kept_unchanged():
     raw = " date 2024-04-03 (MENAFN- AzerNews) On April 3, U.S. Secretary ...\n\nMore."
     assert split_header(raw) == (Metadata(), raw)
     assert split_header("Source: said the minister\nand more") == (
-        Metadata(), "Source: said the minister\nand more"
+        Metadata(),
+        "Source: said the minister\nand more",
     )
 
 
@@ -48,7 +57,8 @@ def test_html_pages_become_paragraphs_of_text():
         "<body><p>Antony Blinken said <b>the meeting</b> is fine.</p><p>Second.</p></body></html>"
     )
     assert html_to_text(page) == (
-        "Antony Blinken said the meeting is fine.\n\nSecond.", "Call & response"
+        "Antony Blinken said the meeting is fine.\n\nSecond.",
+        "Call & response",
     )
 
 
@@ -58,11 +68,23 @@ def test_ingest_stores_new_documents_and_caches_repeats(store, tmp_path):
     extractor = FakeExtractor(blinken)
     first = ingest(store, [str(article)], extractor)
     assert first.as_dict() == {
-        "new": 1, "cached": 0, "failed": 0, "claims": 1, "rejected": 0,
-        "documents": [{
-            "label": str(article), "status": "new", "document_id": first.results[0].document_id,
-            "claims": 1, "rejected": 0, "error": None, "input_tokens": 14, "output_tokens": 10,
-        }],
+        "new": 1,
+        "cached": 0,
+        "failed": 0,
+        "claims": 1,
+        "rejected": 0,
+        "documents": [
+            {
+                "label": str(article),
+                "status": "new",
+                "document_id": first.results[0].document_id,
+                "claims": 1,
+                "rejected": 0,
+                "error": None,
+                "input_tokens": 14,
+                "output_tokens": 10,
+            }
+        ],
     }
     second = ingest(store, [str(article)], extractor)
     assert [r.status for r in second.results] == ["cached"]
@@ -93,8 +115,9 @@ def test_bad_inputs_fail_alone_and_the_rest_is_stored(store, tmp_path):
     latin = tmp_path / "latin.txt"
     latin.write_bytes("Caf\xe9 said hello".encode("latin-1"))
     missing = tmp_path / "missing.txt"
-    summary = ingest(store, [str(p) for p in (empty, binary, latin, missing, good)],
-                     FakeExtractor(blinken))
+    summary = ingest(
+        store, [str(p) for p in (empty, binary, latin, missing, good)], FakeExtractor(blinken)
+    )
     assert [(r.status, r.error) for r in summary.results] == [
         ("failed", f"{empty}: the file is empty; give a file with the article's text"),
         ("failed", f"{binary}: looks like a binary file, not text; give a UTF-8 text file"),
@@ -125,14 +148,16 @@ def test_folders_are_read_recursively_in_order(store, tmp_path):
     (tmp_path / "news" / "skip.json").write_text("{}")
     summary = ingest(store, [str(tmp_path / "news")], FakeExtractor(blinken))
     assert [r.label for r in summary.results] == [
-        str(tmp_path / "news" / "b.md"), str(tmp_path / "news" / "deep" / "a.txt")
+        str(tmp_path / "news" / "b.md"),
+        str(tmp_path / "news" / "deep" / "a.txt"),
     ]
 
 
 def test_stdin_and_duplicate_inputs(store):
     summary = ingest(store, ["-", "-"], FakeExtractor(blinken), stdin=lambda: BODY.encode())
     assert [(r.label, r.status) for r in summary.results] == [
-        ("<stdin>", "new"), ("<stdin>", "cached")
+        ("<stdin>", "new"),
+        ("<stdin>", "cached"),
     ]
 
 

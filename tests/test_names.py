@@ -4,7 +4,12 @@ from stance.names import initials, name_words, names_agree, targets_agree
 
 
 def test_name_words_drop_titles_possessives_apostrophes_and_stops():
-    assert name_words("U.S. Secretary of State Antony J. Blinken") == ["us", "antony", "j", "blinken"]
+    assert name_words("U.S. Secretary of State Antony J. Blinken") == [
+        "us",
+        "antony",
+        "j",
+        "blinken",
+    ]
     assert name_words("Armenia's") == ["armenia"]
     assert name_words("ASSISTANT SECRETARY O'BRIEN") == ["obrien"]
     assert name_words("the head of state") == ["head"]
@@ -45,5 +50,7 @@ def test_initials_skip_function_words():
 
 
 def test_targets_agree_on_similar_word_sets():
-    assert targets_agree("April 5 trilateral meeting (US-EU-Armenia)", "trilateral meeting April 5 US EU Armenia")
+    assert targets_agree(
+        "April 5 trilateral meeting (US-EU-Armenia)", "trilateral meeting April 5 US EU Armenia"
+    )
     assert not targets_agree("COP29", "Munich Security Conference")

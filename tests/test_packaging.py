@@ -10,7 +10,9 @@ def test_the_wheel_ships_prompts_schemas_and_type_marker(tmp_path):
     # --no-isolation: build with the hatchling already installed, so the test needs no network.
     subprocess.run(
         [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path)],
-        cwd=ROOT, check=True, capture_output=True,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     (wheel,) = tmp_path.glob("stance-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())

@@ -14,10 +14,20 @@ US = "Antony Blinken said the meeting is not against Azerbaijan. It is about Arm
 
 def script(text: str):
     if "Aliyev" in text:
-        return [said("Ilham Aliyev", "the meeting has an anti-Azerbaijan nature",
-                     ("April 5 meeting", "event", "oppose"))]
-    return [said("Antony Blinken", "the meeting is not against Azerbaijan",
-                 ("April 5 meeting", "event", "support"))]
+        return [
+            said(
+                "Ilham Aliyev",
+                "the meeting has an anti-Azerbaijan nature",
+                ("April 5 meeting", "event", "oppose"),
+            )
+        ]
+    return [
+        said(
+            "Antony Blinken",
+            "the meeting is not against Azerbaijan",
+            ("April 5 meeting", "event", "support"),
+        )
+    ]
 
 
 @pytest.fixture
@@ -49,10 +59,9 @@ def test_claims_about_an_event(datasette):
 
 def test_contradictions(datasette):
     rows = get_json(datasette, "/stance/contradictions.json?about=&_shape=array")
-    assert [(r["target"], r["speaker_a"], r["stance_a"], r["speaker_b"], r["stance_b"])
-            for r in rows] == [
-        ("April 5 meeting", "Antony Blinken", "support", "Ilham Aliyev", "oppose")
-    ]
+    assert [
+        (r["target"], r["speaker_a"], r["stance_a"], r["speaker_b"], r["stance_b"]) for r in rows
+    ] == [("April 5 meeting", "Antony Blinken", "support", "Ilham Aliyev", "oppose")]
 
 
 def test_speaker_over_time(datasette):
@@ -66,6 +75,7 @@ def test_claim_view_has_facets_on_speaker_stance_source_and_date(datasette):
     data = get_json(datasette, "/stance/claim_view.json")
     assert set(data["facet_results"]) == {"speaker", "stance", "source", "published"}
     assert [(f["value"], f["count"]) for f in data["facet_results"]["stance"]["results"]] == [
-        ("oppose", 1), ("support", 1)
+        ("oppose", 1),
+        ("support", 1),
     ]
     assert data["filtered_table_rows_count"] == 2

@@ -13,8 +13,12 @@ TEXT = "Antony Blinken said the meeting is not against Azerbaijan. IlhamAliyev s
 
 def script(text: str):
     return [
-        said("Antony Blinken", "the meeting is not against Azerbaijan",
-             ("April 5 meeting", "event", "support"), ("Azerbaijan", "country", "neutral")),
+        said(
+            "Antony Blinken",
+            "the meeting is not against Azerbaijan",
+            ("April 5 meeting", "event", "support"),
+            ("Azerbaijan", "country", "neutral"),
+        ),
         said("Ilham Aliyev", "it was", ("April 5 meeting", "event", "oppose")),
         said("Antony Blinken", "a quote that is nowhere"),
     ]
@@ -35,14 +39,33 @@ def save(store: Store, text: str = TEXT, **meta) -> Document:
 
 def test_migrations_create_the_tables_of_the_contract(store):
     assert set(store.db.table_names()) >= {
-        "documents", "runs", "entities", "aliases", "claims", "claim_targets"
+        "documents",
+        "runs",
+        "entities",
+        "aliases",
+        "claims",
+        "claim_targets",
     }
     assert store.db["claims"].columns_dict == {
-        "id": int, "document_id": str, "run_id": int, "speaker_id": int, "speaker": str,
-        "speaker_mention": str, "cue": str, "quote": str, "content": str, "start": int,
-        "end": int, "attribution": str, "claim_type": str, "grounding": str, "reason": str,
+        "id": int,
+        "document_id": str,
+        "run_id": int,
+        "speaker_id": int,
+        "speaker": str,
+        "speaker_mention": str,
+        "cue": str,
+        "quote": str,
+        "content": str,
+        "start": int,
+        "end": int,
+        "attribution": str,
+        "claim_type": str,
+        "grounding": str,
+        "reason": str,
     }
-    assert [m.name for m in migrations.applied(store.db)] == [m.name for m in migrations._migrations]
+    assert [m.name for m in migrations.applied(store.db)] == [
+        m.name for m in migrations._migrations
+    ]
     assert store.db.execute("pragma journal_mode").fetchone()[0] == "wal"
 
 
@@ -57,22 +80,49 @@ def test_a_saved_run_is_queried_back_as_the_contract_shapes_it(store):
     claims = store.claims()
     assert claims == [
         StoredClaim(
-            id=1, document_id=doc.id, source="AzerNews", url="https://example.org/a",
-            published="2024-04-03", speaker="Antony Blinken", speaker_mention="Antony Blinken",
-            cue="said", quote="the meeting is not against Azerbaijan",
-            content="Antony Blinken said the meeting is not against Azerbaijan.", start=20,
-            end=57, attribution="indirect", claim_type="statement", grounding="exact",
-            targets=[StoredTarget(name="April 5 meeting", kind="event", stance="support"),
-                     StoredTarget(name="Azerbaijan", kind="country", stance="neutral")],
-            run_id=1, backend="fake", model="scripted",
+            id=1,
+            document_id=doc.id,
+            source="AzerNews",
+            url="https://example.org/a",
+            published="2024-04-03",
+            speaker="Antony Blinken",
+            speaker_mention="Antony Blinken",
+            cue="said",
+            quote="the meeting is not against Azerbaijan",
+            content="Antony Blinken said the meeting is not against Azerbaijan.",
+            start=20,
+            end=57,
+            attribution="indirect",
+            claim_type="statement",
+            grounding="exact",
+            targets=[
+                StoredTarget(name="April 5 meeting", kind="event", stance="support"),
+                StoredTarget(name="Azerbaijan", kind="country", stance="neutral"),
+            ],
+            run_id=1,
+            backend="fake",
+            model="scripted",
         ),
         StoredClaim(
-            id=2, document_id=doc.id, source="AzerNews", url="https://example.org/a",
-            published="2024-04-03", speaker="Ilham Aliyev", speaker_mention="Ilham Aliyev",
-            cue="said", quote="it was", content="Ilham Aliyev said it was.", start=76, end=82,
-            attribution="indirect", claim_type="statement", grounding="exact",
+            id=2,
+            document_id=doc.id,
+            source="AzerNews",
+            url="https://example.org/a",
+            published="2024-04-03",
+            speaker="Ilham Aliyev",
+            speaker_mention="Ilham Aliyev",
+            cue="said",
+            quote="it was",
+            content="Ilham Aliyev said it was.",
+            start=76,
+            end=82,
+            attribution="indirect",
+            claim_type="statement",
+            grounding="exact",
             targets=[StoredTarget(name="April 5 meeting", kind="event", stance="oppose")],
-            run_id=1, backend="fake", model="scripted",
+            run_id=1,
+            backend="fake",
+            model="scripted",
         ),
     ]
     assert list(store.integrity_problems()) == []
@@ -92,14 +142,17 @@ def test_rejected_claims_are_kept_hidden_and_shown_on_request(store):
 
 def test_filters_by_speaker_target_source_and_dates(store):
     save(store, source="AzerNews", published="2024-04-03")
-    save(store, text="Ilham Aliyev said it was. " + TEXT, source="State Dept",
-         published="2024-04-05")
+    save(
+        store, text="Ilham Aliyev said it was. " + TEXT, source="State Dept", published="2024-04-05"
+    )
     assert [c.speaker for c in store.claims(ClaimFilter(speaker="Aliyev"))] == [
-        "Ilham Aliyev", "Ilham Aliyev"
+        "Ilham Aliyev",
+        "Ilham Aliyev",
     ]
     assert {c.source for c in store.claims(ClaimFilter(source="state"))} == {"State Dept"}
     assert [c.quote for c in store.claims(ClaimFilter(about="Azerbaijan"))] == [
-        "the meeting is not against Azerbaijan", "the meeting is not against Azerbaijan"
+        "the meeting is not against Azerbaijan",
+        "the meeting is not against Azerbaijan",
     ]
     assert {c.published for c in store.claims(ClaimFilter(since="2024-04-04"))} == {"2024-04-05"}
     assert {c.published for c in store.claims(ClaimFilter(until="2024-04-03"))} == {"2024-04-03"}
@@ -110,22 +163,31 @@ def test_one_entity_for_spellings_of_one_name(store):
     save(store)
     names = {r["name"]: r["aliases"] for r in store.entities()}
     assert names["Ilham Aliyev"] == "Ilham Aliyev"
-    assert store.db.execute(
-        "select count(*) from aliases where key = 'ilhamaliyev'"
-    ).fetchone()[0] == 1
+    assert (
+        store.db.execute("select count(*) from aliases where key = 'ilhamaliyev'").fetchone()[0]
+        == 1
+    )
 
 
 def test_a_later_run_replaces_what_queries_show(store):
     doc = save(store)
-    store.save_run(doc, FakeExtractor(lambda t: [said("Ilham Aliyev", "it was")]).extract(TEXT),
-                   started_at="x")
+    store.save_run(
+        doc, FakeExtractor(lambda t: [said("Ilham Aliyev", "it was")]).extract(TEXT), started_at="x"
+    )
     assert [c.run_id for c in store.claims()] == [2]
 
 
 def test_a_failed_run_keeps_the_document_and_records_the_error(store):
     doc = Document(id=Document.id_for("FAIL"), text="FAIL")
-    store.save_failure(doc, backend="llm", model="m", prompt_sha="p", schema_sha="s",
-                       error="server down", started_at="x")
+    store.save_failure(
+        doc,
+        backend="llm",
+        model="m",
+        prompt_sha="p",
+        schema_sha="s",
+        error="server down",
+        started_at="x",
+    )
     assert [(r["status"], r["error"]) for r in store.runs()] == [("failed", "server down")]
     assert [d["id"] for d in store.documents()] == [doc.id]
     assert store.cached_run(doc.id, "llm", "m", "p", "s") is None
