@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -20,7 +21,8 @@ from stance.render import Format, print_json, render
 from stance.store import ClaimFilter, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
-err = Console(stderr=True, highlight=False)
+# soft_wrap: an error stays one line however long its path, terminal or not.
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CLAIM_COLUMNS = ["id", "published", "source", "speaker", "cue", "quote", "targets", "grounding"]
 
@@ -328,6 +330,87 @@ def serve_command(host: str, port: int, open_browser: bool, db_path: str) -> Non
     from stance.serve import serve
 
     sys.exit(serve(db_path, host=host, port=port, open_browser=open_browser))
+
+
+@cli.command(name="eval")
+@click.argument("gold", nargs=-1, required=True)
+@model_options
+@click.option("--errors", "show_errors", is_flag=True, help="Also list each miss, in context.")
+@click.option(
+    "--compare",
+    "show_compare",
+    is_flag=True,
+    help="Also show every eval of the same gold recorded in --db, side by side.",
+)
+@click.option("--force", is_flag=True, help="Extract again texts already extracted in --db.")
+@output_options(csv=False)
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Database that keeps the claims and records the eval (default: a temporary one).",
+)
+@handle_errors
+def eval_command(
+    gold: tuple[str, ...],
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    show_errors: bool,
+    show_compare: bool,
+    force: bool,
+    as_json: bool,
+    db_path: str | None,
+) -> None:
+    """Score extraction against GOLD (JSONL files or folders of them).
+
+    Span and attribution precision/recall/F1, target recall, stance accuracy and macro-F1,
+    as DESIGN.md defines them. With --db, the eval is recorded there with the model, the
+    prompt hash and the scores, so that models and prompt versions can be compared.
+    """
+    # Imported inside the command: the rest of the CLI does not need the metric.
+    from stance.evaluate import (
+        compare_rows,
+        document_rows,
+        error_rows,
+        eval_record,
+        load_gold,
+        run_eval,
+        summary_rows,
+    )
+
+    if show_compare and db_path is None:
+        raise click.UsageError("--compare needs --db: the database where evals are recorded")
+    documents = load_gold(gold)
+    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    extractor = make_extractor(config)
+    err.print(
+        f"stance: scoring {len(documents)} gold documents with the {extractor.backend} backend"
+        + (f" ({extractor.model})" if extractor.model else ""),
+        markup=False,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        with open_store(db_path or os.path.join(scratch, "eval.db")) as store:
+            report = run_eval(documents, extractor, store, force=force)
+            record = eval_record(report, documents, gold=" ".join(gold))
+            store.save_eval(record)
+            history = store.evals(str(record["gold_sha"])) if show_compare else []
+    if as_json:
+        dumped = report.model_dump()
+        if show_errors:
+            dumped["errors"] = [e.model_dump() for e in report.errors]
+        if show_compare:
+            dumped["compare"] = compare_rows(history)
+        print_json(dumped)
+        return
+    render(summary_rows(report), "table", columns=["metric", "value"], title="eval")
+    render(document_rows(report), "table", title="documents")
+    if show_errors:
+        render(error_rows(report), "table", title="errors")
+    if show_compare:
+        render(compare_rows(history), "table", title="evals of this gold")
 
 
 def main() -> None:

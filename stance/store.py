@@ -110,6 +110,49 @@ def m001_initial(db: Database) -> None:
 
 
 @migrations()
+def m002_entity_resolution(db: Database) -> None:
+    # Full personal names by surname: a surname alone joins the one full name that has it.
+    db["person_names"].create({"entity_id": int, "surname": str},
+                              foreign_keys=[("entity_id", "entities", "id")])
+    db["person_names"].create_index(["surname"])
+    db["person_names"].create_index(["entity_id"])
+    # `stance merge` / `stance split`, kept so that later ingests respect them.
+    db["entity_overrides"].create(
+        {"id": int, "action": str, "alias_key": str, "entity_id": int, "other_id": int,
+         "created_at": str}, pk="id")
+    db["entity_overrides"].create_index(["alias_key", "action"])
+    db["documents"].create_index(["published"])
+    db["claim_targets"].create_index(["claim_id"])
+
+
+@migrations()
+def m003_events(db: Database) -> None:
+    # What is known of each event (entities of kind event), and mentions not yet matched.
+    db["events"].create(
+        {"entity_id": int, "date": str, "month_day": str, "type": str, "type_word": str,
+         "participants": str, "words": str, "first_published": str, "auto_name": int},
+        pk="entity_id", foreign_keys=[("entity_id", "entities", "id")], defaults={"auto_name": 1})
+    db["events"].create_index(["date"])
+    db["events"].create_index(["month_day"])
+    db["event_participants"].create({"entity_id": int, "participant": str},
+                                    foreign_keys=[("entity_id", "entities", "id")])
+    db["event_participants"].create_index(["participant"])
+    db["event_participants"].create_index(["entity_id"])
+    db["event_pending"].create({"entity_id": int}, pk="entity_id",
+                               foreign_keys=[("entity_id", "entities", "id")])
+    # Event entities of databases made before events were matched: match them now.
+    db.execute("insert into event_pending (entity_id) select id from entities where kind = 'event'")
+
+
+@migrations()
+def m004_llm_cache(db: Database) -> None:
+    # Answers of the model to doubtful event matches and claim relations, asked once.
+    db["llm_cache"].create(
+        {"task": str, "model": str, "prompt_sha": str, "input_sha": str, "answer": str,
+         "created_at": str}, pk=("task", "model", "prompt_sha", "input_sha"))
+
+
+@migrations()
 def m010_claim_view(db: Database) -> None:
     # One row per claim and target of the current runs: what Datasette facets on.
     db.execute(
@@ -125,6 +168,33 @@ def m010_claim_view(db: Database) -> None:
         left join entities s on s.id = c.speaker_id
         where c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'
         """
+    )
+
+
+@migrations()
+def m011_evals(db: Database) -> None:
+    # Every `stance eval --db` run, so that models and prompt versions can be compared.
+    db["evals"].create(
+        {
+            "id": int,
+            "created_at": str,
+            "gold": str,
+            "gold_sha": str,
+            "backend": str,
+            "model": str,
+            "prompt_sha": str,
+            "schema_sha": str,
+            "documents": int,
+            "span_f1": float,
+            "attribution_precision": float,
+            "attribution_recall": float,
+            "attribution_f1": float,
+            "target_recall": float,
+            "stance_accuracy": float,
+            "stance_macro_f1": float,
+            "report": str,
+        },
+        pk="id",
     )
 
 
@@ -148,6 +218,7 @@ class ClaimFilter:
     since: str | None = None
     until: str | None = None
     include_rejected: bool = False
+    run_id: int | None = None  # that run's claims, instead of each document's current run
 
 
 class Store:
@@ -346,6 +417,9 @@ class Store:
         where = where or ClaimFilter()
         clauses = ["c.run_id in (select run_id from current_runs)"]
         params: list[Any] = []
+        if where.run_id is not None:
+            clauses = ["c.run_id = ?"]
+            params.append(where.run_id)
         if not where.include_rejected:
             clauses.append("c.grounding != 'rejected'")
         if where.speaker:
@@ -475,6 +549,15 @@ class Store:
             from entities e order by e.name
         """
         return list(self.db.query(sql))
+
+    def save_eval(self, row: dict[str, Any]) -> int:
+        with self.write_transaction():
+            return int(self.db["evals"].insert({"created_at": now(), **row}).last_pk)
+
+    def evals(self, gold_sha: str | None = None) -> list[dict[str, Any]]:
+        if gold_sha is None:
+            return list(self.db.query("select * from evals order by id"))
+        return list(self.db.query("select * from evals where gold_sha = ? order by id", [gold_sha]))
 
     def integrity_problems(self) -> Iterator[str]:
         """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
