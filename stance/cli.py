@@ -165,7 +165,7 @@ def ingest_command(
         else:
             err.print(
                 f"stance: using the model {extractor.model} through "
-                f"{getattr(extractor, 'base_url', None) or 'the OpenAI API'}.",
+                f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}.",
                 markup=False,
             )
     store = open_store(db_path)
@@ -411,6 +411,104 @@ def eval_command(
         render(error_rows(report), "table", title="errors")
     if show_compare:
         render(compare_rows(history), "table", title="evals of this gold")
+
+
+def _judge_for(store: Store, backend: str, model: str | None, base_url: str | None,
+               mode: str | None) -> Any:
+    """Who decides doubtful event matches and claim relations: the model if configured."""
+    from stance.judge import make_judge
+
+    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    return make_judge(config, store.db)
+
+
+@cli.command(name="compare")
+@click.argument("query")
+@click.option("--by", type=click.Choice(["speaker", "source"]), default="speaker",
+              show_default=True, help="Put speakers or sources side by side.")
+@model_options
+@output_options(csv=False)
+@db_option
+@handle_errors
+def compare_command(
+    query: str, by: str, backend: str, model: str | None, base_url: str | None,
+    mode: str | None, as_json: bool, db_path: str,
+) -> None:
+    """Compare the claims about QUERY (an event or entity) across speakers and sources.
+
+    Shows each speaker's stance and claims side by side, the contradicting pairs, and which
+    source reports which claims and leaves out which. With a model configured, the model
+    labels claim relations and decides doubtful event matches (answers are cached).
+    """
+    from stance.compare import compare
+    from stance.views import render_comparison
+
+    store = open_store(db_path)
+    result = compare(store, query, by=by,  # type: ignore[arg-type]
+                     judge=_judge_for(store, backend, model, base_url, mode))
+    if as_json:
+        print_json(result)
+    else:
+        render_comparison(result)
+
+
+@cli.command(name="timeline")
+@click.argument("speaker")
+@click.option("--about", help="Only the stance toward this entity or event.")
+@model_options
+@output_options(csv=False)
+@db_option
+@handle_errors
+def timeline_command(
+    speaker: str, about: str | None, backend: str, model: str | None, base_url: str | None,
+    mode: str | None, as_json: bool, db_path: str,
+) -> None:
+    """SPEAKER's stance over time, per date and subject, with shifts flagged."""
+    from stance.timeline import timeline
+    from stance.views import render_timeline
+
+    store = open_store(db_path)
+    result = timeline(store, speaker, about=about,
+                      judge=_judge_for(store, backend, model, base_url, mode))
+    if as_json:
+        print_json(result)
+    else:
+        render_timeline(result)
+
+
+@cli.command(name="merge")
+@click.argument("keep")
+@click.argument("other")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def merge_command(keep: str, other: str, as_json: bool, db_path: str) -> None:
+    """Merge entity OTHER into KEEP (names, aliases or #ids); later ingests respect it."""
+    from stance.overrides import merge_entities
+
+    merged = merge_entities(open_store(db_path).db, keep, other)
+    if as_json:
+        print_json(merged.__dict__)
+    else:
+        click.echo(f"merged '{other}' into {merged.name} (#{merged.id})")
+
+
+@cli.command(name="split")
+@click.argument("entity")
+@click.argument("aliases", nargs=-1)
+@output_options(csv=False)
+@db_option
+@handle_errors
+def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path: str) -> None:
+    """Split ALIASES off ENTITY into a new entity, with their claims; later ingests respect it."""
+    from stance.overrides import split_entity
+
+    created = split_entity(open_store(db_path).db, entity, list(aliases))
+    if as_json:
+        print_json(created.__dict__)
+    else:
+        click.echo(f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
+                   f"{created.name} (#{created.id})")
 
 
 def main() -> None:

@@ -8,7 +8,7 @@ a model is configured, else the rules.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
 from stance.errors import UsageError
@@ -40,7 +40,7 @@ class ExtractorConfig:
     model: str | None = None
     base_url: str | None = None
     mode: Mode | None = None
-    api_key: str | None = None
+    api_key: str | None = field(default=None, repr=False)  # never printed
     timeout: float = 120.0  # seconds for one request
     max_attempts: int = 4  # transport attempts per request (429, 5xx, timeouts)
     max_wait: float = 60.0  # seconds spent waiting between attempts, at most
