@@ -44,7 +44,7 @@ from stance.errors import InputError
 from stance.extract import Extractor
 from stance.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
 from stance.names import names_agree, targets_agree
-from stance.store import ClaimFilter, Store, now
+from stance.store import Store, now
 
 CONTEXT_CHARS = 60  # characters of text shown on each side of an error's span
 
@@ -525,7 +525,7 @@ def run_eval(
             saved = store.save_run(document, extraction, started_at=started)
             assert saved is not None  # replace_cached=True always stores
             run_id = saved.run_id
-        predicted = store.claims(ClaimFilter(run_id=run_id, include_rejected=True))
+        predicted = store.run_claims(run_id)
         document_score = score_document(doc, predicted)
         scores.append(document_score)
         if on_document is not None:

@@ -20,7 +20,7 @@ from sqlite_utils.migrations import Migrations
 
 from stance.entities import matching_entity_ids, resolve_entity
 from stance.errors import StoreError
-from stance.models import Document, Extraction, StoredClaim, StoredTarget
+from stance.models import Claim, Document, Extraction, StoredClaim, StoredTarget, Target
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -218,7 +218,6 @@ class ClaimFilter:
     since: str | None = None
     until: str | None = None
     include_rejected: bool = False
-    run_id: int | None = None  # that run's claims, instead of each document's current run
 
 
 class Store:
@@ -417,9 +416,6 @@ class Store:
         where = where or ClaimFilter()
         clauses = ["c.run_id in (select run_id from current_runs)"]
         params: list[Any] = []
-        if where.run_id is not None:
-            clauses = ["c.run_id = ?"]
-            params.append(where.run_id)
         if not where.include_rejected:
             clauses.append("c.grounding != 'rejected'")
         if where.speaker:
@@ -549,6 +545,25 @@ class Store:
             from entities e order by e.name
         """
         return list(self.db.query(sql))
+
+    def run_claims(self, run_id: int) -> list[Claim]:
+        """A run's claims as the extractor gave them: target names as extracted, not as
+        resolved to entities (what `stance eval` scores), rejected ones included."""
+        rows = list(self.db.query("select * from claims where run_id = ? order by id", [run_id]))
+        targets: dict[int, list[Target]] = {}
+        sql = (
+            "select t.claim_id, t.name, e.kind, t.stance, t.date from claim_targets t "
+            "join entities e on e.id = t.entity_id join claims c on c.id = t.claim_id "
+            "where c.run_id = ? order by t.rowid"
+        )
+        for row in self.db.query(sql, [run_id]):
+            targets.setdefault(row["claim_id"], []).append(
+                Target(name=row["name"], kind=row["kind"], stance=row["stance"], date=row["date"])
+            )
+        fields = set(Claim.model_fields) - {"targets"}
+        return [
+            Claim(**{k: r[k] for k in fields}, targets=targets.get(r["id"], [])) for r in rows
+        ]
 
     def save_eval(self, row: dict[str, Any]) -> int:
         with self.write_transaction():
