@@ -7,7 +7,7 @@ DEMO_DB := demo.db
 FIXTURES := fixtures/azernews-2024-04-03-blinken-aliyev.txt \
             fixtures/us-state-dept-2024-04-03-blinken-aliyev-readout.txt
 
-.PHONY: install install-test test lint format schemas demo bench clean
+.PHONY: install install-test browser test lint format schemas demo screenshot bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +24,19 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-test: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check stance tests benchmarks
+# The browser tests and `make screenshot` drive Debian's chromium; no browser is downloaded.
+browser:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+
+test: $(VENV)/.installed-test browser
+	$(VENV)/bin/ruff check stance tests benchmarks scripts
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check stance tests benchmarks
+	$(VENV)/bin/ruff check stance tests benchmarks scripts
 
 format: $(VENV)/.installed-test
-	$(VENV)/bin/ruff format stance tests benchmarks
+	$(VENV)/bin/ruff format stance tests benchmarks scripts
 
 schemas: $(VENV)/.installed
 	$(PY) -c 'from pathlib import Path; from stance.models import write_schemas; write_schemas(Path("schemas"))'
@@ -41,6 +45,10 @@ demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(STANCE) ingest --db $(DEMO_DB) --backend rules $(FIXTURES)
 	$(STANCE) claims --db $(DEMO_DB)
+
+# docs/report.png: `stance report "April 5 meeting"` on the demo database, in Chromium.
+screenshot: demo $(VENV)/.installed-test browser
+	$(PY) scripts/screenshot.py --db $(DEMO_DB) --png docs/report.png
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
