@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from stance import __version__
 from stance.errors import StanceError
 from stance.extract import BACKENDS, MODES, ExtractorConfig, make_extractor
-from stance.ingest import IngestResult, Metadata, ingest, normalize_date
+from stance.ingest import IngestInterrupted, IngestResult, Metadata, ingest, normalize_date
 from stance.render import Format, print_json, render
 from stance.store import ClaimFilter, Store
 
@@ -111,6 +112,59 @@ def cli() -> None:
     """
 
 
+class IngestProgress:
+    """The ingest progress bar on stderr: documents done of the total, claims, rejected,
+    failures, tokens, rate and time left. Only on a terminal and without --quiet; input
+    errors are printed either way, one line each."""
+
+    def __init__(self, *, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress = Progress(
+            TextColumn("ingesting"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn(
+                "{task.fields[claims]:,} claims, {task.fields[rejected]:,} rejected, "
+                "{task.fields[failed]:,} failed, {task.fields[tokens]:,} tokens, "
+                "{task.fields[rate]}"
+            ),
+            TimeRemainingColumn(),
+            console=err,
+            disable=True,
+            transient=True,
+        )
+        self.counts = {"claims": 0, "rejected": 0, "failed": 0, "tokens": 0}
+        self.task = self.progress.add_task("ingest", total=None, rate="", **self.counts)
+        self.began = time.monotonic()
+
+    def __enter__(self) -> IngestProgress:
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def start(self, total: int) -> None:
+        # A single text needs no bar; the total is known once folders are listed.
+        self.progress.disable = not (self.enabled and total > 1)
+        self.began = time.monotonic()
+        self.progress.update(self.task, total=total)
+        if not self.progress.disable:
+            self.progress.start()
+
+    def advance(self, result: IngestResult) -> None:
+        if result.error:
+            self.progress.console.print(f"stance: error: {result.error}", markup=False)
+        self.counts["claims"] += result.claims
+        self.counts["rejected"] += result.rejected
+        self.counts["failed"] += result.status == "failed"
+        self.counts["tokens"] += result.input_tokens + result.output_tokens
+        done = self.progress.tasks[0].completed + 1
+        per_second = done / max(time.monotonic() - self.began, 1e-6)
+        rate = f"{per_second:.1f} docs/s" if per_second >= 1 else f"{per_second * 60:.1f} docs/min"
+        self.progress.update(self.task, advance=1, rate=rate, **self.counts)
+
+
 @cli.command(name="ingest")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--source", help="Outlet or body that published the text(s).")
@@ -169,48 +223,42 @@ def ingest_command(
                 markup=False,
             )
     store = open_store(db_path)
-    show_progress = (
-        not quiet and err.is_terminal and (len(paths) > 1 or any(os.path.isdir(p) for p in paths))
-    )
-    progress = Progress(
-        TextColumn("ingesting"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[claims]} claims, {task.fields[failed]} failed"),
-        TimeRemainingColumn(),
-        console=err,
-        disable=not show_progress,
-        transient=True,
-    )
-    counts = {"claims": 0, "failed": 0}
-
-    def on_result(result: IngestResult) -> None:
-        if result.error:
-            progress.console.print(f"stance: error: {result.error}", markup=False)
-        counts["claims"] += result.claims
-        counts["failed"] += result.status == "failed"
-        progress.update(task, advance=1, **counts)
-
-    with progress:
-        task = progress.add_task("ingest", total=None, **counts)
-        summary = ingest(
-            store,
-            paths,
-            extractor,
-            metadata=metadata,
-            force=force,
-            concurrency=concurrency,
-            stdin=sys.stdin.buffer.read,
-            on_result=on_result,
+    progress = IngestProgress(enabled=not quiet and err.is_terminal)
+    try:
+        with progress:
+            summary = ingest(
+                store,
+                paths,
+                extractor,
+                metadata=metadata,
+                force=force,
+                concurrency=concurrency,
+                stdin=sys.stdin.buffer.read,
+                on_start=progress.start,
+                on_result=progress.advance,
+            )
+    except IngestInterrupted as stopped:
+        err.print(
+            f"stance: interrupted: {stopped.stored} documents stored, {stopped.left} not "
+            "started; run the same command again to finish",
+            markup=False,
         )
+        sys.exit(130)
+    stats = getattr(extractor, "transport_stats", None)
     if as_json:
-        print_json(summary.as_dict())
+        print_json(summary.as_dict() | ({"transport": stats.as_dict()} if stats else {}))
     else:
-        click.echo(
+        line = (
             f"documents: {summary.count('new')} new, {summary.count('cached')} cached, "
             f"{summary.count('failed')} failed; claims stored: {summary.claims}, "
             f"rejected: {summary.rejected}"
         )
+        if stats and (stats.retries or stats.waited):
+            line += (
+                f"; model requests: {stats.requests}, retries: {stats.retries} "
+                f"({stats.rate_limited} rate limited), waited {stats.waited:.1f} s"
+            )
+        click.echo(line)
     if summary.count("failed"):
         sys.exit(1)
 
@@ -413,8 +461,9 @@ def eval_command(
         render(compare_rows(history), "table", title="evals of this gold")
 
 
-def _judge_for(store: Store, backend: str, model: str | None, base_url: str | None,
-               mode: str | None) -> Any:
+def _judge_for(
+    store: Store, backend: str, model: str | None, base_url: str | None, mode: str | None
+) -> Any:
     """Who decides doubtful event matches and claim relations: the model if configured."""
     from stance.judge import make_judge
 
@@ -424,15 +473,26 @@ def _judge_for(store: Store, backend: str, model: str | None, base_url: str | No
 
 @cli.command(name="compare")
 @click.argument("query")
-@click.option("--by", type=click.Choice(["speaker", "source"]), default="speaker",
-              show_default=True, help="Put speakers or sources side by side.")
+@click.option(
+    "--by",
+    type=click.Choice(["speaker", "source"]),
+    default="speaker",
+    show_default=True,
+    help="Put speakers or sources side by side.",
+)
 @model_options
 @output_options(csv=False)
 @db_option
 @handle_errors
 def compare_command(
-    query: str, by: str, backend: str, model: str | None, base_url: str | None,
-    mode: str | None, as_json: bool, db_path: str,
+    query: str,
+    by: str,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """Compare the claims about QUERY (an event or entity) across speakers and sources.
 
@@ -444,8 +504,12 @@ def compare_command(
     from stance.views import render_comparison
 
     store = open_store(db_path)
-    result = compare(store, query, by=by,  # type: ignore[arg-type]
-                     judge=_judge_for(store, backend, model, base_url, mode))
+    result = compare(
+        store,
+        query,
+        by=by,  # type: ignore[arg-type]
+        judge=_judge_for(store, backend, model, base_url, mode),
+    )
     if as_json:
         print_json(result)
     else:
@@ -460,16 +524,23 @@ def compare_command(
 @db_option
 @handle_errors
 def timeline_command(
-    speaker: str, about: str | None, backend: str, model: str | None, base_url: str | None,
-    mode: str | None, as_json: bool, db_path: str,
+    speaker: str,
+    about: str | None,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """SPEAKER's stance over time, per date and subject, with shifts flagged."""
     from stance.timeline import timeline
     from stance.views import render_timeline
 
     store = open_store(db_path)
-    result = timeline(store, speaker, about=about,
-                      judge=_judge_for(store, backend, model, base_url, mode))
+    result = timeline(
+        store, speaker, about=about, judge=_judge_for(store, backend, model, base_url, mode)
+    )
     if as_json:
         print_json(result)
     else:
@@ -507,8 +578,73 @@ def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path:
     if as_json:
         print_json(created.__dict__)
     else:
-        click.echo(f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
-                   f"{created.name} (#{created.id})")
+        click.echo(
+            f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
+            f"{created.name} (#{created.id})"
+        )
+
+
+@cli.command(name="report")
+@click.argument("query")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="report.html",
+    show_default=True,
+    help="HTML file to write (- for stdout).",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["speaker", "source"]),
+    default="speaker",
+    show_default=True,
+    help="Put speakers or sources side by side.",
+)
+@model_options
+@db_option
+@handle_errors
+def report_command(
+    query: str,
+    output: str,
+    by: str,
+    backend: str,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    db_path: str,
+) -> None:
+    """Write the comparison of QUERY (an event or entity) as one self-contained HTML page.
+
+    Claims side by side with their evidence, each speaker's stance over time, contradictions
+    and what each source leaves out; click a claim to read its document with the evidence
+    highlighted. The page needs no network and works from a file:// URL.
+    """
+    from stance.compare import compare
+    from stance.errors import UsageError
+    from stance.report import render_report
+
+    store = open_store(db_path)
+    result = compare(
+        store,
+        query,
+        by=by,  # type: ignore[arg-type]
+        judge=_judge_for(store, backend, model, base_url, mode),
+    )
+    page = render_report(store, result)
+    if output == "-":
+        sys.stdout.write(page)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as file:
+            file.write(page)
+    except OSError as exc:
+        raise UsageError(f"cannot write {output}: {exc.strerror}; give another -o path") from exc
+    claims = sum(len(s.claims) for s in result.speakers)
+    click.echo(
+        f"wrote {output}: {result.subject.name}, {claims} claim{'s' * (claims != 1)} by "
+        f"{len(result.speakers)} speaker(s), {len(result.contradictions)} contradiction(s)"
+    )
 
 
 def main() -> None:

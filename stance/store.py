@@ -112,14 +112,23 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_entity_resolution(db: Database) -> None:
     # Full personal names by surname: a surname alone joins the one full name that has it.
-    db["person_names"].create({"entity_id": int, "surname": str},
-                              foreign_keys=[("entity_id", "entities", "id")])
+    db["person_names"].create(
+        {"entity_id": int, "surname": str}, foreign_keys=[("entity_id", "entities", "id")]
+    )
     db["person_names"].create_index(["surname"])
     db["person_names"].create_index(["entity_id"])
     # `stance merge` / `stance split`, kept so that later ingests respect them.
     db["entity_overrides"].create(
-        {"id": int, "action": str, "alias_key": str, "entity_id": int, "other_id": int,
-         "created_at": str}, pk="id")
+        {
+            "id": int,
+            "action": str,
+            "alias_key": str,
+            "entity_id": int,
+            "other_id": int,
+            "created_at": str,
+        },
+        pk="id",
+    )
     db["entity_overrides"].create_index(["alias_key", "action"])
     db["documents"].create_index(["published"])
     db["claim_targets"].create_index(["claim_id"])
@@ -129,17 +138,30 @@ def m002_entity_resolution(db: Database) -> None:
 def m003_events(db: Database) -> None:
     # What is known of each event (entities of kind event), and mentions not yet matched.
     db["events"].create(
-        {"entity_id": int, "date": str, "month_day": str, "type": str, "type_word": str,
-         "participants": str, "words": str, "first_published": str, "auto_name": int},
-        pk="entity_id", foreign_keys=[("entity_id", "entities", "id")], defaults={"auto_name": 1})
+        {
+            "entity_id": int,
+            "date": str,
+            "month_day": str,
+            "type": str,
+            "type_word": str,
+            "participants": str,
+            "words": str,
+            "year": str,
+            "first_published": str,
+        },
+        pk="entity_id",
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
     db["events"].create_index(["date"])
     db["events"].create_index(["month_day"])
-    db["event_participants"].create({"entity_id": int, "participant": str},
-                                    foreign_keys=[("entity_id", "entities", "id")])
+    db["event_participants"].create(
+        {"entity_id": int, "participant": str}, foreign_keys=[("entity_id", "entities", "id")]
+    )
     db["event_participants"].create_index(["participant"])
     db["event_participants"].create_index(["entity_id"])
-    db["event_pending"].create({"entity_id": int}, pk="entity_id",
-                               foreign_keys=[("entity_id", "entities", "id")])
+    db["event_pending"].create(
+        {"entity_id": int}, pk="entity_id", foreign_keys=[("entity_id", "entities", "id")]
+    )
     # Event entities of databases made before events were matched: match them now.
     db.execute("insert into event_pending (entity_id) select id from entities where kind = 'event'")
 
@@ -148,8 +170,16 @@ def m003_events(db: Database) -> None:
 def m004_llm_cache(db: Database) -> None:
     # Answers of the model to doubtful event matches and claim relations, asked once.
     db["llm_cache"].create(
-        {"task": str, "model": str, "prompt_sha": str, "input_sha": str, "answer": str,
-         "created_at": str}, pk=("task", "model", "prompt_sha", "input_sha"))
+        {
+            "task": str,
+            "model": str,
+            "prompt_sha": str,
+            "input_sha": str,
+            "answer": str,
+            "created_at": str,
+        },
+        pk=("task", "model", "prompt_sha", "input_sha"),
+    )
 
 
 @migrations()
@@ -198,6 +228,13 @@ def m011_evals(db: Database) -> None:
     )
 
 
+@migrations()
+def m050_run_notes(db: Database) -> None:
+    # What bounding cut from a model's answers (claims over the limit, clipped fields): an ok
+    # run says so instead of storing the answer blindly.
+    db["runs"].add_column("notes", str)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -234,7 +271,11 @@ class Store:
             self.db.execute("pragma foreign_keys = on")
             if self.path != ":memory:":
                 self.db.enable_wal()
-            migrations.apply(self.db)
+            if migrations.pending(self.db):
+                # Under the write lock: two processes opening a new database at once must
+                # not both create its tables.
+                with self.write_transaction():
+                    migrations.apply(self.db)
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
@@ -335,6 +376,7 @@ class Store:
                 input_tokens=extraction.input_tokens,
                 output_tokens=extraction.output_tokens,
                 requests=extraction.requests,
+                notes=extraction.notes,
             )
             rejected = 0
             for claim in extraction.claims:
@@ -524,7 +566,7 @@ class Store:
         sql = """
             select r.id, r.document_id, r.backend, r.model, r.prompt_sha, r.schema_sha,
                    r.status, r.error, r.started_at, r.finished_at, r.input_tokens,
-                   r.output_tokens, r.requests,
+                   r.output_tokens, r.requests, r.notes,
                    (select count(*) from claims c where c.run_id = r.id) as claims
             from runs r order by r.id
         """
@@ -561,9 +603,7 @@ class Store:
                 Target(name=row["name"], kind=row["kind"], stance=row["stance"], date=row["date"])
             )
         fields = set(Claim.model_fields) - {"targets"}
-        return [
-            Claim(**{k: r[k] for k in fields}, targets=targets.get(r["id"], [])) for r in rows
-        ]
+        return [Claim(**{k: r[k] for k in fields}, targets=targets.get(r["id"], [])) for r in rows]
 
     def save_eval(self, row: dict[str, Any]) -> int:
         with self.write_transaction():
