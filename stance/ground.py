@@ -52,15 +52,15 @@ class NormalizedText:
 
 
 def _nearest(haystack: str, needle: str, hint: int) -> int:
-    """Offset of the occurrence of needle nearest to hint, or -1."""
-    best, pos = -1, haystack.find(needle)
-    while pos != -1:
-        if best == -1 or abs(pos - hint) < abs(best - hint):
-            best = pos
-        if pos > hint:
-            break
-        pos = haystack.find(needle, pos + 1)
-    return best
+    """Offset of the occurrence of needle nearest to hint, or -1.
+
+    Searches outward from the hint, so grounding every claim of a long text stays linear.
+    """
+    after = haystack.find(needle, hint)
+    before = haystack.rfind(needle, 0, hint + len(needle) - 1)
+    if before == -1 or (after != -1 and after - hint <= hint - before):
+        return after
+    return before
 
 
 def align(
