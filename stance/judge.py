@@ -16,11 +16,11 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 from sqlite_utils import Database
 
-from stance.errors import ModelError, StanceError
+from stance.errors import ModelError
 from stance.events import EventFeatures
 from stance.extract import ExtractorConfig
 from stance.models import StoredClaim
-from stance.resources import resource_dir
+from stance.prompts import read_prompt
 from stance.store import now
 
 RULE_EVENT_THRESHOLD = 0.65  # a doubtful event score at or above this is a match by rule
@@ -87,16 +87,6 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_prompt(name: str) -> str:
-    path = resource_dir("prompts") / name
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as error:
-        raise StanceError(
-            f"cannot read the prompt file {path} ({error.strerror}): reinstall stance"
-        ) from None
-
-
 def _claim_view(claim: StoredClaim, stance: str) -> dict[str, Any]:
     return {
         "speaker": claim.speaker,
@@ -154,7 +144,7 @@ class LLMJudge:
     def _ask(
         self, task: str, prompt_file: str, model: type[BaseModel], payload: dict[str, Any]
     ) -> Any:
-        prompt = load_prompt(prompt_file)
+        prompt = read_prompt(prompt_file)
         prompt_sha = _sha(prompt + f"\0mode={self._llm.mode}")
         user = json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True)
         input_sha = _sha(user)

@@ -71,14 +71,16 @@ def _shipped_prompts() -> PromptSet:
     return _read_prompts(resource_dir("prompts"))
 
 
+def read_prompt(name: str, folder: Path | None = None) -> str:
+    """The exact content of one prompt file, from `folder` or the shipped prompts."""
+    path = (folder or resource_dir("prompts")) / name
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise StanceError(
+            f"cannot read the prompt file {path} ({error.strerror}): reinstall stance"
+        ) from None
+
+
 def _read_prompts(folder: Path) -> PromptSet:
-    files = []
-    for name in PROMPT_FILES:
-        path = folder / name
-        try:
-            files.append((name, path.read_text(encoding="utf-8")))
-        except OSError as error:
-            raise StanceError(
-                f"cannot read the prompt file {path} ({error.strerror}): reinstall stance"
-            ) from None
-    return PromptSet(tuple(files))
+    return PromptSet(tuple((name, read_prompt(name, folder)) for name in PROMPT_FILES))
