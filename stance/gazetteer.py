@@ -3,9 +3,11 @@
 "the U.S.", "United States", "America" and "Washington" (as a government) are one country;
 "the Azerbaijani side", "Baku" and "Azerbaijan" another. A place is listed with its names,
 abbreviations, demonyms and capital; a demonym or name followed by a word such as "side" or
-"government" means the country too. The list covers the actors of the news stance is used
-on first (the South Caucasus and the powers around it) and the larger powers; a name not
-listed is resolved by its words alone.
+"government" means the country too. A name not listed is resolved by its words alone.
+
+This is the one list of places: entity resolution reads it through the functions below
+(case-insensitive, on lower-case words), and the rules extractor (stance.lexicon) reads the
+same `PLACES` with their surface forms, where case matters ("US" is a country, "us" is not).
 """
 
 from __future__ import annotations
@@ -22,123 +24,188 @@ class Place:
     name: str
     kind: str  # "country" or "organization"
     short: str
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # surface forms, the canonical name first
     demonyms: tuple[str, ...] = ()
-    capitals: tuple[str, ...] = ()
+    capitals: tuple[str, ...] = ()  # seats of government that stand for it ("Moscow", "Kremlin")
+
+
+# One place a line: "Name|alias ; demonym|demonym ; capital|seat" (a line starting with "|"
+# goes on with the one before). Surface forms as texts write them; matching below is on
+# lower-case words, so case only matters to the rules.
+_COUNTRIES = """
+Afghanistan ; Afghan|Afghans ; Kabul
+Albania ; Albanian ; Tirana
+Algeria ; Algerian ; Algiers
+Angola ; Angolan ; Luanda
+Argentina ; Argentine|Argentinian ; Buenos Aires
+Armenia|Republic of Armenia ; Armenian|Armenians ; Yerevan
+Australia ; Australian|Australians ; Canberra
+Austria ; Austrian ; Vienna
+Azerbaijan|Republic of Azerbaijan|Azerbaijan Republic ; Azerbaijani|Azerbaijanis|Azeri ; Baku
+Bahrain ; Bahraini ; Manama
+Bangladesh ; Bangladeshi ; Dhaka
+Belarus ; Belarusian ; Minsk
+Belgium ; Belgian
+Bolivia ; Bolivian
+Bosnia and Herzegovina|Bosnia ; Bosnian ; Sarajevo
+Brazil ; Brazilian|Brazilians ; Brasilia|Brasília
+Bulgaria ; Bulgarian
+Cambodia ; Cambodian ; Phnom Penh
+Cameroon ; Cameroonian
+Canada ; Canadian|Canadians ; Ottawa
+Chile ; Chilean|Chileans ; Santiago
+China|People's Republic of China|PRC ; Chinese ; Beijing
+Colombia ; Colombian ; Bogota|Bogotá
+Croatia ; Croatian ; Zagreb
+Cuba ; Cuban ; Havana
+Cyprus ; Cypriot ; Nicosia
+Czech Republic|Czechia ; Czech ; Prague
+Denmark ; Danish|Dane|Danes ; Copenhagen
+Ecuador ; Ecuadorian ; Quito
+Egypt ; Egyptian|Egyptians ; Cairo
+Estonia ; Estonian ; Tallinn
+Ethiopia ; Ethiopian ; Addis Ababa
+Finland ; Finnish|Finns ; Helsinki
+France|French Republic ; French ; Paris|Elysee|Élysée
+Georgia ; Georgian ; Tbilisi
+Germany|Federal Republic of Germany ; German|Germans ; Berlin
+Ghana ; Ghanaian ; Accra
+Greece ; Greek|Greeks ; Athens
+Hungary ; Hungarian ; Budapest
+Iceland ; Icelandic|Icelanders ; Reykjavik|Reykjavík
+India ; Indian|Indians ; New Delhi
+Indonesia ; Indonesian ; Jakarta
+Iran|Islamic Republic of Iran ; Iranian|Iranians ; Tehran
+Iraq ; Iraqi|Iraqis ; Baghdad
+Ireland ; Irish ; Dublin
+Israel ; Israeli|Israelis
+Italy ; Italian|Italians ; Rome
+Japan ; Japanese ; Tokyo
+Jordan ; Jordanian ; Amman
+Kazakhstan ; Kazakh ; Astana
+Kenya ; Kenyan ; Nairobi
+Kosovo ; Kosovar ; Pristina
+Kuwait ; Kuwaiti
+Kyrgyzstan ; Kyrgyz ; Bishkek
+Latvia ; Latvian ; Riga
+Lebanon ; Lebanese ; Beirut
+Libya ; Libyan ; Tripoli
+Lithuania ; Lithuanian ; Vilnius
+Luxembourg ; Luxembourgish
+Malaysia ; Malaysian ; Kuala Lumpur
+Mali ; Malian ; Bamako
+Malta ; Maltese ; Valletta
+Mexico ; Mexican|Mexicans ; Mexico City
+Moldova ; Moldovan ; Chisinau
+Mongolia ; Mongolian ; Ulaanbaatar
+Montenegro ; Montenegrin ; Podgorica
+Morocco ; Moroccan ; Rabat
+Myanmar|Burma ; Burmese
+Netherlands|Holland ; Dutch ; The Hague
+New Zealand ; New Zealander
+Nigeria ; Nigerian|Nigerians ; Abuja
+North Korea|DPRK ; North Korean ; Pyongyang
+North Macedonia ; Macedonian ; Skopje
+Norway ; Norwegian|Norwegians ; Oslo
+Oman ; Omani ; Muscat
+Pakistan ; Pakistani|Pakistanis ; Islamabad
+Palestine|Palestinian territories ; Palestinian|Palestinians
+Peru ; Peruvian ; Lima
+Philippines ; Filipino|Philippine ; Manila
+Poland ; Polish|Poles ; Warsaw
+Portugal ; Portuguese ; Lisbon
+Qatar ; Qatari ; Doha
+Romania ; Romanian ; Bucharest
+Russia|Russian Federation ; Russian|Russians ; Moscow|Kremlin
+Saudi Arabia ; Saudi|Saudis ; Riyadh
+Senegal ; Senegalese ; Dakar
+Serbia ; Serbian|Serbs ; Belgrade
+Singapore ; Singaporean
+Slovakia ; Slovak ; Bratislava
+Slovenia ; Slovenian ; Ljubljana
+Somalia ; Somali ; Mogadishu
+South Africa ; South African ; Pretoria
+South Korea|Republic of Korea ; South Korean ; Seoul
+Spain ; Spanish ; Madrid
+Sri Lanka ; Sri Lankan ; Colombo
+Sudan ; Sudanese ; Khartoum
+Sweden ; Swedish|Swedes ; Stockholm
+Switzerland ; Swiss ; Bern
+Syria ; Syrian|Syrians ; Damascus
+Taiwan ; Taiwanese ; Taipei
+Tajikistan ; Tajik ; Dushanbe
+Tanzania ; Tanzanian ; Dodoma
+Thailand ; Thai ; Bangkok
+Tunisia ; Tunisian ; Tunis
+Turkey|Türkiye|Turkiye|Republic of Turkey ; Turkish ; Ankara
+Turkmenistan ; Turkmen ; Ashgabat
+Uganda ; Ugandan ; Kampala
+Ukraine ; Ukrainian|Ukrainians ; Kyiv|Kiev
+United Arab Emirates|UAE ; Emirati ; Abu Dhabi
+United Kingdom|UK|U.K.|Britain|Great Britain ; British|Briton|Britons ; London
+United States|United States of America|U.S.|US|USA|U.S.A.|America ; American|Americans ; Washington
+Uruguay ; Uruguayan ; Montevideo
+Uzbekistan ; Uzbek ; Tashkent
+Venezuela ; Venezuelan ; Caracas
+Vietnam ; Vietnamese ; Hanoi
+Yemen ; Yemeni ; Sanaa
+Zimbabwe ; Zimbabwean ; Harare
+"""
+
+# Unions and international bodies, in the same form.
+_UNIONS = """
+European Union|EU|E.U. ; European ; Brussels
+NATO|North Atlantic Treaty Organization|North Atlantic Alliance
+United Nations|UN|U.N.
+OSCE|Organization for Security and Co-operation in Europe
+    |Organization for Security and Cooperation in Europe
+CSTO|Collective Security Treaty Organization
+African Union
+ASEAN
+OPEC
+G7|Group of Seven
+G20|Group of 20
+International Monetary Fund|IMF
+World Bank
+"""
+
+# Labels used when an event is named after its participants ("US-EU-Armenia meeting").
+_SHORT = {
+    "United States": "US",
+    "European Union": "EU",
+    "United Kingdom": "UK",
+    "United Nations": "UN",
+    "United Arab Emirates": "UAE",
+}
+
+
+def _parse(table: str, kind: str) -> list[Place]:
+    places = []
+    lines: list[str] = []
+    for line in table.strip().splitlines():
+        if line.strip().startswith("|"):
+            lines[-1] += line.strip()
+        else:
+            lines.append(line)
+    for line in lines:
+        names, demonyms, capitals = ([*line.split(";"), "", ""])[:3]
+        forms = tuple(n.strip() for n in names.split("|"))
+        places.append(
+            Place(
+                forms[0],
+                kind,
+                _SHORT.get(forms[0], forms[0]),
+                forms,
+                tuple(d.strip() for d in demonyms.split("|") if d.strip()),
+                tuple(c.strip() for c in capitals.split("|") if c.strip()),
+            )
+        )
+    return places
 
 
 PLACES: tuple[Place, ...] = (
-    Place(
-        "United States",
-        "country",
-        "US",
-        ("united states", "united states of america", "us", "usa", "america", "u s a"),
-        ("american", "us"),
-        ("washington",),
-    ),
-    Place(
-        "European Union",
-        "organization",
-        "EU",
-        ("european union", "eu"),
-        ("european",),
-        ("brussels",),
-    ),
-    Place(
-        "Azerbaijan",
-        "country",
-        "Azerbaijan",
-        ("azerbaijan", "republic of azerbaijan", "azerbaijan republic"),
-        ("azerbaijani", "azeri"),
-        ("baku",),
-    ),
-    Place(
-        "Armenia",
-        "country",
-        "Armenia",
-        ("armenia", "republic of armenia"),
-        ("armenian",),
-        ("yerevan",),
-    ),
-    Place(
-        "Russia",
-        "country",
-        "Russia",
-        ("russia", "russian federation"),
-        ("russian",),
-        ("moscow", "kremlin"),
-    ),
-    Place(
-        "Turkey",
-        "country",
-        "Turkey",
-        ("turkey", "turkiye", "türkiye", "republic of turkey"),
-        ("turkish",),
-        ("ankara",),
-    ),
-    Place(
-        "Iran", "country", "Iran", ("iran", "islamic republic of iran"), ("iranian",), ("tehran",)
-    ),
-    Place("Georgia", "country", "Georgia", ("georgia",), ("georgian",), ("tbilisi",)),
-    Place(
-        "France",
-        "country",
-        "France",
-        ("france", "french republic"),
-        ("french",),
-        ("paris", "elysee"),
-    ),
-    Place(
-        "Germany",
-        "country",
-        "Germany",
-        ("germany", "federal republic of germany"),
-        ("german",),
-        ("berlin",),
-    ),
-    Place(
-        "United Kingdom",
-        "country",
-        "UK",
-        ("united kingdom", "uk", "britain", "great britain"),
-        ("british",),
-        ("london",),
-    ),
-    Place(
-        "China",
-        "country",
-        "China",
-        ("china", "peoples republic of china", "prc"),
-        ("chinese",),
-        ("beijing",),
-    ),
-    Place("Ukraine", "country", "Ukraine", ("ukraine",), ("ukrainian",), ("kyiv", "kiev")),
-    Place("Israel", "country", "Israel", ("israel",), ("israeli",), ()),
-    Place("Kazakhstan", "country", "Kazakhstan", ("kazakhstan",), ("kazakh",), ("astana",)),
-    Place("India", "country", "India", ("india",), ("indian",), ("new delhi",)),
-    Place("Pakistan", "country", "Pakistan", ("pakistan",), ("pakistani",), ("islamabad",)),
-    Place("Italy", "country", "Italy", ("italy",), ("italian",), ("rome",)),
-    Place("Poland", "country", "Poland", ("poland",), ("polish",), ("warsaw",)),
-    Place("Japan", "country", "Japan", ("japan",), ("japanese",), ("tokyo",)),
-    Place("Canada", "country", "Canada", ("canada",), ("canadian",), ("ottawa",)),
-    Place("Hungary", "country", "Hungary", ("hungary",), ("hungarian",), ("budapest",)),
-    Place("United Nations", "organization", "UN", ("united nations", "un"), (), ()),
-    Place(
-        "NATO",
-        "organization",
-        "NATO",
-        ("nato", "north atlantic treaty organization", "north atlantic alliance"),
-        (),
-        (),
-    ),
-    Place(
-        "OSCE",
-        "organization",
-        "OSCE",
-        ("osce", "organization for security and cooperation in europe"),
-        (),
-        (),
-    ),
+    *_parse(_COUNTRIES, "country"),
+    *_parse(_UNIONS, "organization"),
 )
 
 # Words after a country's name or demonym that still mean the country as an actor.

@@ -9,15 +9,20 @@ length of the text, nothing downloaded.
 
 The rules are spread over modules that each do one thing:
 
-- stance.lexicon: the word lists (cues, roles, places, stance words);
+- stance.gazetteer, stance.lexicon, stance.lexicon_stance: the word lists (places, cues,
+  roles, stance words);
 - stance.rules_text: the de-glued view of the text ("IlhamAliyev" -> "Ilham Aliyev" with
   offsets kept), paragraphs, sentences, quotations;
 - stance.rules_phrases: capitalised names and the noun phrases that can name a speaker;
-- stance.rules_mentions: who the document names and whom a mention refers to;
+- stance.rules_names: how names, titles and places are written;
+- stance.rules_mentions: who and what the document names;
 - stance.rules_events: the events it talks about;
 - stance.rules_cues: reporting cues and the words around them;
+- stance.rules_speakers: who is named around a cue, and whom that names;
+- stance.rules_quotes: quotations, transcripts and statements;
 - stance.rules_speech: the walk that finds claims (span, speaker, cue);
-- stance.rules_targets: targets, stances and claim types;
+- stance.rules_targets: targets;
+- stance.rules_stance: stances and claim types;
 - this module: the extractor, which puts a claim together from those parts.
 """
 
@@ -28,12 +33,18 @@ from functools import cache
 from pathlib import Path
 
 from stance import (
+    gazetteer,
     lexicon,
+    lexicon_stance,
     rules_cues,
     rules_events,
     rules_mentions,
+    rules_names,
     rules_phrases,
+    rules_quotes,
+    rules_speakers,
     rules_speech,
+    rules_stance,
     rules_targets,
     rules_text,
 )
@@ -42,17 +53,24 @@ from stance.lexicon import cue_past
 from stance.models import ExtractedClaim, Extraction, schema_sha
 from stance.rules_cues import NEGATIVE_CUES, POSITIVE_CUES
 from stance.rules_speech import Document, Draft
-from stance.rules_targets import Claimant, claim_type_of, find_targets, targets_with_stance
+from stance.rules_stance import claim_type_of, targets_with_stance
+from stance.rules_targets import Claimant, find_targets
 
 _RULE_MODULES = (
+    gazetteer,
     lexicon,
     rules_text,
     rules_phrases,
+    rules_names,
     rules_mentions,
     rules_events,
     rules_cues,
+    rules_speakers,
+    rules_quotes,
     rules_speech,
     rules_targets,
+    rules_stance,
+    lexicon_stance,
 )
 
 
@@ -66,6 +84,12 @@ def _rules_sha() -> str:
     for path in (*(m.__file__ for m in _RULE_MODULES), __file__):
         digest.update(Path(path or "").read_bytes())
     return digest.hexdigest()[:16]
+
+
+@cache
+def _schema_sha() -> str:
+    """The schema's hash, once: generating the JSON schema costs more than a short text."""
+    return schema_sha()
 
 
 # Capitalised only because they began a sentence of their own.
@@ -117,7 +141,7 @@ class RulesExtractor:
             backend=self.backend,
             model=None,
             prompt_sha=self.prompt_sha,
-            schema_sha=schema_sha(),
+            schema_sha=_schema_sha(),
             input_tokens=None,
             output_tokens=None,
             requests=0,
@@ -126,7 +150,8 @@ class RulesExtractor:
     @staticmethod
     def _claim(document: Document, draft: Draft, previous: Draft | None) -> ExtractedClaim:
         """The claim a draft makes: its source quote, content, type and targets. The previous
-        draft lends its events to "such steps" when the same speaker goes on."""
+        draft lends its events to "such steps" and its targets to "It ..." when the same
+        speaker goes on."""
         view = document.v
         start, end = document.view.to_source(draft.start), document.view.to_source(draft.end)
         quote = document.text[start:end]
@@ -143,6 +168,8 @@ class RulesExtractor:
             events=document.events,
             claimant=claimant,
             previous_events=previous.events if previous and same_speaker else [],
+            previous_found=previous.found if previous and same_speaker else [],
+            topic_from=document.paragraphs[max(0, draft.paragraph - 1)].start,
             claim_type=claim_type,
             lemma=draft.lemma,
         )
@@ -151,6 +178,7 @@ class RulesExtractor:
             for e in (previous.events if previous and same_speaker else [])
             if any(f.name == e.name for f in found)
         ]
+        draft.found = found
         bias = 1 if draft.lemma in POSITIVE_CUES else -1 if draft.lemma in NEGATIVE_CUES else 0
         targets = targets_with_stance(
             view, draft.start, draft.end, found, claimant, claim_type, bias

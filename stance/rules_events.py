@@ -30,7 +30,7 @@ from stance.lexicon import (
     TOPIC_EVENT_NOUNS,
 )
 from stance.rules_mentions import LOOKBACK, Mentions
-from stance.rules_phrases import CHAIN, word_key
+from stance.rules_phrases import CHAIN, POSSESSIVE_END, word_key
 
 # --- Patterns ------------------------------------------------------------------------------------
 
@@ -64,6 +64,38 @@ _MODIFIER = re.compile(
 )
 
 
+# What opens a noun phrase before an event noun ("the", "its", a possessive).
+_PHRASE_OPENERS = frozenset(
+    "the a an this that these those its their his her our any new proposed planned".split()
+)
+_COMPOUND = re.compile(r"[a-z][a-z-]{2,}")
+# Lower-case words that are not nouns of a compound ("would reform", "said review").
+_NOT_COMPOUND = frozenset(
+    """would will could can may might must should shall is are was were be been being has
+    have had do does did not no never also said says told added stressed warned argued
+    denied very more most less least further against about over with without from into
+    onto upon after before during since until while if and or but so than then there
+    modest small large big huge major minor full final last long short high low key broad
+    wide strict tough controversial ambitious historic landmark important significant
+    massive sweeping radical limited fair unfair clear possible potential further
+    additional overall serious real whole entire early late open public private""".split()
+)
+_ABOUT = re.compile(r"\s+(of|over|into|on|against)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
+# Nouns that name what they are "on" ("a ban on trawling"); after others "on" is anything
+# ("blamed the outbreak on the city").
+_ON_NOUNS = frozenset(
+    """ban vote talks moratorium embargo levy tariff tariffs sanctions agreement deal
+    referendum bill conference summit review inquiry reform cuts""".split()
+)
+_NOT_ABOUT = _NOT_COMPOUND | frozenset(
+    """that which who whom whose to for in at by as on of its their his her our this these
+    those it they he she we i""".split()
+)
+CALENDAR_WORDS = frozenset(
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday today yesterday".split()
+)
+
+
 @dataclass
 class Event:
     """An event as the document describes it, gathered over all its mentions."""
@@ -76,6 +108,7 @@ class Event:
     day: int | None = None
     year: int | None = None
     acquired: str | None = None  # what an acquisition acquires
+    about: str | None = None  # what it is of or about: "over mackerel quotas"
 
     def compatible(self, other: Event) -> bool:
         """Could two descriptions be of one event (no date, descriptor or party disagrees)?"""
@@ -107,6 +140,7 @@ class Event:
         for p in other.participants:
             if p not in self.participants:
                 self.participants.append(p)
+        self.about = self.about or other.about
 
     @property
     def informative(self) -> bool:
@@ -118,6 +152,8 @@ class Event:
         if self.acquired:  # "Nordlys Energy acquisition of Kurzeme Wind"
             return f"{' '.join([*self.descriptors, self.noun])} of {self.acquired}"
         described = " ".join([*self.descriptors, self.noun])
+        if self.about:  # "investigation into Erik Vermeulen", "dispute over mackerel quotas"
+            described = f"{described} {self.about}"
         parties = "-".join(SHORT_NAMES.get(p, p) for p in self.participants)
         if self.month and self.day:
             when = f"{MONTHS[self.month - 1]} {self.day}"
@@ -150,6 +186,8 @@ class Events:
             self.mentions.append((m.start("verb"), len(self.events) - 1))
             self._last_of_family["deal"] = len(self.events) - 1
         for m in _EVENT_NOUN.finditer(view):
+            if _EVENT_NOUN.match(view, m.end() + 1) and view[m.end() : m.end() + 1] == " ":
+                continue  # "royalty" of "the royalty reform": a modifier of the next noun
             found = _describe(view, m, mentions)
             if found.month and found.day and not found.year:
                 found.year = year
@@ -179,6 +217,13 @@ class Events:
                 return index
         return None
 
+    def latest_before(self, at: int, since: int = 0) -> Event | None:
+        """The event the text spoke of last before offset `at` and from offset `since`."""
+        index = bisect_left(self.mentions, (at, -1))
+        if index == 0 or self.mentions[index - 1][0] < since:
+            return None
+        return self.events[self.mentions[index - 1][1]]
+
     def in_span(self, start: int, end: int) -> list[Event]:
         """The events mentioned in view[start:end], in order of first mention."""
         index = bisect_left(self.mentions, (start, -1))
@@ -191,26 +236,75 @@ class Events:
         return found
 
 
+def _modifiers(before: list[str], event: Event) -> list[str]:
+    """The words before an event noun that tell which it is: "trilateral", "Prague", and
+    lower-case nouns of a compound ("the lithium royalty reform") when a determiner or a
+    possessive opens the phrase, so that "the minister would reform" gives none."""
+    chosen: list[tuple[str, bool]] = []  # (word, is a lower-case compound noun), nearest first
+    opened = False
+    tokens = before[-4:]
+    for index in range(len(tokens) - 1, -1, -1):
+        token = tokens[index]
+        bare = token.strip(",")
+        lowered = bare.lower()
+        if bare != token or lowered in _PHRASE_OPENERS:
+            opened = True
+            break
+        if word_key(bare) in NOT_NAME_WORDS | ANONYMOUS_NOUNS | BODY_NOUNS:
+            break
+        if re.fullmatch(r"\d{1,2}", bare):
+            if index > 0 and tokens[index - 1].strip(",") in MONTH_NUMBERS:
+                continue  # the day of "April 5 meeting"
+            chosen.append((bare, True))  # "phase 3 trial"
+            continue
+        if lowered in GENERIC_EVENT_MODIFIERS:
+            continue
+        if bare in MONTH_NUMBERS:
+            continue
+        if _MODIFIER.match(bare):
+            parties = [p for p in re.split(r"[-–]", bare) if p in PLACE_FORMS]
+            if len(parties) >= 2:  # "US-EU-Armenia meeting"
+                event.participants = [PLACE_FORMS[p][0] for p in parties]
+                continue
+            chosen.append((bare, False))
+            if POSSESSIVE_END.search(bare):
+                opened = True  # "Norway's pension reform"
+                break
+            continue
+        if _COMPOUND.fullmatch(bare) and lowered not in _NOT_COMPOUND and bare[-2:] != "ed":
+            chosen.append((bare, True))
+            continue
+        break
+    if not opened:  # no determiner before them: the lower-case words may be anything
+        cut = next((i for i, (_, compound) in enumerate(chosen) if compound), len(chosen))
+        chosen = chosen[:cut]
+    return [word for word, _ in reversed(chosen)]
+
+
+def _about(view: str, at: int, noun: str) -> str | None:
+    """What an event noun is of or about, when a short phrase says it: "dispute over
+    mackerel quotas", "investigation into Erik Vermeulen" (not "talks on Friday")."""
+    m = _ABOUT.match(view, at, at + 80)
+    if m is None or (m.group(1) == "on" and noun not in _ON_NOUNS):
+        return None
+    words: list[str] = []
+    for word in m.group(2).split():
+        if word.lower() in _NOT_ABOUT or word in MONTH_NUMBERS or word in CALENDAR_WORDS:
+            break
+        words.append(word)
+    if not words or words[0][:1].isdigit() or (words[0] == "the" and len(words) == 1):
+        return None
+    if words[0] == "the":
+        words = words[1:]
+    return f"{m.group(1)} {' '.join(words)}"
+
+
 def _describe(view: str, m: re.Match[str], mentions: Mentions) -> Event:
     """The event one mention of an event noun describes (before matching it to others)."""
     noun = m.group(1)
     event = Event(EVENT_NOUN_FAMILIES.get(noun, noun), noun)
-    before = view[max(0, m.start() - 60) : m.start()].split()
-    for token in reversed(before[-3:]):
-        bare = token.strip(",")
-        if bare != token or word_key(bare) in NOT_NAME_WORDS | ANONYMOUS_NOUNS | BODY_NOUNS:
-            break
-        if bare.lower() in GENERIC_EVENT_MODIFIERS or re.fullmatch(r"\d{1,2}", bare):
-            continue
-        if bare in MONTH_NUMBERS:
-            continue
-        if not _MODIFIER.match(bare):
-            break
-        parties = [p for p in re.split(r"[-–]", bare) if p in PLACE_FORMS]
-        if len(parties) >= 2:  # "US-EU-Armenia meeting"
-            event.participants = [PLACE_FORMS[p][0] for p in parties]
-            continue
-        event.descriptors.insert(0, bare)
+    event.descriptors = _modifiers(view[max(0, m.start() - 60) : m.start()].split(), event)
+    event.about = _about(view, m.end(), noun)
     date_before = _DATE_BEFORE.search(view, max(0, m.start() - 40), m.start())
     after = view[m.end() : m.end() + 200]
     next_noun = _EVENT_NOUN.search(after)

@@ -1,11 +1,14 @@
-"""Who the text names, and who a mention refers to, for the rules extractor.
+"""Who and what the text names, for the rules extractor.
 
 One pass over a document's view collects its people (a name with the titles the text gave
 it: "U.S. Secretary of State Antony Blinken" is Antony Blinken, secretary of state, of the
-United States), its bodies ("the European Peace Facility", "Acme Corp") and its places.
-A speaker mention is then resolved against that record: a role ("the head of state") to the
-person most recently named with that role, a pronoun ("He") to the latest person subject, a
-surname or run-together name ("IlhamAliyev") to the full name.
+United States), its bodies ("the European Peace Facility", "Acme Corp", "Andes Lithium, the
+country's second-largest producer"), its ships ("the trawler Havbris") and its places
+(stance.rules_names reads how each is written). Lookups answer what a later mention points
+back to: a surname or run-together name ("IlhamAliyev") the full name, a role ("the head of
+state") the person last named with it, a common noun ("the coast guard", "the company") the
+body last named that fits. Speakers are resolved against this record in
+stance.rules_speakers.
 """
 
 from __future__ import annotations
@@ -16,36 +19,35 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from stance.lexicon import (
-    BODY_NOUNS,
-    CAPITALS,
     COMPANY_WORDS,
     DEMONYMS,
-    DOCUMENT_BODY_NOUNS,
     EVENT_WORDS,
-    LOCATIVE,
     ORGANIZATION_WORDS,
-    PERSON_PRONOUNS,
     PLACE_FORMS,
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
 )
+from stance.rules_names import (
+    BODY_APPOSITIVE,
+    CORPORATE_ROLES,
+    KNOWN_ROLES,
+    PlaceMention,
+    appositive,
+    places,
+    role_keys,
+    split_title,
+)
 from stance.rules_phrases import (
     CAPITAL_TOKEN,
     CHAIN,
-    CONNECTORS,
-    DETERMINERS,
     POSSESSIVE_END,
     ROLE_MODIFIERS,
-    NounPhrase,
     chain_parts,
     is_name_token,
     word_key,
 )
 
-# Country names that are first names too ("Jordan Okafor").
-_FIRST_NAME_PLACES = frozenset({"Jordan", "Georgia", "Chad", "India", "Israel", "Kenya"})
-_NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du"})
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
 LOOKBACK = 400  # mentions searched backward for "the head of state", "the ministry", ...
 # "BAKU, Nov 14 —", "WASHINGTON (Reuters) -", "YEREVAN/BAKU, April 19 (Wire) –"
@@ -60,23 +62,30 @@ _DESCRIBED_BODY = re.compile(
 _GENERIC_BODY_MODIFIERS = frozenset(
     "same new old first second whole entire other previous current said above".split()
 )
-_CORPORATE_ROLES = frozenset(
-    """chief executive ceo executive manager coach captain chairman chairwoman chair director
-    spokesperson spokesman spokeswoman founder officer cfo coo""".split()
+# Words of the names of public institutions, which "the company" never means.
+_INSTITUTION_WORDS = frozenset(
+    """senate parliament congress assembly ministry department agency authority court
+    commission council committee government administration police army navy office
+    tribunal directorate inspectorate""".split()
+)
+# Last words of a news outlet's name ("the Evening Post").
+_MEDIA_WORDS = frozenset(
+    "news times post journal herald media radio tv press gazette tribune telegraph".split()
 )
 _NAMED_BODY_NOUNS = frozenset({"ministry", "department", "court", "embassy", "parliament"})
 _BUSINESS_NOUNS = frozenset(
     "company firm lender carrier automaker retailer insurer manufacturer startup producer "
-    "operator utility group bank".split()
+    "operator utility group bank airline shipper miner developer".split()
 )
-KNOWN_ROLES = (
-    ROLE_NOUNS
-    | (TITLE_TOKENS - {"of", "the", "for", "and", "affairs", "republic", "former", "senior"})
-    | set(ROLE_EQUIVALENTS)
-    | {role for roles in ROLE_EQUIVALENTS.values() for role in roles}
+# A ship named with what it is: "the trawler Havbris", "MV Polar Dawn".
+_VESSEL = re.compile(
+    r"\b(?:vessel|ship|trawler|tanker|ferry|freighter|boat|yacht|frigate|icebreaker|carrier"
+    r"|MV|MS|MT|SS|HMS|USS|RV|FV|crew\s+of)\s+(?:the\s+)?("
+    + CAPITAL_TOKEN
+    + r"(?:[ \t]+"
+    + CAPITAL_TOKEN
+    + r"){0,2})"
 )
-
-
 # --- What the document names -------------------------------------------------------------------
 
 
@@ -100,97 +109,6 @@ class Body:
     company: bool
 
 
-@dataclass(frozen=True)
-class PlaceMention:
-    start: int
-    end: int
-    name: str  # canonical ("United States")
-    kind: str  # "country", "organization", "other"
-    demonym: bool  # named through an adjective ("Azerbaijani side")
-    locative: bool = False  # a capital named as a place ("talks in Washington")
-
-
-@dataclass
-class Recent:
-    """Who the text was last about: what "he", "it" and "they" refer to."""
-
-    person: Person | None = None
-    body: str | None = None
-    group: str | None = None
-
-
-@dataclass(frozen=True)
-class Speaker:
-    """Who a speaker mention names, as resolved within the document."""
-
-    name: str  # resolved name, or the mention itself when it cannot be resolved
-    mention: str
-    person: Person | None = None
-    kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
-
-
-_SOURCE_DETERMINERS = frozenset("a an the two three four five several some many according".split())
-
-
-def _split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
-    """Split a chain of capitalised tokens into its title part and its name part."""
-    cut = len(tokens)
-    while cut > 0 and (
-        is_name_token(tokens[cut - 1])
-        or (
-            tokens[cut - 1] in _NAME_PARTICLES
-            and cut >= 2
-            and cut < len(tokens)
-            and is_name_token(tokens[cut - 2])
-        )
-    ):
-        cut -= 1
-    if cut == 1 and len(tokens) > 1 and tokens[0] in _FIRST_NAME_PLACES:
-        cut = 0  # "Jordan Okafor"
-    name = tokens[cut:]
-    if len(name) > 2 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
-        # "Assistant Secretary for Energy Resources Geoffrey Pyatt": the words after "for"
-        # complete the title; the name is the last two words (three with an initial).
-        keep = 3 if re.fullmatch(r"[A-Z]\.", name[-2]) else 2
-        cut += len(name) - keep
-    return tokens[:cut], tokens[cut:]
-
-
-def _role_keys(title_words: list[str]) -> tuple[set[str], set[str]]:
-    """Role keys ("secretary of state", "secretary") and affiliations (a place or an owner:
-    "U.S.", "Azerbaijani", "Kurzeme Wind's") from the words of a title."""
-    affiliations: set[str] = set()
-    words: list[str] = []
-    owner: list[str] = []
-    for token in title_words:
-        bare = POSSESSIVE_END.sub("", token)
-        if bare in PLACE_FORMS:
-            affiliations.add(PLACE_FORMS[bare][0])
-        elif bare in DEMONYMS:
-            affiliations.add(DEMONYMS[bare])
-        elif token[:1].isupper() and word_key(bare) not in TITLE_TOKENS:
-            owner.append(bare)  # part of a name: the owner of the office
-            if bare != token:
-                affiliations.add(" ".join(owner))
-                owner = []
-            continue
-        else:
-            key = word_key(bare)
-            if key and key not in {"the", "former", "acting", "interim", "senior"}:
-                words.append(key)
-        owner = []
-    while words and words[-1] in {"of", "for", "the"}:
-        words.pop()
-    keys: set[str] = set()
-    if words:
-        keys.add(" ".join(words))
-        head = words[: words.index("of")] if "of" in words else words
-        if head:
-            keys.add(" ".join(head))
-            keys.add(head[-1])
-    return keys, affiliations
-
-
 class Mentions:
     """People, bodies and places of one document's view, with where each is mentioned."""
 
@@ -200,18 +118,27 @@ class Mentions:
         self.person_mentions: list[tuple[int, str]] = []  # (offset, person key), ascending
         self.bodies: list[Body] = []
         self.body_mentions: list[tuple[int, int]] = []  # (offset, index into bodies)
-        self.places: list[PlaceMention] = _places(view)
+        self.places: list[PlaceMention] = places(view)
+        self.vessels: list[tuple[int, str]] = [
+            (m.start(1), m.group(1)) for m in _VESSEL.finditer(view)
+        ]
+        self._vessel_names = {name for _, name in self.vessels}
         self._place_starts = [p.start for p in self.places]
         self._glued_names: dict[str, Person] = {}
         self._by_first_word: dict[str, Body] = {}
         self._only_holder: dict[str, Person | None] = {}  # role -> its only holder
         self._body_names: dict[str, int] = {}
+        self._tails: dict[str, list[tuple[int, int]]] = {}  # last words -> (offset, body)
+        self._first_names: dict[str, Person] | None = None
+        self._described_bodies: set[str] = set()  # names an appositive calls a company
+        self.capitalised: set[str] = set()  # every capitalised word of the text
         self._collect()
 
     # Building ---------------------------------------------------------------------------
 
     def _collect(self) -> None:
         parts = [part for m in CHAIN.finditer(self.view) for part in chain_parts(m)]
+        self.capitalised = {POSSESSIVE_END.sub("", t) for _, tokens in parts for t in tokens}
         for offset, tokens in parts:  # first the people, so that later surnames resolve
             self._register_person(offset, tokens)
         body_index: dict[str, int] = {}
@@ -223,6 +150,8 @@ class Mentions:
                 self.person_mentions.append((offset, person.key))
                 continue
             body = _body_of(tokens)
+            if body is None and " ".join(tokens) in self._described_bodies:
+                body = Body(" ".join(tokens), "organization", True)
             at_line_start = offset == 0 or self.view[offset - 1] == "\n"
             if body is not None and not (at_line_start and DATELINE.match(self.view, offset)):
                 self.body_mentions.append((offset, self._body_index(body, body_index)))
@@ -241,9 +170,11 @@ class Mentions:
                 self.body_mentions.append((offset, index))
         self.person_mentions.sort()
         self.body_mentions.sort()
+        for offset, index in self.body_mentions:
+            self._index_tails(offset, index)
         self._body_names = {body.name: i for i, body in enumerate(self.bodies)}
         for person in self.people.values():  # "chief executive Sam Okonjo" of the firm just named
-            if person.roles & _CORPORATE_ROLES and not person.affiliations:
+            if person.roles & CORPORATE_ROLES and not person.affiliations:
                 body = self.latest_body("", person.first_at)
                 if body is not None:
                     person.affiliations.add(body.name)
@@ -272,8 +203,14 @@ class Mentions:
         self.bodies.append(body)
         return known[body.name]
 
+    def register_label(self, label: str, offset: int) -> None:
+        """A transcript's speaker label ("Director Halvorsen", from "DIRECTOR HALVORSEN:")
+        names a person even though the text writes it in capitals."""
+        self._register_person(offset, label.split())  # "Director Per Lund" after "Director Lund"
+        self._first_names = None
+
     def _register_person(self, offset: int, tokens: list[str]) -> None:
-        title, name = _split_title(tokens)
+        title, name = split_title(tokens)
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
         if len(name) == 1 and any(word_key(t) in ORGANIZATION_WORDS for t in title):
@@ -286,9 +223,14 @@ class Mentions:
             while lowered and lowered[0] not in ROLE_NOUNS | ROLE_MODIFIERS | TITLE_TOKENS:
                 lowered = lowered[1:]  # "told the" is not part of a title
             title_words = lowered + title_words
-        roles, affiliations = _role_keys(title_words)
+        roles, affiliations = role_keys(title_words)
         if len(name) < 2 and not roles & KNOWN_ROLES:
             return  # one capitalised word is a name only after a title ("President Aliyev")
+        if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
+            return  # a company or a ship, not a person
+        if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):
+            self._described_bodies.add(" ".join(tokens))  # "Andes Lithium, the producer,"
+            return
         key = word_key(name[-1])
         person = self.people.get(key)
         full = POSSESSIVE_END.sub("", " ".join(name))
@@ -298,7 +240,7 @@ class Mentions:
             person.name = full  # "President Aliyev" first, "Ilham Aliyev" later
         person.roles |= roles
         person.affiliations |= affiliations
-        roles, owners = _appositive(self.view, offset + len(" ".join(tokens)))
+        roles, owners = appositive(self.view, offset + len(" ".join(tokens)))
         person.roles |= roles
         person.affiliations |= owners
 
@@ -340,6 +282,27 @@ class Mentions:
             self._only_holder[role] = holders[0] if len(holders) == 1 else None
         return self._only_holder[role]
 
+    def body_called_by(self, words: str, before: int) -> Body | None:
+        """The body last named before an offset whose name ends in the common words that
+        point back to it: "the coast guard" -> Icelandic Coast Guard, "the philharmonic"."""
+        named = self._tails.get(words.lower(), [])
+        index = bisect_left(named, (before, -1))
+        return self.bodies[named[index - 1][1]] if index > 0 else None
+
+    def _index_tails(self, offset: int, index: int) -> None:
+        """Index a body mention under the last words of its name ("coast guard", "guard")."""
+        body = self.bodies[index]
+        if body.kind != "organization":
+            return
+        words = body.name.lower().replace("’", "'").split()
+        for size in range(1, min(3, len(words) - 1) + 1):
+            insort(self._tails.setdefault(" ".join(words[-size:]), []), (offset, index))
+
+    def latest_vessel(self, before: int) -> str | None:
+        """The ship last named before an offset ("the trawler Havbris"), for "the crew"."""
+        index = bisect_left(self.vessels, (before, ""))
+        return self.vessels[index - 1][1] if index > 0 else None
+
     def latest_body(self, noun: str, before: int) -> Body | None:
         """The body most recently named before `before` that a noun ("the ministry") fits:
         one with the noun in its name, else for a business noun the latest company, else for
@@ -353,12 +316,22 @@ class Mentions:
                 continue
             if noun in body.name.lower().replace("’", "'").split():
                 return body
+            if body.name.split()[-1].lower() in _MEDIA_WORDS:
+                continue  # "told the Evening Post": the outlet is not "the board" or "the club"
             if company is None and body.company:
                 company = body
             latest = latest or body
         if noun in _NAMED_BODY_NOUNS:
             return None  # "the ministry" is a ministry, not the latest company
-        return (company or latest) if noun in _BUSINESS_NOUNS else latest
+        if noun not in _BUSINESS_NOUNS:
+            return latest
+        if (
+            company is None
+            and latest is not None
+            and _INSTITUTION_WORDS & set(latest.name.lower().split())
+        ):
+            return None  # "the company" is no senate or ministry
+        return company or latest
 
     def note_body(self, name: str, at: int) -> None:
         """A body that a speaker mention named ("Azerbaijan's foreign ministry"), so that a
@@ -366,13 +339,41 @@ class Mentions:
         body = Body(name, "organization", False)
         self.bodies.append(body)
         insort(self.body_mentions, (at, len(self.bodies) - 1))
+        self._index_tails(at, len(self.bodies) - 1)
 
-    def add_title(self, person: Person, title: list[str]) -> None:
-        """Roles and affiliations a title gives a person ("Kurzeme Wind's chief executive")."""
-        roles, affiliations = _role_keys(title)
+    def add_title(self, person: Person, title: list[str], at: int) -> None:
+        """Roles and affiliations a title gives a person at offset `at` ("Kurzeme Wind's chief
+        executive"; "its chief executive": of the body last named)."""
+        roles, affiliations = role_keys(title)
         person.roles |= roles
-        person.affiliations |= affiliations
+        for owner in affiliations:  # "Marsh's lawyer": Celia Marsh, named in full earlier
+            named = self.person_of(owner)
+            person.affiliations.add(named.name if named and named is not person else owner)
+        if roles & CORPORATE_ROLES and not person.affiliations - set(PLACE_FORMS):
+            body = self.latest_body("", at)
+            if body is not None and title[:1] and title[0].lower() in {"its", "their", "the"}:
+                person.affiliations.add(body.name)
         self._only_holder.clear()
+
+    def person_by_first_name(self, word: str) -> Person | None:
+        """The one person the text named in full with this first name, if only one."""
+        if self._first_names is None:
+            counts: dict[str, list[Person]] = {}
+            for person in self.people.values():
+                words = person.name.split()
+                if len(words) >= 2:
+                    counts.setdefault(words[0], []).append(person)
+            self._first_names = {k: v[0] for k, v in counts.items() if len(v) == 1}
+        return self._first_names.get(word)
+
+    def last_person_before(self, before: int, other_than: Person | None) -> Person | None:
+        """The person named last before an offset, other than `other_than`."""
+        index = bisect_left(self.person_mentions, (before, ""))
+        for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
+            person = self.people[self.person_mentions[i][1]]
+            if person is not other_than:
+                return person
+        return None
 
     def last_person_in(self, start: int, end: int) -> Person | None:
         index = bisect_left(self.person_mentions, (end, ""))
@@ -418,85 +419,6 @@ class Mentions:
                 break
         return found
 
-    # Speakers ---------------------------------------------------------------------------------
-
-    def resolve(self, phrase: NounPhrase, at: int, recent: Recent) -> Speaker:
-        """Who a speaker mention names; the mention itself when nothing fits."""
-        mention = phrase.text
-        if phrase.kind == "pronoun":
-            lowered = mention.lower()
-            if lowered in PERSON_PRONOUNS and recent.person is not None:
-                return Speaker(recent.person.name, mention, recent.person, "person")
-            if lowered == "it" and recent.body is not None:
-                return Speaker(recent.body, mention, None, "body")
-            if lowered == "they" and (recent.group or recent.body):
-                group = recent.group or recent.body or ""
-                return Speaker(group, mention, None, "anonymous" if recent.group else "body")
-            return Speaker(mention, mention)
-        if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
-            words = mention.split()
-            while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
-                words = words[1:]
-            return Speaker(" ".join(words), mention, None, "anonymous")
-        tokens = mention.split()
-        if phrase.kind == "proper":
-            person = self.person_of(mention)
-            if person is not None:
-                return Speaker(person.name, mention, person, "person")
-            named = [t for t in tokens if t != "The"]
-            if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
-                # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
-                # "Redhill" for the Redhill United named earlier.
-                body = self.body_named(named[0]) if len(named) == 1 else None
-                return Speaker(body.name if body else " ".join(named), mention, None, "body")
-        role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
-        roles, affiliations = _role_keys(role_words)
-        affiliation = next(iter(affiliations), None)
-        for role in sorted(roles, key=len, reverse=True):
-            person = self.latest_person_with_role(role, at, affiliation)
-            if person is not None:
-                return Speaker(person.name, mention, person, "person")
-        head = word_key(tokens[-1])
-        if affiliation is not None or any(t[:1].isupper() for t in role_words):
-            # "the Armenian government", "China's delegation": named through their owner.
-            words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
-            return Speaker(" ".join(words), mention, None, "body")
-        if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
-            return Speaker(recent.body, mention, None, "body")  # "the statement read"
-        if head in BODY_NOUNS and len(role_words) >= 2 and "of" not in role_words:
-            # "the statistics office", "the central bank": a body named by what it is.
-            return Speaker(" ".join(role_words), mention, None, "body")
-        if head in BODY_NOUNS:
-            body = self.latest_body(head, at)
-            if body is not None:
-                return Speaker(body.name, mention, None, "body")
-        return Speaker(mention, mention)
-
-
-_APPOSITIVE = re.compile(
-    r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)"
-    r"(?:\s+(?:of|at|for)\s+(?:the\s+)?(?P<owner>"
-    + CAPITAL_TOKEN
-    + r"(?:\s+(?:of\s+|and\s+)?"
-    + CAPITAL_TOKEN
-    + r"){0,4}))?(?=[\s,.;])"
-)
-
-
-def _appositive(view: str, end: int) -> tuple[set[str], set[str]]:
-    """Roles and affiliation from an appositive after a name: "Jane Doe, chief executive of
-    Acme,", "Maria Lindgren, a portfolio manager at Sjöberg Asset Management,"."""
-    m = _APPOSITIVE.match(view, end, min(len(view), end + 140))
-    if not m:
-        return set(), set()
-    words = [word_key(w) for w in m.group(1).split()]
-    if not words or words[-1] not in ROLE_NOUNS | TITLE_TOKENS - CONNECTORS:
-        return set(), set()
-    owner = POSSESSIVE_END.sub("", m.group("owner") or "")
-    if owner in PLACE_FORMS:
-        owner = PLACE_FORMS[owner][0]
-    return {" ".join(words), words[-1]}, ({owner} if owner else set())
-
 
 def _body_of(tokens: list[str]) -> Body | None:
     """A body, event or document named by a chain of capitalised tokens, else None."""
@@ -512,31 +434,3 @@ def _body_of(tokens: list[str]) -> Body | None:
     if len(tokens) == 1 and _ACRONYM.fullmatch(name):
         return Body(name, "organization", False)
     return None
-
-
-def _place_pattern() -> re.Pattern[str]:
-    forms = sorted({*PLACE_FORMS, *DEMONYMS, *CAPITALS, "The West"}, key=len, reverse=True)
-    alternation = "|".join(re.escape(f) for f in forms)
-    return re.compile(r"(?<![\w.])(?:" + alternation + r")(?:['’]s)?(?![\w])")
-
-
-_PLACES = _place_pattern()
-
-
-def _places(view: str) -> list[PlaceMention]:
-    found: list[PlaceMention] = []
-    for m in _PLACES.finditer(view):
-        surface = POSSESSIVE_END.sub("", m.group())
-        if surface == "The West":
-            surface = "the West"
-        if surface in PLACE_FORMS:
-            name, kind = PLACE_FORMS[surface]
-            found.append(PlaceMention(m.start(), m.end(), name, kind, False))
-        elif surface in DEMONYMS:
-            found.append(PlaceMention(m.start(), m.end(), DEMONYMS[surface], "country", True))
-        elif surface in CAPITALS:
-            country = CAPITALS[surface]  # "Moscow has not been constructive"
-            kind = PLACE_FORMS[country][1] if country in PLACE_FORMS else "country"
-            where = LOCATIVE.search(view, max(0, m.start() - 20), m.start()) is not None
-            found.append(PlaceMention(m.start(), m.end(), country, kind, False, where))
-    return found

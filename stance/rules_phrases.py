@@ -70,6 +70,7 @@ def chain_parts(m: re.Match[str]) -> list[tuple[int, list[str]]]:
     offset = m.start()
     tokens = list(re.finditer(r"\S+", m.group()))
     body_name = word_key(tokens[-1].group()) in ORGANIZATION_WORDS
+    skip_until = 0
     for index, token in enumerate(tokens):
         word = token.group()
         if word == "and" and not body_name:  # "Armenia and Azerbaijan": two names
@@ -78,6 +79,12 @@ def chain_parts(m: re.Match[str]) -> list[tuple[int, list[str]]]:
             current = []
             continue
         if not current and word_key(word) in NOT_NAME_WORDS:
+            continue
+        if not current and index + 1 < len(tokens) and tokens[index + 1].group() == "of":
+            if word.lower() in ANONYMOUS_NOUNS:  # "Members of the Nordic Cabin Crew Union"
+                skip_until = index + 2
+                continue
+        if index < skip_until or (index == skip_until and word == "the" and not current):
             continue
         if not current:
             offset = m.start() + token.start()
@@ -142,9 +149,17 @@ ROLE_MODIFIERS = frozenset(
 )
 # Lower-case words of a role before a name: "government spokeswoman Anahit Petrosyan".
 _ROLE_BEFORE_NAME = (ROLE_NOUNS | BODY_NOUNS | TITLE_TOKENS | ROLE_MODIFIERS) - CONNECTORS
-_POSTMODIFIER = re.compile(
+POSTMODIFIER = re.compile(
     r"\s+(?:familiar|close|briefed|involved)\s+(?:with|to|on|in)\s+.*$"
     r"|\s+(?:who|with|for|at|from|of|in|on|representing)\s.*$"
+)
+
+
+# "One of them", "two of those": part of a group just named, which stands in for it.
+PARTITIVE = re.compile(
+    r"^(?:one|two|three|some|several|many|most|all|both|each|none|neither|another)\s+of\s+"
+    r"(?:(?P<pronoun>them|those|these)|(?:the|those|these|their)\s+(?P<noun>.+))$",
+    re.IGNORECASE,
 )
 
 
@@ -157,12 +172,16 @@ def classify(text: str) -> NounPhrase | None:
     lowered = [t.lower() for t in tokens]
     if len(tokens) == 1 and lowered[0] in {"he", "she", "they", "it", "we", "i"}:
         return NounPhrase("pronoun", text)
+    part = PARTITIVE.match(text)
+    if part is not None:  # resolved to the group just named, else to the noun's group
+        noun = part.group("noun")
+        return NounPhrase("pronoun", text) if noun is None or classify(noun) else None
     lead = 0
     while lead < len(tokens) - 1 and tokens[lead].islower() and lowered[lead] in _ROLE_BEFORE_NAME:
         lead += 1
     if 0 < lead and tokens[lead][:1].isupper() and _is_proper(tokens[lead:]):
         return classify(" ".join(tokens[lead:]))  # "prosecutor Anouk de Graaf"
-    core = _POSTMODIFIER.sub("", text).split()
+    core = POSTMODIFIER.sub("", text).split()
     if core and word_key(core[-1]) in DOCUMENT_SOURCES and len(core) <= 3:
         return NounPhrase("anonymous", text)  # "court documents"
     if (
@@ -199,7 +218,9 @@ def _is_proper(tokens: list[str]) -> bool:
     if not body or not CAPITAL_TOKEN_FULL.fullmatch(body[-1]):
         return False
     if body[0] in CALENDAR or (
-        word_key(body[0]) in NOT_NAME_WORDS and word_key(body[0]) not in _HONORIFICS
+        word_key(body[0]) in NOT_NAME_WORDS
+        and word_key(body[0]) not in _HONORIFICS
+        and not (len(body[0]) > 1 and body[0].isupper())  # "WHO" is a name, "Who" is not
     ):
         return False
     joins = CONNECTORS | ({"and"} if word_key(body[-1]) in ORGANIZATION_WORDS else set())

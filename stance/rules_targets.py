@@ -1,17 +1,15 @@
-"""What a claim is about, and how the speaker stands toward it, for the rules extractor.
+"""What a claim is about, for the rules extractor (the stance toward it: stance.rules_stance).
 
-Targets come from the claim's own words: countries and blocs of a small gazetteer
-("Azerbaijani side" is Azerbaijan, "Moscow has not been constructive" is Russia), people and
-bodies the document named, the events it talks about (stance.rules_events), definite nouns
-that point back to a body ("the company", "the bloc"), the speaker's own side ("we", "his
-squad"), and two kinds of anaphora ("the two nations", "such steps").
+Targets come from the claim's own words: countries and blocs of the gazetteer ("Azerbaijani
+side" is Azerbaijan, "Moscow has not been constructive" is Russia), people and bodies the
+document named, the events and topics it talks about (stance.rules_events: "the April 5
+meeting", "the lithium royalty reform"), definite nouns that point back to a body the text
+named in full ("the coast guard", "the company", "the bloc") or to a ship ("the crew"), the
+speaker's own side ("we", "his squad"), and anaphora ("the two nations", "such steps", a
+claim that opens with "He" or "It").
 
-Stance is read from the wording: the balance of negative and positive words in the clause
-around the target, then in the whole claim (a negator just before a word turns it round; a
-good word right after a harming verb, "undermines the peace process", counts as bad). A
-target on the receiving end of criticism ("anti-Azerbaijan", "threat to Armenia") is
-defended, one pressed to act ("the need for Azerbaijan to ...") is criticised, and the
-speaker's own side is supported.
+Left out: a region named as a place ("cases across Europe"), a capitalised first word, a
+bare title; a lone first name stands for the person the text named in full.
 """
 
 from __future__ import annotations
@@ -23,30 +21,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from stance.lexicon import (
-    ADDRESSEE_AFTER,
-    ADDRESSEE_BEFORE,
     ANAPHORIC_SUBJECT,
-    CLAIM_TYPE_WORDS,
+    CAPITALS,
     DEMONYMS,
-    HARM_VERBS,
+    LOCATIVE,
     MONTH_NUMBERS,
-    NEGATIVE_WORDS,
-    NEGATORS,
-    OWN_SIDE,
     PAIR_ANAPHORA,
     PLACE_FORMS,
-    POSITIVE_WORDS,
-    VICTIM_MARKERS,
+    REGION_ADJECTIVES,
+    REGIONS,
+    ROLE_NOUNS,
     WEEKDAYS,
-    cue_claim_type,
 )
-from stance.models import ClaimType, Stance, Target, TargetKind
+from stance.lexicon_stance import OWN_SIDE
+from stance.models import TargetKind
 from stance.names import name_words
 from stance.rules_events import Event, Events
 from stance.rules_mentions import LOOKBACK, Mentions, Person
 from stance.rules_phrases import CHAIN, POSSESSIVE_END, chain_parts, word_key
-
-# --- Targets -----------------------------------------------------------------------------------
 
 
 @dataclass
@@ -60,35 +52,78 @@ class Found:
     end: int = -1  # view offset just after the mention, when known
 
 
+def countries_named(name: str) -> list[str]:
+    """The countries a body's name carries ("Icelandic Coast Guard" -> Iceland)."""
+    words = [POSSESSIVE_END.sub("", w) for w in name.split()]
+    found: list[str] = []
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            piece = " ".join(words[i : i + size])
+            country = DEMONYMS.get(piece) or (
+                PLACE_FORMS[piece][0] if PLACE_FORMS.get(piece, ("", ""))[1] == "country" else None
+            )
+            if country and country not in found:
+                found.append(country)
+    return found
+
+
 @dataclass(frozen=True)
 class Claimant:
     """Who makes a claim, as far as targets and stances need to know."""
 
     name: str
-    kind: str  # "person", "body", "anonymous" or "unresolved" (see rules_mentions.Speaker)
+    kind: str  # "person", "body", "anonymous" or "unresolved" (see rules_speakers.Speaker)
     person: Person | None = None
 
     @property
     def own(self) -> list[str]:
-        """The speaker's own side: a body itself, a person's organisation and country."""
+        """The speaker's own side: a body itself and its country, a person's organisation
+        and country."""
         if self.person is not None:
             bodies = sorted(a for a in self.person.affiliations if a not in PLACE_FORMS)
             countries = sorted(a for a in self.person.affiliations if a in PLACE_FORMS)
+            for body in bodies:
+                countries += [c for c in countries_named(body) if c not in countries]
             return bodies + countries
-        return [self.name] if self.kind == "body" else []
+        if self.kind == "body":
+            return [self.name, *countries_named(self.name)]
+        return []
 
 
-_DEFINITE_BODY = re.compile(
-    r"\b(?:the|its|their)\s+(company|firm|club|league|agency|bloc|alliance|port|ministry"
-    r"|regulator|lender|utility|team|court|commission|council|delegation)\b"
+# A definite noun phrase that may point back to a body: "the coast guard", "its crew".
+_DEFINITE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]heir|[Oo]ur|[Tt]his)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})"
 )
+# What may follow the head of such a phrase (a verb, a preposition, punctuation, the end).
+_PHRASE_END = re.compile(
+    r"(?:\s*[,.;:!?)\"”'’]|\s*$|\s+(?:is|are|was|were|has|have|had|would|will|could|can|may"
+    r"|might|must|should|did|does|do|said|says|of|in|on|at|for|to|and|or|but|with|that"
+    r"|which|who|from|by|after|before|over|under|as|than|not|also|itself|no|never|always"
+    r"|still|now|only|fully|been|being|denies|insists|argues|plans|expects|wants|needs"
+    r"|faces|remains|operates|owns|runs|makes|believes|hopes|knows|[a-z]+ed)\b)"
+)
+# Definite nouns that stand for the body of their kind last named ("the company").
+_DEFINITE_BODY_NOUNS = frozenset(
+    """company firm club league agency bloc alliance port ministry regulator lender utility
+    team court commission council delegation orchestra authority board operator carrier
+    airline insurer bank union""".split()
+)
+# ... of which these only for a body with the noun in its name ("the port": a port).
+_NAMED_ONLY = frozenset({"port", "court", "ministry", "orchestra", "bank", "union"})
 _BLOC_NOUNS = frozenset({"bloc", "alliance", "union"})
+# Nouns for a ship and its people: "the crew", "the vessel" are the ship the text named.
+_VESSEL_NOUNS = frozenset({"crew", "vessel", "ship", "trawler", "tanker", "ferry", "boat"})
 # Words that make a capitalised chain a titled role ("French Minister of Foreign Affairs").
 _TITLE_HEADS = frozenset(
     """minister president secretary prime foreign ambassador chancellor envoy spokesperson
     spokesman leader""".split()
 )
 _ACCUSED = re.compile(r"(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|for|on)\s")
+_ACCUSING = frozenset({"accuse", "blame", "allege"})
+# Cues of a speaker holding its ground: its own side is a target ("maintained that ...").
+_DEFENDING = frozenset("insist maintain counter deny reject dismiss refute defend".split())
+# A claim that opens on someone just spoken of ("He is personally engaged ...").
+_PERSON_ANAPHOR = re.compile(r"(?:He|She|His|Her)\b")
 
 
 def find_targets(
@@ -100,11 +135,16 @@ def find_targets(
     events: Events,
     claimant: Claimant,
     previous_events: list[Event],
+    previous_found: list[Found] | None = None,
+    topic_from: int = 0,
     claim_type: str,
     lemma: str,
 ) -> list[Found]:
-    """The people, bodies, countries and events the claim at view[start:end] is about."""
+    """The people, bodies, countries and events the claim at view[start:end] is about;
+    `previous_events` and `previous_found` are those of the same speaker's previous claim, and
+    a claim that names nothing is about the last event the text spoke of since `topic_from`."""
     found: list[Found] = []
+    keys: set[str] = set()
     covered: list[tuple[int, int]] = []
     quote = view[start:end]
 
@@ -112,11 +152,12 @@ def find_targets(
         """Keep one target per name; remember the text it covers (so that "French" in
         "French Minister" is not France as well)."""
         key = "".join(name_words(item.name)) or item.name.lower()
-        if key in {"".join(name_words(f.name)) or f.name.lower() for f in found}:
+        if key in keys:
             return
         if span:
             item.end = span[1]
             covered.append(span)
+        keys.add(key)
         found.append(item)
 
     in_claim = events.in_span(start, end)
@@ -134,42 +175,95 @@ def find_targets(
                 p.start <= offset < p.end and not p.demonym for p in places
             )  # "West" of "the West"
             if not inside_place and " ".join(tokens).lower() not in named:  # "Prague meeting"
-                _chain_target(offset, tokens, start, mentions, claimant, add)
+                _chain_target(view, offset, tokens, start, mentions, claimant, add)
 
     for place in places:
         if place.locative or any(a <= place.start < b for a, b in covered):
             continue
         add(Found(place.name, place.kind, place.start), (place.start, place.end))
 
-    for m in _DEFINITE_BODY.finditer(view, start, end):  # "the company", "the bloc"
-        body = _body_for(mentions, m.group(1), m.start())
-        if body is not None:
-            add(Found(body[0], body[1], m.start(1)), (m.start(1), m.end(1)))
+    for m in _DEFINITE.finditer(view, start, end):  # "the coast guard", "the company"
+        _definite_target(view, m, end, mentions, claimant, add)
 
     pair = PAIR_ANAPHORA.search(quote)
     if pair:
         for country in mentions.latest_countries(start + pair.start(), 2):
             add(Found(country, "country", start + pair.start()))
+    if _PERSON_ANAPHOR.match(quote) and not any(f.kind == "person" for f in found):
+        person = mentions.last_person_before(start, claimant.person)
+        if person is not None:  # "He is personally engaged": the person just spoken of
+            add(Found(person.name, "person", -1))
     itself = claimant.kind == "body" and re.search(r"\b(?:it|its)\b", quote, re.IGNORECASE)
-    if OWN_SIDE.search(quote) or claim_type == "denial" or itself:  # "we", "our club"
+    defending = lemma in _DEFENDING or claim_type == "denial"
+    if OWN_SIDE.search(quote) or defending or itself:  # "we", "our club", "maintained that"
         for name in claimant.own[:1]:
-            add(Found(name, "organization" if name not in PLACE_FORMS else "country", -1))
-    if claim_type == "denial" and claimant.kind == "person":  # a denial defends the denier
+            kind: TargetKind = "country" if name in PLACE_FORMS else "organization"
+            add(Found(name, "person" if mentions.person_of(name) else kind, -1))
+    one = claimant.kind == "anonymous" and not claimant.name.split()[0].endswith("s")
+    if claim_type == "denial" and (claimant.kind == "person" or one):  # defends the denier
         add(Found(claimant.name, "person", -1))
     accused = _ACCUSED.match(quote) if claim_type == "accusation" and lemma in _ACCUSING else None
     if accused and not found:  # "accused the prosecution of ...": a target without a name
         add(Found(accused.group(1), "other", start + accused.start(1)))
+    if not found:  # nothing named: the claim is about what the speaker or the text was on
+        if previous_found:
+            add(Found(previous_found[0].name, previous_found[0].kind, -1, previous_found[0].date))
+        else:
+            topic = events.latest_before(start, since=topic_from)
+            if topic is not None:
+                add(Found(topic.name, "event", -1, topic.date))
     return found
 
 
-_ACCUSING = frozenset({"accuse", "blame", "allege"})
+def _definite_target(
+    view: str,
+    m: re.Match[str],
+    end: int,
+    mentions: Mentions,
+    claimant: Claimant,
+    add: Callable[[Found, tuple[int, int]], None],
+) -> None:
+    """The body, person or ship a definite noun phrase points back to: the longest run of its words
+    that ends a phrase and ends the name of a body the text gave ("the coast guard" ->
+    Icelandic Coast Guard), else a body of its kind ("the company"), else the ship."""
+    words = m.group(1).split()
+    at = m.start(1)
+    for size in range(len(words), 0, -1):
+        head_end = at + len(" ".join(words[:size]))
+        phrase = " ".join(words[:size])
+        noun = words[size - 1].lower()
+        span = (at, head_end)
+        ends = _PHRASE_END.match(view, head_end, end) is not None
+        # One word may be a modifier ("the energy prices"), unless it names a kind of body.
+        if size > 1 or ends or noun in _DEFINITE_BODY_NOUNS:
+            body = mentions.body_called_by(phrase, at)
+            if body is not None:
+                add(Found(body.name, "organization", at), span)
+                return
+        if size > 1:
+            continue
+        if noun in ROLE_NOUNS:  # "the defendant", "the minister": who holds the role
+            person = mentions.latest_person_with_role(noun, at)
+            if person is not None and person is not claimant.person:
+                add(Found(person.name, "person", at), span)
+        elif noun in _VESSEL_NOUNS:
+            vessel = mentions.latest_vessel(at)
+            if vessel is not None:
+                add(Found(vessel, "other", at), span)
+        elif noun in _DEFINITE_BODY_NOUNS:
+            named = _body_for(mentions, noun, at)
+            if named is not None:
+                add(Found(named[0], named[1], at), span)
 
 
 def _body_for(mentions: Mentions, noun: str, at: int) -> tuple[str, TargetKind] | None:
     """(name, kind) of the body a definite noun in a claim refers to."""
     if noun in _BLOC_NOUNS:
         bloc = mentions.latest_place("organization", at)
-        return (bloc, "organization") if bloc is not None else None
+        if bloc is not None:
+            return bloc, "organization"
+    if noun in _NAMED_ONLY:
+        return None  # a body with the noun in its name was looked for already
     body = mentions.latest_body(noun, at)
     return (body.name, "organization") if body is not None else None
 
@@ -184,6 +278,7 @@ def _event_offset(events: Events, event: Event, start: int) -> int:
 
 
 def _chain_target(
+    view: str,
     offset: int,
     tokens: list[str],
     quote_start: int,
@@ -195,18 +290,26 @@ def _chain_target(
     text = POSSESSIVE_END.sub("", " ".join(tokens))
     span = (offset, offset + len(" ".join(tokens)))
     person = mentions.person_of(text)
+    if person is None and len(tokens) == 1:
+        person = mentions.person_by_first_name(text)  # "Anders" for Anders Lund
     if person is not None:
         if person is not claimant.person and person.name != claimant.name:  # not the speaker
             add(Found(person.name, "person", offset), span)
         return
-    if text in PLACE_FORMS or text in DEMONYMS:
-        return
+    if text in PLACE_FORMS or text in DEMONYMS or text in CAPITALS:
+        return  # read as places
+    if len(tokens) == 1 and text in REGION_ADJECTIVES:
+        return  # "Asian battery makers": a description, not an actor
+    bare = text[4:] if text.startswith("the ") else text
+    before = view[max(0, offset - 30) : offset]
+    if bare in REGIONS and LOCATIVE.search(re.sub(r"\bthe\s+$", "", before)):
+        return  # "cases across Europe", "growth in the Baltics": where, not who
     words = [word_key(t) for t in tokens]
     if tokens[0] in DEMONYMS and len(tokens) > 1:  # "French Minister of Foreign Affairs"
         add(Found(text, "person" if words[1] in _TITLE_HEADS else "other", offset), span)
         return
-    body = mentions.body_called(text)
-    if body is not None:
+    body = mentions.body_called(text) or (mentions.body_named(text) if len(tokens) == 1 else None)
+    if body is not None:  # "Harrow" for the Harrow Athletic named earlier
         add(Found(body.name, body.kind, offset), span)
         return
     if offset == quote_start and len(tokens) == 1:
@@ -216,105 +319,3 @@ def _chain_target(
     if any(w in _TITLE_HEADS for w in words) and not mentions.person_of(text):
         return  # a bare title ("the President") is not a target by itself
     add(Found(text, "other", offset), span)
-
-
-# --- Stance ------------------------------------------------------------------------------------
-
-_HARM = re.compile(r"\b(?:" + HARM_VERBS + r")\b", re.IGNORECASE)
-_CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:but|despite|although|though|while|whereas|yet)\s")
-
-
-def _within_words(view: str, pattern: re.Pattern[str], at: int, words: int = 3) -> bool:
-    """A match of `pattern` ends within `words` words before offset `at`."""
-    window = view[max(0, at - 40) : at]
-    hits = list(pattern.finditer(window))
-    return bool(hits) and len(window[hits[-1].end() :].split()) <= words
-
-
-def polarity(view: str, start: int, end: int) -> int:
-    """Positive minus negative words of view[start:end]. A negated word counts reversed, and
-    a good word right after a harming verb ("undermines the peace process") counts as bad."""
-    score = 0
-    for pattern, sign in ((POSITIVE_WORDS, 1), (NEGATIVE_WORDS, -1)):
-        for m in pattern.finditer(view, start, end):
-            if m.group()[0].isupper() and m.start() > start:
-                continue  # part of a name ("European Peace Facility"), not an evaluation
-            flipped = _within_words(view, NEGATORS, m.start())
-            if sign > 0 and _within_words(view, _HARM, m.start()):
-                flipped = True
-            score += -sign if flipped else sign
-    return score
-
-
-def _clause_polarity(view: str, start: int, end: int, at: int) -> int:
-    """Polarity of the clause of view[start:end] around offset `at`."""
-    low, high = start, end
-    for m in _CLAUSE_BREAK.finditer(view, start, end):
-        if m.end() <= at:
-            low = m.end()
-        elif m.start() >= at:
-            high = m.start()
-            break
-    return polarity(view, low, high)
-
-
-def stance_of(
-    view: str, found: Found, start: int, end: int, score: int, claimant: Claimant, claim_type: str
-) -> Stance:
-    """The speaker's stance toward one target of the claim at view[start:end], whose words
-    score `score` overall."""
-    if found.name in claimant.own:
-        return "support"  # a speaker takes its own side
-    if found.at >= 0:
-        before = view[max(start, found.at - 60) : found.at]
-        after = view[found.end : found.end + 30] if found.end > 0 else ""
-        if ADDRESSEE_BEFORE.search(before) or ADDRESSEE_AFTER.match(after):
-            return "oppose"  # "the need for Azerbaijan to ...", "China should also ..."
-        marker = VICTIM_MARKERS.search(before)
-        if marker:  # "not against Azerbaijan", "anti-Azerbaijan", "undermines the process"
-            if _within_words(view, NEGATORS, found.at - len(marker.group())):
-                return "support"
-            return "support" if score < 0 else "neutral"
-        score = _clause_polarity(view, start, end, found.at) or score
-    if claim_type == "accusation":
-        score = min(score, -1)
-    if score > 0:
-        return "support"
-    if score < 0:
-        return "oppose"
-    return "neutral"
-
-
-def claim_type_of(lemma: str, quote: str) -> ClaimType:
-    """The speech act: from the cue ("denied", "warned"), else from the wording ("baseless",
-    "will lead to", "the need to"), else a statement."""
-    by_cue = cue_claim_type(lemma)
-    if by_cue != "statement":
-        return by_cue
-    for kind, pattern in CLAIM_TYPE_WORDS:
-        if pattern.search(quote):
-            return kind
-    return "statement"
-
-
-def targets_with_stance(
-    view: str,
-    start: int,
-    end: int,
-    found: list[Found],
-    claimant: Claimant,
-    claim_type: str,
-    cue_bias: int = 0,
-) -> list[Target]:
-    """Targets with the speaker's stance; `cue_bias` is +1 for "welcomed", -1 for
-    "condemned" and the like, 0 for a neutral cue."""
-    score = polarity(view, start, end) + cue_bias
-    return [
-        Target(
-            name=f.name,
-            kind=f.kind,
-            stance=stance_of(view, f, start, end, score, claimant, claim_type),
-            date=f.date,
-        )
-        for f in found
-    ]

@@ -491,3 +491,329 @@ def test_a_long_text_of_repeated_reports_keeps_every_claim_grounded() -> None:
     assert len(claims) == 400
     assert {c.speaker for c in claims} == {"Officials", "Anna Berg"}
     assert all(text[c.start : c.end] == c.quote for c in claims)  # type: ignore[index]
+
+
+# --- Constructions of news prose ----------------------------------------------------------------
+# Each text below was written for these tests, in varied wording, one construction at a time.
+
+
+def speakers_and_quotes(text: str) -> list[tuple[str, str]]:
+    return summary(claims_of(text))
+
+
+def test_a_sentence_ending_in_its_attribution_names_the_body_named_earlier() -> None:
+    text = (
+        "The Tromsø Chamber Choir cancelled its spring tour on Monday.\n\n"
+        "Ticket holders will be refunded in full by the end of the month, the choir's "
+        "management said."
+    )
+    [claim] = claims_of(text)
+    assert (claim.speaker, claim.speaker_mention, claim.cue) == (
+        "Tromsø Chamber Choir",
+        "the choir's management",
+        "said",
+    )
+    assert claim.quote == "Ticket holders will be refunded in full by the end of the month"
+
+
+def test_a_speaker_after_the_cue_with_an_appositive_is_the_person_it_names() -> None:
+    text = (
+        '"The roof has leaked for years. Nobody listened to us," said the museum\'s director, '
+        "the art historian Pilar Ortega.\n\n"
+        "The collection will move to the east wing in April, the chief curator, Jonas Weber, "
+        "said on Friday."
+    )
+    assert speakers_and_quotes(text) == [
+        ("Pilar Ortega", "The roof has leaked for years"),
+        ("Pilar Ortega", "Nobody listened to us"),
+        ("Jonas Weber", "The collection will move to the east wing in April"),
+    ]
+
+
+def test_cues_that_name_whom_they_address_report_what_follows_that() -> None:
+    text = (
+        "Inspector Mara Quist informed Deputy Mayor Leon Baptiste that the bridge would stay "
+        "closed until June. Baptiste assured her that the city would pay for a ferry. Quist "
+        "later told councillors that the inspection had found corrosion in two supports. She "
+        "reminded residents that the footpath remained open."
+    )
+    claims = claims_of(text)
+    assert [(c.speaker, c.cue, c.quote) for c in claims] == [
+        ("Mara Quist", "informed", "the bridge would stay closed until June"),
+        ("Leon Baptiste", "assured", "the city would pay for a ferry"),
+        ("Mara Quist", "told", "the inspection had found corrosion in two supports"),
+        ("Mara Quist", "reminded", "the footpath remained open"),
+    ]
+
+
+def test_less_common_cues_report_what_they_introduce() -> None:
+    text = (
+        "Members of the Nordic Cabin Crew Union walked out at Fjordair Airlines on Friday. "
+        "The union countered that wages had fallen behind inflation for three years. The "
+        "airline voiced regret that hundreds of passengers had been stranded overnight. Its "
+        "chief executive, Dara Finn, conceded, however, that the rota had been badly planned. "
+        "The Civil Aviation Authority maintained that the fines were proportionate. Some "
+        "pilots have suggested that the schedule should be cut by a tenth. Finn defended the "
+        "company's record while insisting that safety had never been compromised."
+    )
+    assert [(c.speaker, c.cue, c.quote) for c in claims_of(text)] == [
+        (
+            "Nordic Cabin Crew Union",
+            "countered",
+            "wages had fallen behind inflation for three years",
+        ),
+        (
+            "Fjordair Airlines",
+            "voiced regret",
+            "hundreds of passengers had been stranded overnight",
+        ),
+        ("Dara Finn", "conceded", "the rota had been badly planned"),
+        ("Civil Aviation Authority", "maintained", "the fines were proportionate"),
+        ("pilots", "suggested", "the schedule should be cut by a tenth"),
+        ("Dara Finn", "insisting", "safety had never been compromised"),
+    ]
+
+
+def test_a_speaker_described_at_length_before_the_cue() -> None:
+    text = (
+        "Henrik Aas, who ran the harbour authority for a decade before moving to the ministry "
+        "in 2019, cautioned that dredging costs would double."
+    )
+    assert speakers_and_quotes(text) == [("Henrik Aas", "dredging costs would double")]
+
+
+def test_reports_in_an_indictment_and_a_plea_by_a_described_speaker() -> None:
+    text = (
+        "Prosecutors have charged three former managers of Brennholt Timber. They say in the "
+        "indictment that the men sold protected oak to foreign buyers. A former sales director "
+        "pleaded not guilty to charges that he had forged export permits."
+    )
+    claims = claims_of(text)
+    assert [(c.speaker, c.cue, c.quote) for c in claims] == [
+        ("Prosecutors", "say", "the men sold protected oak to foreign buyers"),
+        ("former sales director", "pleaded not guilty", "he had forged export permits"),
+    ]
+    assert claims[1].claim_type == "denial"
+
+
+def test_according_to_a_report_is_the_body_that_published_it() -> None:
+    text = (
+        "The Baltic Rail Authority published its annual safety review on Thursday.\n\n"
+        "According to the review, signal failures fell by a fifth last year.\n\n"
+        "Kolberg Shipping cut two routes in March. According to the company's latest "
+        "quarterly report, revenue rose by 8% in the spring.\n\n"
+        "According to the report, the port handled fewer containers than in 2022."
+    )
+    assert speakers_and_quotes(text) == [
+        ("Baltic Rail Authority", "signal failures fell by a fifth last year"),
+        ("Kolberg Shipping", "revenue rose by 8% in the spring"),
+        ("Kolberg Shipping", "the port handled fewer containers than in 2022"),
+    ]
+    text = "According to the report, the port handled fewer containers than in 2022."
+    assert speakers_and_quotes(text) == [
+        ("report", "the port handled fewer containers than in 2022")
+    ]
+
+
+def test_one_of_them_is_the_group_just_quoted() -> None:
+    text = (
+        "Halden Bank is preparing to sell its card business, according to three people "
+        "briefed on the plans. One of them said a buyer could be named before the summer."
+    )
+    assert speakers_and_quotes(text) == [
+        ("people briefed on the plans", "Halden Bank is preparing to sell its card business"),
+        ("people briefed on the plans", "a buyer could be named before the summer"),
+    ]
+
+
+BRIEFING = """\
+MODERATOR: We will start with the Director.
+
+DIRECTOR HALVORSEN: The pipeline has been shut since Tuesday. Nordgas has told us that the \
+valve was replaced last year. What I can tell you is that no gas reached the village. I won't \
+comment on the insurance claims. I'll ask Tove to say more about the repairs.
+
+QUESTION: When will it reopen?
+
+DIRECTOR HALVORSEN: I would also say this: the inspectors found no sign of sabotage.
+"""
+
+
+def test_a_transcript_turn_reports_a_third_party_and_leaves_out_procedure() -> None:
+    assert speakers_and_quotes(BRIEFING) == [
+        ("Halvorsen", "The pipeline has been shut since Tuesday"),
+        ("Nordgas", "the valve was replaced last year"),
+        ("Halvorsen", "no gas reached the village"),
+        ("Halvorsen", "the inspectors found no sign of sabotage"),
+    ]
+
+
+def test_an_allegation_of_what_someone_told_is_the_accusers() -> None:
+    text = "Prosecutors allege that Varga told the board the loans were secure."
+    [claim] = claims_of(text)
+    assert (claim.speaker, claim.quote, claim.claim_type) == (
+        "Prosecutors",
+        "Varga told the board the loans were secure",
+        "accusation",
+    )
+
+
+def test_a_spokesperson_a_board_and_a_common_noun_speak_for_their_body() -> None:
+    text = (
+        "The Norwegian Maritime Authority detained the freighter Solvik on Sunday. A "
+        "spokesperson for the authority said the ship's papers were out of date.\n\n"
+        "Shareholders of Vestfold Pulp Group rejected the merger on Monday. The board said it "
+        "would consider all of its options.\n\n"
+        "The Danish Coast Guard towed the yacht to Skagen. The coast guard said the sailors "
+        "had run out of fuel."
+    )
+    assert speakers_and_quotes(text) == [
+        ("Norwegian Maritime Authority", "the ship's papers were out of date"),
+        ("Vestfold Pulp Group", "it would consider all of its options"),
+        ("Danish Coast Guard", "the sailors had run out of fuel"),
+    ]
+
+
+def test_a_dateline_a_place_and_trailing_comments_stay_out_of_the_quote() -> None:
+    text = (
+        "OSLO, March 4 — The fund's returns beat its benchmark for a third year, its chief "
+        "investment officer, Nils Brekke, said.\n\n"
+        "The mayor, Inga Holt, said the tunnel would open in May, calling reports of further "
+        'delays "unfounded". Holt said the budget was adequate, a view Councillor Per Strand '
+        "shared.\n\n"
+        '"The dam held through the night," Brekke said by telephone from Tromsø.'
+    )
+    assert speakers_and_quotes(text) == [
+        ("Nils Brekke", "The fund's returns beat its benchmark for a third year"),
+        ("Inga Holt", "the tunnel would open in May"),
+        ("Inga Holt", "the budget was adequate"),
+        ("Nils Brekke", "The dam held through the night"),
+    ]
+
+
+# --- Targets and stances of those constructions --------------------------------------------------
+
+
+def targets_of(claim: Claim) -> list[tuple[str, str]]:
+    return [(t.name, t.stance) for t in claim.targets]
+
+
+def test_first_person_words_stand_for_the_speakers_own_organisation() -> None:
+    text = (
+        "Solberg Fisheries said in a statement that it had sold two of its oldest trawlers.\n\n"
+        '"We have cut our fleet\'s fuel use by a third since 2019," the company said.'
+    )
+    claim = by_quote(claims_of(text), "We have cut our fleet's fuel use by a third since 2019")
+    assert claim.speaker == "Solberg Fisheries"
+    assert ("Solberg Fisheries", "support") in targets_of(claim)
+
+
+def test_the_crew_is_the_ship_the_text_named() -> None:
+    text = (
+        "Coast guard officers boarded the trawler Nordstjerne off the Faroe Islands on "
+        'Tuesday. "The crew cooperated fully with the inspection," an officer said.'
+    )
+    [claim] = claims_of(text)
+    assert claim.speaker == "officer"
+    assert ("Nordstjerne", "support") in targets_of(claim)
+
+
+def test_capitals_stand_for_their_governments() -> None:
+    text = (
+        "The Chilean foreign minister, Rosa Ibáñez, said Oslo had been a reliable partner. "
+        "She added that Santiago would match the Norwegian contribution."
+    )
+    claims = claims_of(text)
+    assert ("Norway", "support") in targets_of(claims[0])
+    assert ("Chile", "support") in targets_of(claims[1])
+
+
+def test_a_common_noun_for_a_body_named_in_full_earlier() -> None:
+    text = (
+        "The Icelandic Coast Guard seized the nets of three boats on Monday. Fishing groups "
+        "said the coast guard had acted illegally."
+    )
+    [claim] = claims_of(text)
+    assert targets_of(claim) == [("Icelandic Coast Guard", "oppose")]
+
+
+def test_topics_are_named_from_the_noun_phrase_the_claim_is_about() -> None:
+    text = (
+        "Mining unions said the lithium royalty reform would hurt investment in the north. The "
+        "Transport Ministry said the safety review of the Nordvik bridge would be published in "
+        "June. Fishermen blamed the mackerel dispute for a season of lost income."
+    )
+    claims = claims_of(text)
+    assert [targets_of(c)[0] for c in claims] == [
+        ("lithium royalty reform", "oppose"),
+        ("safety review of Nordvik bridge", "neutral"),
+        ("mackerel dispute", "oppose"),
+    ]
+
+
+def test_regions_as_places_and_lone_first_names_are_not_noise() -> None:
+    text = (
+        "Health officials said measles cases had risen sharply across Europe this winter.\n\n"
+        'Coach Marta Lind praised her goalkeeper. "Marta has made us harder to beat," the '
+        "captain, Ida Berg, said."
+    )
+    claims = claims_of(text)
+    assert "Europe" not in [t.name for t in claims[0].targets]
+    assert ("Marta Lind", "person") in [(t.name, t.kind) for t in claims[1].targets]
+
+
+def test_stance_reads_negation_defence_of_ones_own_side_and_what_is_denied() -> None:
+    text = (
+        '"The audit found no wrongdoing by the Harbour Trust," the auditor, Lise Moen, said. '
+        "Norway's fisheries minister, Kjell Rønning, insisted that Norway's quotas were based on "
+        "science. Critics said Dunmore Council had years to improve the library and did not. "
+        "Residents said the Lakeside Water Company had reduced leaks across the town."
+    )
+    claims = claims_of(text)
+    assert ("Harbour Trust", "support") in targets_of(claims[0])
+    assert ("Norway", "support") in targets_of(claims[1])
+    assert ("Dunmore Council", "oppose") in targets_of(claims[2])
+    assert ("Lakeside Water Company", "support") in targets_of(claims[3])
+
+
+def test_a_company_an_appositive_describes_is_a_body_and_its_chiefs_we_is_the_company() -> None:
+    text = (
+        "Andes Lithium, the country's second-largest producer, said the royalty would make "
+        'several projects unviable. "We have invested 2 billion dollars here," its chief '
+        "executive, Marco Pinto, said."
+    )
+    claims = claims_of(text)
+    assert [(c.speaker, c.speaker_mention) for c in claims] == [
+        ("Andes Lithium", "Andes Lithium"),
+        ("Marco Pinto", "Marco Pinto"),
+    ]
+    assert ("Andes Lithium", "support") in targets_of(claims[1])
+
+
+def test_a_transcript_label_names_the_person_the_moderator_introduced() -> None:
+    text = (
+        "MODERATOR: Our guest today is Lena Dahl, chief executive of Kestrel Shipping.\n\n"
+        "MS. DAHL: Thanks for having me. We have cut our emissions by a fifth since 2020. The "
+        "insurers have told us that the claim will be paid in full.\n\n"
+        "QUESTION: Critics say your ships are unsafe.\n\n"
+        "MS. DAHL: That is simply not true.\n"
+    )
+    claims = claims_of(text)
+    assert speakers_and_quotes(text) == [
+        ("Lena Dahl", "We have cut our emissions by a fifth since 2020"),
+        ("insurers", "the claim will be paid in full"),
+        ("Lena Dahl", "That is simply not true"),
+    ]
+    assert targets_of(claims[0]) == [("Kestrel Shipping", "support")]
+    assert ("Kestrel Shipping", "support") in targets_of(claims[2])
+
+
+def test_a_body_named_through_its_country_takes_the_texts_adjective() -> None:
+    text = (
+        "Russian officials said little on Monday. Russia's foreign ministry said the vote had "
+        "been unlawful. More than 300 observers were present, according to OSCE figures."
+    )
+    assert speakers_and_quotes(text) == [
+        ("Russian foreign ministry", "the vote had been unlawful"),
+        ("OSCE", "More than 300 observers were present"),
+    ]
