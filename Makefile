@@ -21,6 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
@@ -49,6 +53,10 @@ demo: $(VENV)/.installed
 # docs/report.png: `stance report "April 5 meeting"` on the demo database, in Chromium.
 screenshot: demo $(VENV)/.installed-test browser
 	$(PY) scripts/screenshot.py --db $(DEMO_DB) --png docs/report.png
+
+# By hand, never in `make test`: throughput, overhead, prompt tokens, queries, the peer.
+bench: $(VENV)/.installed-bench
+	$(PY) -m benchmarks.run
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

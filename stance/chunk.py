@@ -127,24 +127,28 @@ def _span_length(claim: Claim) -> int:
 def merge_edge_duplicates(per_chunk: Sequence[Sequence[Claim]]) -> list[Claim]:
     """All claims of all chunks in document order, duplicates across chunks merged.
 
-    Of two duplicates the one with the longer evidence is kept: at a chunk edge the shorter
-    one is usually the claim cut off by the edge.
+    Only neighbouring chunks share text (the repeated sentence), so a claim is compared with
+    the claims of the chunk before it alone: linear in the chunks, not quadratic in the claims
+    of a long document. Of two duplicates the one with the longer evidence is kept: at a chunk
+    edge the shorter one is usually the claim cut off by the edge.
     """
-    kept: list[tuple[int, Claim]] = []
-    for chunk_index, claims in enumerate(per_chunk):
+    merged: list[Claim | None] = []
+    previous: list[int] = []  # indexes in `merged` of the previous chunk's claims
+    for claims in per_chunk:
+        current: list[int] = []
         for claim in claims:
             twin = next(
-                (
-                    i
-                    for i, (other_index, other) in enumerate(kept)
-                    if other_index != chunk_index and _duplicates(claim, other)
-                ),
-                None,
+                (i for i in previous if (kept := merged[i]) and _duplicates(claim, kept)), None
             )
             if twin is None:
-                kept.append((chunk_index, claim))
-            elif _span_length(claim) > _span_length(kept[twin][1]):
-                kept[twin] = (chunk_index, claim)
-    merged = [claim for _, claim in kept]
-    merged.sort(key=lambda c: (c.start is None, c.start or 0))
-    return merged
+                current.append(len(merged))
+                merged.append(claim)
+            elif _span_length(claim) > _span_length(merged[twin]):  # type: ignore[arg-type]
+                # The longer claim now stands for both, at this chunk's place among neighbours.
+                merged[twin] = None
+                current.append(len(merged))
+                merged.append(claim)
+        previous = current
+    kept_claims = [claim for claim in merged if claim is not None]
+    kept_claims.sort(key=lambda c: (c.start is None, c.start or 0))
+    return kept_claims

@@ -138,11 +138,11 @@ class IngestProgress:
         self.began = time.monotonic()
 
     def __enter__(self) -> IngestProgress:
-        self.progress.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.progress.__exit__(None, None, None)
+        if not self.progress.disable:
+            self.progress.stop()
 
     def start(self, total: int) -> None:
         # A single text needs no bar; the total is known once folders are listed.
@@ -203,7 +203,8 @@ def ingest_command(
     """Extract claims from PATHS (files, folders, or - for stdin) and store them.
 
     A file may begin with a header block of `source:`, `url:`, `published:` and `title:`
-    lines followed by one blank line; the flags override it.
+    lines followed by one blank line; the flags override it. Each document is stored whole
+    or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
     metadata = Metadata(
         source=source, url=url, title=title, published=normalize_date(published, "--published")

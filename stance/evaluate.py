@@ -511,11 +511,19 @@ def run_eval(
     schema = schema_sha()
     for doc in gold_docs:
         document = Document(
-            id=Document.id_for(doc.text), text=doc.text, source=doc.source, url=doc.url,
-            title=doc.title, published=doc.published,
+            id=Document.id_for(doc.text),
+            text=doc.text,
+            source=doc.source,
+            url=doc.url,
+            title=doc.title,
+            published=doc.published,
         )
-        cached = None if force else store.cached_run(
-            document.id, extractor.backend, extractor.model, extractor.prompt_sha, schema
+        cached = (
+            None
+            if force
+            else store.cached_run(
+                document.id, extractor.backend, extractor.model, extractor.prompt_sha, schema
+            )
         )
         if cached is not None:
             run_id = int(cached["id"])

@@ -2,15 +2,23 @@
 
 A file may begin with a header block (`source:`, `url:`, `published:`, `title:` lines, then
 one blank line); flags override it. Extraction runs on a pool of workers while one writer
-stores each document in its own transaction.
+(the calling thread) stores each document in its own transaction.
+
+Crash safety comes from that transaction and the cache: a document is stored whole or not
+at all, and a run of the same configuration already stored is not extracted again, so the
+same command run again after a crash does only what is left. On Ctrl-C the pool takes no new
+document, stores what finishes within a short grace, and `IngestInterrupted` says what was
+done.
 """
 
 from __future__ import annotations
 
 import html
+import queue
 import re
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,6 +32,7 @@ from stance.models import Document, Extraction, schema_sha
 from stance.store import Store, now
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+INTERRUPT_GRACE = 2.0  # seconds an interrupted ingest waits for extractions in flight
 HEADER_KEYS = ("source", "url", "published", "title")
 _HEADER_LINE = re.compile(r"^(source|url|published|title):[ \t]*(.*)$", re.IGNORECASE)
 
@@ -85,6 +94,27 @@ class IngestSummary:
             "rejected": self.rejected,
             "documents": [r.__dict__ for r in self.results],
         }
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during an ingest: what was done, and how many inputs were left undone.
+
+    A KeyboardInterrupt still, for callers that only know that one.
+    """
+
+    def __init__(self, summary: IngestSummary, total: int) -> None:
+        super().__init__("ingest interrupted")
+        self.summary = summary
+        self.total = total
+
+    @property
+    def stored(self) -> int:
+        return self.summary.count("new")
+
+    @property
+    def left(self) -> int:
+        """Inputs with nothing done: never started, or abandoned in flight."""
+        return self.total - len(self.summary.results)
 
 
 def normalize_date(value: str | None, label: str = "published") -> str | None:
@@ -254,6 +284,59 @@ def _run_extraction(extractor: Extractor, document: Document) -> tuple[Extractio
         return None, str(exc)
 
 
+# input, started, (extraction or None, error) -- or the exception of a bug, raised by the writer
+Outcome = tuple[InputText, str, tuple[Extraction | None, str] | Exception]
+
+
+class _Workers:
+    """Threads that extract documents; the thread that made them stores the outcomes.
+
+    Daemon threads: after Ctrl-C the process exits without waiting for requests still in
+    flight (their documents are simply not stored, and the next ingest does them).
+    """
+
+    def __init__(self, extractor: Extractor, size: int) -> None:
+        self.extractor = extractor
+        self.jobs: queue.Queue[InputText | None] = queue.Queue()
+        self.outcomes: queue.Queue[Outcome] = queue.Queue()
+        self.stopping = threading.Event()
+        self.running = 0  # jobs being extracted right now
+        self._lock = threading.Lock()
+        self.threads = [
+            threading.Thread(target=self._work, name=f"stance-extract-{i}", daemon=True)
+            for i in range(size)
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        while (item := self.jobs.get()) is not None:
+            with self._lock:
+                if self.stopping.is_set():
+                    return
+                self.running += 1
+            started = now()
+            try:
+                result: tuple[Extraction | None, str] | Exception = _run_extraction(
+                    self.extractor, item.document
+                )
+            except Exception as bug:  # not a StanceError: the writer raises it, nobody hangs
+                result = bug
+            self.outcomes.put((item, started, result))
+            with self._lock:
+                self.running -= 1
+
+    def busy(self) -> bool:
+        """Some extraction is still running, or finished and not yet stored."""
+        with self._lock:
+            return self.running > 0 or not self.outcomes.empty()
+
+    def close(self) -> None:
+        """No more jobs: each thread ends after the one it is on (if any)."""
+        for _ in self.threads:
+            self.jobs.put(None)
+
+
 def ingest(
     store: Store,
     names: Iterable[str],
@@ -263,13 +346,22 @@ def ingest(
     force: bool = False,
     concurrency: int = 1,
     stdin: Callable[[], bytes] | None = None,
+    on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
 ) -> IngestSummary:
-    """Ingest every input; failures are reported per input and the rest is still stored."""
+    """Ingest every input; failures are reported per input and the rest is still stored.
+
+    `on_start(total)` is called once the inputs are listed (folders expanded), and
+    `on_result` once for each input, in the calling thread. Ctrl-C raises
+    `IngestInterrupted` once what was in flight is stored or abandoned.
+    """
     summary = IngestSummary()
     metadata = metadata or Metadata()
     read_stdin = stdin or (lambda: b"")
     schema = schema_sha()
+    inputs = list(expand_paths(names))
+    if on_start:
+        on_start(len(inputs))
 
     def report(result: IngestResult) -> None:
         summary.results.append(result)
@@ -278,7 +370,7 @@ def ingest(
 
     def pending_inputs() -> Iterator[InputText]:
         seen: set[str] = set()
-        for name in expand_paths(names):
+        for name in inputs:
             if isinstance(name, InputError):
                 report(
                     IngestResult(label=str(name).split(":")[0], status="failed", error=str(name))
@@ -299,10 +391,11 @@ def ingest(
             seen.add(doc.id)
             yield item
 
-    def store_outcome(
-        item: InputText, started: str, outcome: tuple[Extraction | None, str]
-    ) -> None:
-        extraction, error = outcome
+    def store_outcome(outcome: Outcome) -> None:
+        item, started, result = outcome
+        if isinstance(result, Exception):
+            raise result
+        extraction, error = result
         doc = item.document
         if extraction is None:
             store.save_failure(
@@ -340,25 +433,47 @@ def ingest(
         )
 
     if concurrency <= 1:
-        for item in pending_inputs():
-            started = now()
-            store_outcome(item, started, _run_extraction(extractor, item.document))
+        try:
+            for item in pending_inputs():
+                started = now()
+                store_outcome((item, started, _run_extraction(extractor, item.document)))
+        except KeyboardInterrupt:
+            raise IngestInterrupted(summary, len(inputs)) from None
         return summary
 
-    # Workers extract; this thread alone writes, so SQLite sees one writer per process.
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        in_flight: dict[Future[tuple[Extraction | None, str]], tuple[InputText, str]] = {}
-
-        def store_finished() -> None:
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                item, started = in_flight.pop(future)
-                store_outcome(item, started, future.result())
-
+    workers = _Workers(extractor, concurrency)
+    in_flight = 0
+    try:
         for item in pending_inputs():
-            while len(in_flight) >= concurrency:
-                store_finished()
-            in_flight[pool.submit(_run_extraction, extractor, item.document)] = (item, now())
+            # Up to `concurrency` documents wait queued beyond those being extracted, so that
+            # a worker never waits for the writer to hand it the next one. There are only
+            # `concurrency` workers: that many requests in flight, no more.
+            while in_flight >= 2 * concurrency:
+                store_outcome(workers.outcomes.get())
+                in_flight -= 1
+            workers.jobs.put(item)
+            in_flight += 1
         while in_flight:
-            store_finished()
+            store_outcome(workers.outcomes.get())
+            in_flight -= 1
+    except KeyboardInterrupt:
+        workers.stopping.set()
+        _store_within_grace(workers, store_outcome)
+        raise IngestInterrupted(summary, len(inputs)) from None
+    finally:
+        workers.close()
     return summary
+
+
+def _store_within_grace(workers: _Workers, store_outcome: Callable[[Outcome], None]) -> None:
+    """Store the extractions that finish within the grace; a second Ctrl-C stops at once."""
+    deadline = time.monotonic() + INTERRUPT_GRACE
+    try:
+        while workers.busy() and time.monotonic() < deadline:
+            try:
+                outcome = workers.outcomes.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            store_outcome(outcome)
+    except KeyboardInterrupt:
+        return

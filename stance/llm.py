@@ -6,8 +6,12 @@ For each chunk of a text (see `stance.chunk`), one instructor call:
 1. The request goes out through `_send`, which retries transport failures (429 honouring
    Retry-After, 5xx, timeouts, connection errors) with tenacity, bounded by
    `max_attempts` per request and `max_wait` seconds of waiting; then a `ModelError`. Other
-   refusals (400, 401, 403, 404) are a `ModelError` at once. Reasoning (`<think>...</think>`)
-   is cut from the answer's content before instructor parses it.
+   refusals (400, 401, 403, 404) are a `ModelError` at once. Every request of one extractor
+   passes one `RateGate`: a 429 pauses them all (the whole pool slows down, not just the
+   request refused), and retries and waiting are bounded and counted for the whole run too.
+   Reasoning (`<think>...</think>`) is cut from the answer's content, and the answer is
+   bounded (`stance.check.bound_answer`: so many claims, so many characters a field), before
+   instructor parses it.
 2. Instructor parses the answer into `CheckedExtractionResult`, whose validator checks every
    claim against the source: the quote must be in the chunk (`stance.ground.align`), the
    speaker must be a name the document gives (`stance.resolve.speaker_problem`). A failure
@@ -16,19 +20,24 @@ For each chunk of a text (see `stance.chunk`), one instructor call:
    `check_claims` then marks its bad claims `rejected` with the reason. Nothing is dropped.
 
 Token usage and HTTP requests (re-asks and transport retries included) are summed into the
-`Extraction`. The API key never appears in an error message.
+`Extraction`, and what bounding cut into its `notes`. The API key never appears in an error
+message.
 """
 
 from __future__ import annotations
 
 import email.utils
+import json
 import logging
 import os
 import random
 import re
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -39,7 +48,7 @@ from openai.types.chat import ChatCompletion
 from pydantic import ConfigDict, ValidationError, ValidationInfo, model_validator
 from tenacity import RetryCallState, Retrying, retry_if_exception
 
-from stance.check import check_claims
+from stance.check import Excess, bound_answer, check_claims, quote_too_long
 from stance.chunk import DEFAULT_CHUNK_CHARS, Chunk, merge_edge_duplicates, split_text
 from stance.errors import ModelError, UsageError
 from stance.extract import MODES, ExtractorConfig
@@ -65,6 +74,10 @@ INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
 BACKOFF_FIRST = 1.0  # seconds before the first transport retry (doubling, with jitter)
 BACKOFF_MAX = 30.0
 SOURCE_KEY = "stance_source"  # key of a SourceText in a pydantic validation context
+MAX_PROBLEMS_SHOWN = 20  # problems listed in one re-ask; the rest are counted
+# A raw answer that is not JSON is useless past this many characters; a re-ask would only
+# send it back to the server.
+MAX_UNPARSED_ANSWER_CHARS = 20_000
 
 
 # --- Checking an answer against the source ---------------------------------------------------
@@ -105,6 +118,9 @@ def source_problems(claims: list[ExtractedClaim], source: SourceText) -> list[st
     """What is wrong with each claim against the source, as feedback for the model."""
     problems = []
     for index, claim in enumerate(claims):
+        if too_long := quote_too_long(claim.quote):
+            problems.append(f"claims[{index}].quote: {too_long}")
+            continue
         found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
         if found.status == "rejected":
             problems.append(
@@ -130,6 +146,9 @@ class CheckedExtractionResult(ExtractionResult):
         source = (info.context or {}).get(SOURCE_KEY) or _current_source.get()
         if source is not None:
             problems = source_problems(self.claims, source)
+            if len(problems) > MAX_PROBLEMS_SHOWN:
+                more = len(problems) - MAX_PROBLEMS_SHOWN
+                problems = [*problems[:MAX_PROBLEMS_SHOWN], f"... and {more} more problems"]
             if problems:
                 raise ValueError("the answer does not fit the text:\n" + "\n".join(problems))
         return self
@@ -178,6 +197,40 @@ def _claims_without_checks(completion: Any, mode: str) -> list[ExtractedClaim] |
         return None
 
 
+def _bound_answer(completion: ChatCompletion, mode: str, text_chars: int) -> Excess:
+    """Bound the answer in place before instructor parses it, so that a re-ask (which sends
+    the answer back) and everything after see only the bounded answer."""
+    if not completion.choices:
+        return Excess()
+    message = completion.choices[0].message
+    calls = (message.tool_calls or []) if mode == "tools" else []
+    call = calls[0] if calls else None
+    function = getattr(call, "function", None)
+    raw = function.arguments if function is not None else message.content
+    if not raw:
+        return Excess()
+    try:
+        answer = json.loads(_json_span(raw))
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        answer = None
+    if answer is None:
+        if len(raw) <= MAX_UNPARSED_ANSWER_CHARS:
+            return Excess()
+        bounded, excess = raw[:MAX_UNPARSED_ANSWER_CHARS], Excess(fields=1)
+    else:
+        excess = bound_answer(answer, text_chars)
+        if not excess:
+            return excess
+        bounded = json.dumps(answer, ensure_ascii=False)
+        if mode == "md_json":
+            bounded = f"```json\n{bounded}\n```"
+    if function is not None:
+        function.arguments = bounded
+    else:
+        message.content = bounded
+    return excess
+
+
 # --- Transport retries -------------------------------------------------------------------------
 
 
@@ -210,20 +263,155 @@ def retry_after(error: BaseException | None) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class TransportStats:
+    """What the requests of one extractor cost in all, for the summary of a run."""
+
+    requests: int  # HTTP requests sent, retries included
+    retries: int  # requests sent again after a transient failure
+    rate_limited: int  # answers HTTP 429
+    waited: float  # seconds during which at least one request was waiting to be sent
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {
+            "requests": self.requests,
+            "retries": self.retries,
+            "rate_limited": self.rate_limited,
+            "waited": round(self.waited, 1),
+        }
+
+
+class GatePaused(Exception):
+    """The gate stays closed longer than a request may still wait."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"paused for {seconds:.1f} s more")
+        self.seconds = seconds
+
+
+class RateGate:
+    """Shared by every request of one extractor, in every thread.
+
+    - A 429 (or any answer with Retry-After) closes the gate until the time asked (or our
+      backoff): every request waits for it to reopen before it is sent, not only the one
+      refused, so the whole pool slows down to what the server allows.
+    - Run-wide bounds on top of each request's own: at most `retry_floor` retries plus
+      `retry_ratio` per first attempt (a retry budget: a failing server is not hammered by
+      every worker at once), and at most `max_total_wait` seconds of waiting. Past them a
+      transient failure fails its document at once; the next ingest retries it.
+    - It counts requests, retries, 429s and the time spent waiting (`stats()`).
+    """
+
+    def __init__(
+        self, *, max_total_wait: float = 600.0, retry_floor: int = 20, retry_ratio: float = 1.0
+    ) -> None:
+        self.max_total_wait = max_total_wait
+        self.retry_floor = retry_floor
+        self.retry_ratio = retry_ratio
+        self._lock = threading.Lock()
+        self._opens_at = 0.0  # time.monotonic() when the gate reopens
+        self._requests = 0
+        self._retries = 0
+        self._rate_limited = 0
+        self._waiting = 0  # requests waiting right now
+        self._waiting_since = 0.0
+        self._waited = 0.0  # closed periods of waiting; the current one is added in _waited_now
+
+    def stats(self) -> TransportStats:
+        with self._lock:
+            return TransportStats(
+                self._requests, self._retries, self._rate_limited, self._waited_now()
+            )
+
+    def _waited_now(self) -> float:
+        if self._waiting:
+            return self._waited + time.monotonic() - self._waiting_since
+        return self._waited
+
+    def count_request(self) -> None:
+        with self._lock:
+            self._requests += 1
+
+    def count_rate_limited(self) -> None:
+        with self._lock:
+            self._rate_limited += 1
+
+    def allow_retry(self) -> bool:
+        """Take one retry from the run's budget; False when it is spent."""
+        with self._lock:
+            first_attempts = self._requests - self._retries
+            if self._retries >= self.retry_floor + self.retry_ratio * first_attempts:
+                return False
+            if self._waited_now() >= self.max_total_wait:
+                return False
+            self._retries += 1
+            return True
+
+    def close_for(self, seconds: float) -> None:
+        """Pause every request for `seconds` from now (a later reopening wins)."""
+        with self._lock:
+            self._opens_at = max(self._opens_at, time.monotonic() + seconds)
+
+    def pause_left(self) -> float:
+        with self._lock:
+            return max(self._opens_at - time.monotonic(), 0.0)
+
+    @contextmanager
+    def _counting_wait(self) -> Iterator[None]:
+        # Waiting is counted as wall time during which any request waits: sixteen workers
+        # paused together for 2 s have waited 2 s, not 32.
+        with self._lock:
+            if not self._waiting:
+                self._waiting_since = time.monotonic()
+            self._waiting += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+                if not self._waiting:
+                    self._waited += time.monotonic() - self._waiting_since
+
+    def sleep(self, seconds: float) -> float:
+        """Wait before a retry; returns the seconds waited."""
+        if seconds <= 0:
+            return 0.0
+        with self._counting_wait():
+            time.sleep(seconds)
+        return seconds
+
+    def wait_open(self, limit: float) -> float:
+        """Wait until the gate is open; GatePaused if that is more than `limit` seconds."""
+        waited = 0.0
+        while (left := self.pause_left()) > 0:
+            if left > limit - waited:
+                raise GatePaused(left)
+            waited += self.sleep(left)
+        return waited
+
+
 class TransportBudget:
     """For one request: how long to wait before each retry, and when to give up.
 
-    At most `max_attempts` attempts and `max_wait` seconds of waiting in all. A Retry-After
-    is honoured; one longer than the waiting left ends the attempts (`refused_wait`). Our
-    own backoff shrinks to the waiting left, down to immediate retries.
+    At most `max_attempts` attempts and `max_wait` seconds of waiting in all (at a paused gate
+    included). A Retry-After is honoured; one longer than the waiting left ends the attempts
+    (`refused_wait`). Our own backoff shrinks to the waiting left, down to immediate retries.
+    A retry must also fit the run's budget (`RateGate.allow_retry`), else `run_budget_spent`.
     """
 
-    def __init__(self, max_attempts: int, max_wait: float) -> None:
+    def __init__(self, max_attempts: int, max_wait: float, gate: RateGate | None = None) -> None:
         self.max_attempts = max(1, max_attempts)
         self.max_wait = max(0.0, max_wait)
+        self.gate = gate or RateGate()
         self.attempts = 0
+        self.waited = 0.0
         self.refused_wait: float | None = None
+        self.run_budget_spent = False
         self._planned: dict[int, float | None] = {}
+
+    @property
+    def wait_left(self) -> float:
+        return max(self.max_wait - self.waited, 0.0)
 
     def _plan(self, state: RetryCallState) -> float | None:
         """Seconds to wait after this attempt; None to give up. Decided once per attempt."""
@@ -235,22 +423,37 @@ class TransportBudget:
     def _decide(self, state: RetryCallState) -> float | None:
         if state.attempt_number >= self.max_attempts:
             return None
-        left = max(self.max_wait - state.idle_for, 0.0)
         error = state.outcome.exception() if state.outcome else None
         asked = retry_after(error)
-        if asked is not None:
-            if asked > left:
-                self.refused_wait = asked
-                return None
-            return asked
+        if asked is not None and asked > self.wait_left:
+            self.refused_wait = asked
+            return None
+        if not self.gate.allow_retry():
+            self.run_budget_spent = True
+            return None
         backoff = min(BACKOFF_MAX, BACKOFF_FIRST * 2 ** (state.attempt_number - 1))
-        return min(random.uniform(backoff / 2, backoff), left)
+        delay = (
+            asked
+            if asked is not None
+            else min(random.uniform(backoff / 2, backoff), self.wait_left)
+        )
+        rate_limited = isinstance(error, openai.APIStatusError) and error.status_code == 429
+        if asked is not None or rate_limited:
+            self.gate.close_for(delay)  # the server speaks for every request, not just this one
+        return delay
 
     def wait(self, state: RetryCallState) -> float:
         return self._plan(state) or 0.0
 
     def stop(self, state: RetryCallState) -> bool:
         return self._plan(state) is None
+
+    def sleep(self, seconds: float) -> None:
+        self.waited += self.gate.sleep(seconds)
+
+    def before_attempt(self) -> None:
+        """Wait while the gate is closed (GatePaused if longer than this request may)."""
+        self.waited += self.gate.wait_open(self.wait_left)
 
 
 def _log_retry(state: RetryCallState) -> None:
@@ -271,6 +474,13 @@ class _Tally:
     requests: int = 0
     input_tokens: int | None = None
     output_tokens: int | None = None
+    excess: Excess = field(default_factory=Excess)  # cut from the answers kept
+    last_excess: Excess = field(default_factory=Excess)  # cut from the latest answer
+
+    def keep_last_answer(self) -> None:
+        """The latest answer is the one kept for its chunk: count what was cut from it."""
+        self.excess.add(self.last_excess)
+        self.last_excess = Excess()
 
     def add_usage(self, completion: ChatCompletion) -> None:
         usage = completion.usage
@@ -303,6 +513,7 @@ class LLMExtractor:
         *,
         chunk_chars: int = DEFAULT_CHUNK_CHARS,
         prompts: PromptSet | None = None,
+        gate: RateGate | None = None,
     ) -> None:
         if not config.model:
             raise UsageError("the llm backend needs a model: pass --model NAME or set STANCE_MODEL")
@@ -316,6 +527,7 @@ class LLMExtractor:
         self.max_attempts = config.max_attempts
         self.max_wait = config.max_wait
         self.max_reasks = config.max_reasks
+        self.gate = gate or RateGate()
         self._prompts = prompts or load_prompts()
         base_url = config.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
         self._api_key = config.api_key or os.environ.get("OPENAI_API_KEY") or NO_API_KEY
@@ -324,10 +536,18 @@ class LLMExtractor:
             base_url=base_url, api_key=self._api_key, max_retries=0, timeout=config.timeout
         )
         self.server_url = _display_url(str(self._client.base_url))
+        # The client imports its chat resources on first use, under a lock: done here once,
+        # not by every worker thread queueing at the first request.
+        _ = self._client.chat.completions
 
     @property
     def prompt_sha(self) -> str:
         return self._prompts.sha(self.mode)
+
+    @property
+    def transport_stats(self) -> TransportStats:
+        """Requests, retries, 429s and waiting of every extraction so far."""
+        return self.gate.stats()
 
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
         """Extract and check the claims of one text (chunked when it is long)."""
@@ -341,8 +561,10 @@ class LLMExtractor:
             for chunk in chunks:
                 source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text)
                 answer = self._ask(client, source, published)
+                tally.keep_last_answer()
                 pairs = [(claim, self._hint(claim, chunk, source)) for claim in answer]
-                per_chunk.append(check_claims(text, pairs))
+                # The document is normalised once, not once per chunk.
+                per_chunk.append(check_claims(text, pairs, normalized=whole.document_normalized))
             claims = merge_edge_duplicates(per_chunk)
         return Extraction(
             claims=claims,
@@ -353,6 +575,7 @@ class LLMExtractor:
             input_tokens=tally.input_tokens,
             output_tokens=tally.output_tokens,
             requests=tally.requests,
+            notes=tally.excess.note(),
         )
 
     # -- one chunk --
@@ -419,34 +642,55 @@ class LLMExtractor:
     @staticmethod
     def _hint(claim: ExtractedClaim, chunk: Chunk, source: SourceText) -> int:
         """Where in the document to look for the quote first: where it is in its chunk."""
+        if quote_too_long(claim.quote):
+            return chunk.start
         found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
         return chunk.start + (found.start or 0)
 
     # -- one HTTP request --
 
     def _send(self, tally: _Tally, request: dict[str, Any]) -> ChatCompletion:
-        """POST one chat completion, retrying transport failures within the budget."""
-        budget = TransportBudget(self.max_attempts, self.max_wait)
+        """POST one chat completion through the gate, retrying transport failures within the
+        request's budget and the run's."""
+        budget = TransportBudget(self.max_attempts, self.max_wait, self.gate)
 
         def post() -> ChatCompletion:
+            budget.before_attempt()
             budget.attempts += 1
             tally.requests += 1
-            return self._client.chat.completions.create(**request)
+            self.gate.count_request()
+            try:
+                return self._client.chat.completions.create(**request)
+            except openai.APIStatusError as error:
+                if error.status_code == 429:
+                    self.gate.count_rate_limited()
+                raise
 
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
             wait=budget.wait,
             stop=budget.stop,
+            sleep=budget.sleep,
             before_sleep=_log_retry,
             reraise=True,
         )
+        failure: ModelError
         try:
             completion: ChatCompletion = retrying(post)
         except openai.APIError as error:
             failure = self._transport_error(error, budget)
+        except GatePaused as paused:
+            failure = ModelError(
+                f"the model server at {self.server_url} is rate limiting: every request waits "
+                f"{paused.seconds:.0f} s more, beyond the {budget.max_wait:g} s allowed: "
+                "retry later, or lower --concurrency"
+            )
         else:
             tally.add_usage(completion)
             _clean_answer(completion, self.mode)
+            source = _current_source.get()
+            text_chars = len(source.chunk) if source is not None else self.chunk_chars
+            tally.last_excess = _bound_answer(completion, self.mode, text_chars)
             return completion
         # Raised outside the except block: the openai error quotes the server's answer, which
         # must not travel along as the context of ours.
@@ -477,6 +721,13 @@ class LLMExtractor:
     ) -> str:
         url, status = self.server_url, error.status_code
         detail = _server_detail(error)
+        if budget.run_budget_spent and is_transient(error):
+            spent = self.gate.stats()
+            return (
+                f"the model server at {url} failed with HTTP {status} and this run's retry "
+                f"budget is spent ({spent.retries} retries, {spent.waited:.0f} s waited): "
+                "retry later, or lower --concurrency"
+            )
         if budget.refused_wait is not None:
             return (
                 f"the model server at {url} answered HTTP {status} and asks to wait "

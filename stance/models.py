@@ -89,6 +89,9 @@ class Extraction(BaseModel):
     input_tokens: int | None = None
     output_tokens: int | None = None
     requests: int = 0
+    notes: str | None = Field(
+        default=None, description="What was cut from the model's answers to bound them."
+    )
 
 
 class Document(BaseModel):

@@ -235,6 +235,17 @@ def m050_run_notes(db: Database) -> None:
     db["runs"].add_column("notes", str)
 
 
+_INSERT_CLAIM = (
+    'insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, '
+    'content, start, "end", attribution, claim_type, grounding, reason) '
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_TARGET = (
+    "insert or ignore into claim_targets (claim_id, entity_id, name, stance, date) "
+    "values (?, ?, ?, ?, ?)"
+)
+
+
 def now() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
@@ -383,39 +394,39 @@ class Store:
                 grounded = claim.grounding != "rejected"
                 rejected += not grounded
                 speaker_id = resolve_entity(self.db, claim.speaker, "person") if grounded else None
-                claim_id = (
-                    self.db["claims"]
-                    .insert(
-                        {
-                            "document_id": document.id,
-                            "run_id": run_id,
-                            "speaker_id": speaker_id,
-                            "speaker": claim.speaker,
-                            "speaker_mention": claim.speaker_mention,
-                            "cue": claim.cue,
-                            "quote": claim.quote,
-                            "content": claim.content,
-                            "start": claim.start,
-                            "end": claim.end,
-                            "attribution": claim.attribution,
-                            "claim_type": claim.claim_type,
-                            "grounding": claim.grounding,
-                            "reason": claim.reason,
-                        }
-                    )
-                    .last_pk
-                )
+                # Plain INSERTs: sqlite-utils' insert() looks the table up again on every
+                # call, which made the writer the bottleneck of a concurrent ingest.
+                claim_id = self.db.conn.execute(
+                    _INSERT_CLAIM,
+                    [
+                        document.id,
+                        run_id,
+                        speaker_id,
+                        claim.speaker,
+                        claim.speaker_mention,
+                        claim.cue,
+                        claim.quote,
+                        claim.content,
+                        claim.start,
+                        claim.end,
+                        claim.attribution,
+                        claim.claim_type,
+                        claim.grounding,
+                        claim.reason,
+                    ],
+                ).lastrowid
                 for target in claim.targets:
                     entity_id = resolve_entity(self.db, target.name, target.kind)
-                    self.db["claim_targets"].insert(
-                        {
-                            "claim_id": claim_id,
-                            "entity_id": entity_id,
-                            "name": target.name,
-                            "stance": target.stance,
-                            "date": target.date.isoformat() if target.date else None,
-                        },
-                        ignore=True,  # one stance per claim and entity: the first wins
+                    # OR IGNORE: one stance per claim and entity, the first wins.
+                    self.db.conn.execute(
+                        _INSERT_TARGET,
+                        [
+                            claim_id,
+                            entity_id,
+                            target.name,
+                            target.stance,
+                            target.date.isoformat() if target.date else None,
+                        ],
                     )
         return SavedRun(run_id, len(extraction.claims) - rejected, rejected)
 

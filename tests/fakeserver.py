@@ -163,7 +163,14 @@ class FakeOpenAIServer:
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = ThreadingHTTPServer(
+            ("127.0.0.1", 0), _handler_for(self), bind_and_activate=False
+        )
+        # A listen backlog of 5 (the default) refuses connections when a client opens dozens
+        # at once; servers in use keep far more.
+        self._httpd.request_queue_size = 256
+        self._httpd.server_bind()
+        self._httpd.server_activate()
         # A test must not wait for a handler thread still sleeping on a scripted delay.
         self._httpd.daemon_threads = True
         self._httpd.block_on_close = False
@@ -224,6 +231,9 @@ class FakeOpenAIServer:
 def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # Headers and body go out in separate writes: without TCP_NODELAY, Nagle and the
+        # client's delayed ACK add some 40 ms to every answer on keep-alive connections.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # keep test output clean

@@ -171,3 +171,17 @@ def test_concurrent_extraction_stores_every_document_once(store, tmp_path):
     assert (summary.count("new"), summary.claims) == (12, 12)
     assert store.db["documents"].count == 12
     assert store.db["claims"].count == 12
+
+
+def test_a_bug_in_a_worker_is_raised_not_hung_on(store, tmp_path):
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"{i}.txt"
+        path.write_text(f"Report {i}. {BODY}")
+        paths.append(str(path))
+
+    def broken(text: str):
+        raise RuntimeError("a bug in the extractor")
+
+    with pytest.raises(RuntimeError, match="a bug in the extractor"):
+        ingest(store, paths, FakeExtractor(broken), concurrency=2)

@@ -116,6 +116,7 @@ def test_tool_mode_answer_is_checked_and_counted(fake_server: FakeOpenAIServer) 
         "input_tokens": 812,
         "output_tokens": 95,
         "requests": 1,
+        "notes": None,
     }
     [request] = fake_server.requests
     assert request.path == "/v1/chat/completions"
