@@ -169,6 +169,17 @@ def test_one_entity_for_spellings_of_one_name(store):
     )
 
 
+def test_entities_count_the_claims_they_make_and_are_about(store):
+    save(store)
+    counts = {r["name"]: (r["kind"], r["claims_made"], r["claims_about"]) for r in store.entities()}
+    assert counts == {
+        "Antony Blinken": ("person", 1, 0),  # its rejected claim is not counted
+        "Ilham Aliyev": ("person", 1, 0),
+        "April 5 meeting": ("event", 0, 2),
+        "Azerbaijan": ("country", 0, 1),
+    }
+
+
 def test_a_later_run_replaces_what_queries_show(store):
     doc = save(store)
     store.save_run(
