@@ -35,6 +35,8 @@ TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
 INTERRUPT_GRACE = 2.0  # seconds an interrupted ingest waits for extractions in flight
 HEADER_KEYS = ("source", "url", "published", "title")
 _HEADER_LINE = re.compile(r"^(source|url|published|title):[ \t]*(.*)$", re.IGNORECASE)
+# The dateline syndicated feeds put first: "date 2024-04-03 (MENAFN- AzerNews) On April 3, ..."
+_FEED_DATELINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+\((?:MENAFN-\s*)?([^)\n]{2,80})\)")
 
 
 @dataclass(frozen=True)
@@ -222,12 +224,25 @@ def decode(data: bytes, label: str) -> str:
         ) from exc
 
 
+def read_dateline(text: str) -> Metadata:
+    """Source and date from a feed's dateline at the top of the text; the text is unchanged."""
+    match = _FEED_DATELINE.match(text)
+    if match is None:
+        return Metadata()
+    return Metadata(published=match.group(1), source=match.group(2).strip())
+
+
 def make_input(label: str, raw: str, metadata: Metadata, *, is_html: bool = False) -> InputText:
     header, text = split_header(raw)
     html_title = None
     if is_html:
         text, html_title = html_to_text(text)
-    meta = Metadata(title=html_title).overridden_by(header).overridden_by(metadata)
+    meta = (
+        read_dateline(text)
+        .overridden_by(Metadata(title=html_title))
+        .overridden_by(header)
+        .overridden_by(metadata)
+    )
     if not text.strip():
         raise InputError(f"{label}: the text is empty; give a file with the article's text")
     return InputText(

@@ -38,7 +38,7 @@ def test_ingest_then_query_with_the_offline_extractor(run):
     assert "offline rules extractor" in result.stderr
     claims = json.loads(run("claims", "--json").stdout)
     assert {c["source"] for c in claims} == {
-        None,
+        "AzerNews",  # from the feed's dateline: "date 2024-04-03 (MENAFN- AzerNews)"
         "U.S. Department of State, Office of the Spokesperson (readout republished by "
         "norlynews.com)",
     }

@@ -185,3 +185,21 @@ def test_a_bug_in_a_worker_is_raised_not_hung_on(store, tmp_path):
 
     with pytest.raises(RuntimeError, match="a bug in the extractor"):
         ingest(store, paths, FakeExtractor(broken), concurrency=2)
+
+
+def test_a_feed_dateline_gives_source_and_date_unless_told_otherwise(store, tmp_path):
+    article = tmp_path / "feed.txt"
+    article.write_text(" date 2024-04-03 (MENAFN- AzerNews) On April 3, " + BODY)
+    ingest(store, [str(article)], FakeExtractor(blinken))
+    (doc,) = store.documents()
+    assert (doc["source"], doc["published"]) == ("AzerNews", "2024-04-03")
+    assert (
+        store.document(doc["id"]).text == " date 2024-04-03 (MENAFN- AzerNews) On April 3, " + BODY
+    )
+    ingest(
+        store,
+        [str(article)],
+        FakeExtractor(blinken, prompt="p2"),
+        metadata=Metadata(source="Trend"),
+    )
+    assert store.documents()[0]["source"] == "Trend"
