@@ -4,8 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STANCE := $(VENV)/bin/stance
 DEMO_DB := demo.db
+# The two real accounts of the 3 April 2024 call, and accounts written for the tests.
 FIXTURES := fixtures/azernews-2024-04-03-blinken-aliyev.txt \
-            fixtures/us-state-dept-2024-04-03-blinken-aliyev-readout.txt
+            fixtures/us-state-dept-2024-04-03-blinken-aliyev-readout.txt \
+            fixtures/compare
 
 .PHONY: install install-test browser test lint format schemas demo screenshot bench clean
 
@@ -48,7 +50,9 @@ schemas: $(VENV)/.installed
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(STANCE) ingest --db $(DEMO_DB) --backend rules $(FIXTURES)
-	$(STANCE) claims --db $(DEMO_DB)
+	$(STANCE) claims --db $(DEMO_DB) --source AzerNews
+	COLUMNS=$${COLUMNS:-150} $(STANCE) compare --db $(DEMO_DB) "April 5 meeting"
+	COLUMNS=$${COLUMNS:-150} $(STANCE) timeline --db $(DEMO_DB) "Ilham Aliyev" --about "European Union"
 
 # docs/report.png: `stance report "April 5 meeting"` on the demo database, in Chromium.
 screenshot: demo $(VENV)/.installed-test browser

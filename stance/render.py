@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -42,8 +43,13 @@ def render(
     columns: Sequence[str] | None = None,
     title: str | None = None,
     console: Console | None = None,
+    wide: Sequence[str] = ("quote", "content", "targets", "aliases", "error", "context", "title"),
 ) -> None:
-    """Print rows (dicts or pydantic objects) as a table, JSON array or CSV."""
+    """Print rows (dicts or pydantic objects) as a table, JSON array or CSV.
+
+    In tables, the `wide` columns (long text) share the width; the others keep to their
+    content, so ids, dates and names do not wrap letter by letter.
+    """
     data = [to_jsonable(r) for r in rows]
     if fmt == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
@@ -55,17 +61,28 @@ def render(
         for row in data:
             writer.writerow([_cell(row.get(c)) for c in cols])
         return
-    console = console or Console()
+    console = console or default_console()
     if not data:
         console.print(f"[dim]no {title or 'rows'}[/dim]" if title else "[dim]nothing to show[/dim]")
         return
-    table = Table(title=title, show_lines=False, expand=False)
+    long_text = [c for c in cols if c in wide]
+    table = Table(title=title, show_lines=bool(long_text), expand=bool(long_text))
     for col in cols:
-        table.add_column(col, overflow="fold")
+        if col in long_text:
+            table.add_column(col, overflow="fold", ratio=1, min_width=20)
+        else:
+            table.add_column(col, overflow="fold", max_width=24)
     for row in data:
         # Text(), not markup: document text may contain [brackets] that rich would eat.
         table.add_row(*(Text(_cell(row.get(c))) for c in cols))
     console.print(table)
+
+
+def default_console() -> Console:
+    """The terminal's width on a terminal; 120 columns when piped, unless COLUMNS says."""
+    if sys.stdout.isatty() or os.environ.get("COLUMNS"):
+        return Console()
+    return Console(width=120)
 
 
 def print_json(value: Any) -> None:
