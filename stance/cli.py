@@ -313,18 +313,34 @@ def claims_command(
     render(rows, fmt, columns=columns, title="claims")
 
 
+def render_listing(
+    rows: list[dict[str, Any]],
+    fmt: Format,
+    title: str,
+    table_columns: list[str] | None = None,
+    short_ids: tuple[str, ...] = (),
+) -> None:
+    """A listing: JSON and CSV carry every column; a table the chosen ones, ids shortened."""
+    if fmt != "table":
+        render(rows, fmt, title=title)
+        return
+    rows = [{**r, **{k: r[k][:12] for k in short_ids if r.get(k)}} for r in rows]
+    render(rows, fmt, columns=table_columns, title=title)
+
+
 @cli.command(name="documents")
 @output_options(csv=True)
 @db_option
 @handle_errors
 def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List stored documents."""
-    fmt = output_format(as_json, as_csv)
-    rows = open_store(db_path).documents()
-    columns = ["id", "published", "source", "title", "chars", "claims", "last_run"]
-    if fmt == "table":
-        rows = [{**r, "id": r["id"][:12]} for r in rows]
-    render(rows, fmt, columns=None if fmt == "json" else columns, title="documents")
+    render_listing(
+        open_store(db_path).documents(),
+        output_format(as_json, as_csv),
+        "documents",
+        ["id", "published", "source", "title", "chars", "claims", "last_run"],
+        short_ids=("id",),
+    )
 
 
 @cli.command(name="runs")
@@ -333,23 +349,24 @@ def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 @handle_errors
 def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List extraction runs, failed ones with their error."""
-    fmt = output_format(as_json, as_csv)
-    rows = open_store(db_path).runs()
-    columns = [
-        "id",
-        "document_id",
-        "backend",
-        "model",
-        "status",
-        "claims",
-        "input_tokens",
-        "output_tokens",
-        "finished_at",
-        "error",
-    ]
-    if fmt == "table":
-        rows = [{**r, "document_id": r["document_id"][:12]} for r in rows]
-    render(rows, fmt, columns=None if fmt == "json" else columns, title="runs")
+    render_listing(
+        open_store(db_path).runs(),
+        output_format(as_json, as_csv),
+        "runs",
+        [
+            "id",
+            "document_id",
+            "backend",
+            "model",
+            "status",
+            "claims",
+            "input_tokens",
+            "output_tokens",
+            "error",
+            "notes",
+        ],
+        short_ids=("document_id",),
+    )
 
 
 @cli.command(name="entities")
@@ -358,14 +375,7 @@ def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 @handle_errors
 def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List entities with their aliases and claim counts."""
-    fmt = output_format(as_json, as_csv)
-    rows = open_store(db_path).entities()
-    render(
-        rows,
-        fmt,
-        columns=None if fmt == "json" else list(rows[0]) if rows else None,
-        title="entities",
-    )
+    render_listing(open_store(db_path).entities(), output_format(as_json, as_csv), "entities")
 
 
 @cli.command(name="serve")

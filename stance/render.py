@@ -43,7 +43,16 @@ def render(
     columns: Sequence[str] | None = None,
     title: str | None = None,
     console: Console | None = None,
-    wide: Sequence[str] = ("quote", "content", "targets", "aliases", "error", "context", "title"),
+    wide: Sequence[str] = (
+        "quote",
+        "content",
+        "targets",
+        "aliases",
+        "error",
+        "notes",
+        "context",
+        "title",
+    ),
 ) -> None:
     """Print rows (dicts or pydantic objects) as a table, JSON array or CSV.
 
