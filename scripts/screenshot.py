@@ -27,6 +27,7 @@ DEMO_FIXTURES = [
     ROOT / "fixtures" / "azernews-2024-04-03-blinken-aliyev.txt",
     ROOT / "fixtures" / "us-state-dept-2024-04-03-blinken-aliyev-readout.txt",
 ]
+# No first-run, sync, component update or background traffic: no network is used.
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -482,15 +482,18 @@ def _judge_for(
     return make_judge(config, store.db)
 
 
-@cli.command(name="compare")
-@click.argument("query")
-@click.option(
+by_option = click.option(
     "--by",
     type=click.Choice(["speaker", "source"]),
     default="speaker",
     show_default=True,
     help="Put speakers or sources side by side.",
 )
+
+
+@cli.command(name="compare")
+@click.argument("query")
+@by_option
 @model_options
 @output_options(csv=False)
 @db_option
@@ -605,13 +608,7 @@ def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path:
     show_default=True,
     help="HTML file to write (- for stdout).",
 )
-@click.option(
-    "--by",
-    type=click.Choice(["speaker", "source"]),
-    default="speaker",
-    show_default=True,
-    help="Put speakers or sources side by side.",
-)
+@by_option
 @model_options
 @db_option
 @handle_errors

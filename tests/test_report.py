@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from scripts.screenshot import CHROMIUM_ARGS
 from stance.cli import cli
 from stance.compare import Comparison, compare
 from stance.ingest import Metadata, ingest
@@ -33,17 +34,6 @@ READOUT = FIXTURES / "us-state-dept-2024-04-03-blinken-aliyev-readout.txt"
 EVENT = "April 5 meeting"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-# No first-run, sync, component update or background traffic: the tests use no network.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def ingest_fixtures(store: Store) -> None:

@@ -1,0 +1,1 @@
+"""Scripts run by the Makefile (`make screenshot`); importable by the tests."""
