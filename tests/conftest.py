@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from stance.store import Store
 from tests.fakeserver import FakeOpenAIServer
 
 
@@ -23,3 +25,22 @@ def fake_server() -> Iterator[FakeOpenAIServer]:
     """A started scripted chat-completions server on 127.0.0.1 (see tests/fakeserver.py)."""
     with FakeOpenAIServer() as server:
         yield server
+
+
+@pytest.fixture(autouse=True)
+def stored_claims_keep_their_evidence(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """DESIGN.md's invariant, over every database a test opened in this process: for every
+    claim not rejected, documents.text[start:end] is its quote."""
+    opened: list[str] = []
+    open_store = Store.__init__
+
+    def tracking_open(self: Store, path: str | Path = "stance.db") -> None:
+        open_store(self, path)
+        opened.append(self.path)
+
+    monkeypatch.setattr(Store, "__init__", tracking_open)
+    yield
+    for path in dict.fromkeys(opened):
+        if path != ":memory:" and Path(path).is_file():
+            with Store(path) as store:
+                assert list(store.integrity_problems()) == [], path
