@@ -1,3 +1,4 @@
+import functools
 import json
 import re
 from pathlib import Path
@@ -6,6 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
+from stance.extract import ExtractorConfig
+from tests.fakeserver import error_reply
+from tests.test_llm import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -132,3 +136,35 @@ def test_a_file_that_is_not_a_database_is_one_line(tmp_path):
     result = CliRunner().invoke(cli, ["claims", "--db", str(bad)])
     assert result.exit_code == 1
     assert result.stderr.startswith(f"stance: error: {bad}: cannot open as a stance database")
+
+
+def test_a_model_the_server_refuses_fails_each_input_in_one_line(run, fake_server):
+    fake_server.script(
+        *[error_reply(404, "The model `nope` does not exist.", code="model_not_found")] * 2
+    )
+    result = run("ingest", AZERNEWS, READOUT, "--model", "nope", "--base-url", fake_server.url)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("stance: error:")]
+    advice = (
+        f"the server at {fake_server.url} does not know model 'nope': check --model "
+        f"(GET {fake_server.url}/models lists the models it serves)"
+    )
+    assert errors == [f"stance: error: {AZERNEWS}: {advice}", f"stance: error: {READOUT}: {advice}"]
+    assert result.stdout.startswith("documents: 0 new, 0 cached, 2 failed")
+    documents = json.loads(run("documents", "--json").stdout)
+    assert [d["last_run"] for d in documents] == ["failed", "failed"]
+
+
+def test_an_unreachable_server_is_one_line_and_the_documents_are_kept(run, monkeypatch):
+    # Keep the transport retries short: the refusal is the same on every attempt.
+    monkeypatch.setattr(
+        "stance.cli.ExtractorConfig", functools.partial(ExtractorConfig, max_wait=0.05)
+    )
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    result = run("ingest", AZERNEWS, "--model", "m", "--base-url", url)
+    assert (result.exit_code, result.stderr.splitlines()[-1]) == (
+        1,
+        f"stance: error: {AZERNEWS}: cannot reach the model server at {url}: is it running? "
+        "check --base-url/OPENAI_BASE_URL",
+    )
+    assert [d["last_run"] for d in json.loads(run("documents", "--json").stdout)] == ["failed"]
