@@ -23,11 +23,11 @@ from stance.llm import (
     CheckedExtractionResult,
     LLMExtractor,
     SourceText,
-    retry_after,
     strip_reasoning,
 )
 from stance.models import Claim, ExtractionResult, Target, schema_sha
 from stance.prompts import load_prompts
+from stance.transport import retry_after
 from tests.fakeserver import (
     FakeOpenAIServer,
     content_reply,

@@ -25,9 +25,10 @@ from stance.check import FIELD_LIMITS, max_claims
 from stance.cli import cli
 from stance.extract import ExtractorConfig
 from stance.ingest import ingest
-from stance.llm import LLMExtractor, RateGate
+from stance.llm import LLMExtractor
 from stance.models import Document
 from stance.store import ClaimFilter, Store
+from stance.transport import RateGate
 from tests.corpus import Article, all_claims, article_number, synthetic_articles, write_articles
 from tests.fakeserver import FakeOpenAIServer, Reply, echo_claims, error_reply, tool_reply
 
