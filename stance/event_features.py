@@ -21,6 +21,11 @@ from stance.entities import EVENT_WORDS
 from stance.gazetteer import PLACES, phrase_words, places_in
 
 SURE = 0.8  # at or above: the same event without asking
+# Words that point back at an event rather than name it ("the mentioned meeting").
+REFERRING_WORDS = frozenset(
+    "mentioned aforementioned said above same this that upcoming planned scheduled "
+    "forthcoming latest recent next previous last".split()
+)
 DOUBTFUL = 0.55  # from here up to SURE: the judge decides
 NEAR_DAYS = 14  # a document this close to a dated event may speak of it without a date
 
@@ -318,10 +323,15 @@ def score(
     else:
         name = 0.5
     # A mention with no date and no participants says too little outside its own document,
-    # unless its distinctive words are the event's ("the trilateral meeting").
+    # unless its distinctive words are the event's ("the trilateral meeting"); inside it, it
+    # may not bring words of its own that the event lacks ("the peace agreement" is not "the
+    # trilateral meeting"; "the meeting" and "the mentioned meeting" may be).
+    foreign_words = bool(set(a.words) - set(b.words) - REFERRING_WORDS) and not (
+        set(a.words) & set(b.words)
+    )
     if (
-        not same_document
-        and not (a.date or a.month_day or a.participants)
+        not (a.date or a.month_day or a.participants)
+        and (not same_document or foreign_words)
         and not (a.words and name >= 0.9)
     ):
         return min(0.4, 0.4 * when + 0.3 * who + 0.15 * kind + 0.15 * name)

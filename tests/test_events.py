@@ -252,3 +252,34 @@ def test_a_doubtful_match_is_decided_by_the_model_once(tmp_path, fake_server: Fa
         )
         assert event_count(store) == 2
     assert len(fake_server.chat_requests()) == 2
+
+
+def test_an_undated_mention_with_words_of_its_own_is_not_the_documents_meeting(store):
+    text = (
+        "Antony Blinken said the meeting on April 5 is not against Azerbaijan. He said the "
+        "mentioned meeting will focus on Armenia. Aliyev said the peace agreement is near."
+    )
+    save(
+        store,
+        text,
+        "2024-04-03",
+        [
+            said(
+                "Antony Blinken",
+                "the meeting on April 5 is not against Azerbaijan",
+                ("the meeting on April 5", "event", "support"),
+            ),
+            said(
+                "Antony Blinken",
+                "the mentioned meeting will focus on Armenia",
+                ("the mentioned meeting", "event", "support"),
+            ),
+            said(
+                "Aliyev", "the peace agreement is near", ("the peace agreement", "event", "support")
+            ),
+        ],
+    )
+    assert events(store) == {
+        "the meeting on April 5": {"the meeting on April 5", "the mentioned meeting"},
+        "the peace agreement": {"the peace agreement"},
+    }
