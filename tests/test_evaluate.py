@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from stance.cli import cli
 from stance.errors import InputError
 from stance.evaluate import (
     EvalReport,
@@ -30,6 +32,7 @@ from stance.evaluate import (
 from stance.models import Claim, Extraction, GoldDocument, Target, schema_sha
 from stance.names import names_agree, targets_agree
 from stance.store import Store
+from tests.fakeserver import FakeOpenAIServer, tool_reply
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
 SEED_GOLD = GOLD_DIR / "azernews-2024-04-03-blinken-aliyev.jsonl"
@@ -688,3 +691,99 @@ def test_a_predicted_claim_without_offsets_is_an_extra_that_matches_nothing() ->
         ("missed", 13, "rain is coming"),
         ("extra", None, ""),
     ]
+
+
+# --- An eval through a model server ------------------------------------------------------------
+
+
+def scripted_claim(speaker: str, quote: str, targets: list[tuple[str, str]]) -> dict[str, object]:
+    return {
+        "speaker": speaker,
+        "speaker_mention": speaker,
+        "cue": "said",
+        "quote": quote,
+        "content": f"{speaker} said {quote}.",
+        "attribution": "indirect",
+        "claim_type": "statement",
+        "targets": [{"name": n, "kind": "other", "stance": s} for n, s in targets],
+    }
+
+
+def test_an_eval_through_the_scripted_server_gives_the_scores_computed_by_hand(
+    tmp_path: Path, fake_server: FakeOpenAIServer
+) -> None:
+    answer = {
+        "claims": [
+            # Gold claim 6, right speaker, its one target with the right stance.
+            scripted_claim(
+                "Antony Blinken",
+                "the meeting on April 5 is not against Azerbaijan",
+                [("April 5 trilateral meeting (US-EU-Armenia)", "support")],
+            ),
+            # Gold claim 9 with the run-together words fixed: one of its two targets, with
+            # the wrong stance.
+            scripted_claim(
+                "Ilham Aliyev",
+                "the accusations voiced in the West about Azerbaijan intending to attack "
+                "Armenia are completely baseless",
+                [("the West", "support")],
+            ),
+            # Gold claim 3, given to the wrong speaker.
+            scripted_claim(
+                "Ilham Aliyev",
+                "the main focus of thementioned meeting will be on the economic development "
+                "issues ofArmenia",
+                [],
+            ),
+            # Not in the text: re-asked twice, then stored as rejected and not counted.
+            scripted_claim("Antony Blinken", "the United States will arm Armenia at once", []),
+        ]
+    }
+    # Scripted answers, not a model's: the same answer to the request and to both re-asks.
+    fake_server.script(*[tool_reply(answer)] * 3)
+    result = CliRunner().invoke(
+        cli,
+        [
+            "eval",
+            str(SEED_GOLD),
+            "--model",
+            "scripted-model",
+            "--base-url",
+            fake_server.url,
+            "--db",
+            str(tmp_path / "eval.db"),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # By hand: 16 gold claims, 3 predicted (the 4th rejected), 3 span matches, 2 of them
+    # with the right speaker; 3 gold targets on those 2, 2 found, 1 with the right stance.
+    span_recall, attribution_precision, attribution_recall = 3 / 16, 2 / 3, 2 / 16
+    assert {k: v for k, v in report.items() if k != "per_document"} == {
+        "documents": 1,
+        "span": {
+            "precision": 1.0,
+            "recall": span_recall,
+            "f1": 2 * span_recall / (1 + span_recall),
+        },
+        "attribution": {
+            "precision": attribution_precision,
+            "recall": attribution_recall,
+            "f1": 2
+            * attribution_precision
+            * attribution_recall
+            / (attribution_precision + attribution_recall),
+        },
+        "target_recall": 2 / 3,
+        "stance_accuracy": 1 / 2,
+        # support: P 1/2, R 1, F1 2/3; oppose: no hit, F1 0; neutral absent from both.
+        "stance_macro_f1": (2 / 3 + 0) / 2,
+    }
+    assert len(fake_server.chat_requests()) == 3
+    with Store(tmp_path / "eval.db") as store:
+        (recorded,) = store.evals()
+        assert (recorded["model"], recorded["attribution_f1"]) == (
+            "scripted-model",
+            report["attribution"]["f1"],
+        )
