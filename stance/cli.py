@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stance import __version__
 from stance.errors import StanceError
+from stance.events import DecideLater, use_judge
 from stance.extract import BACKENDS, MODES, ExtractorConfig, make_extractor
 from stance.ingest import IngestInterrupted, IngestResult, Metadata, ingest, normalize_date
 from stance.render import Format, print_json, render
@@ -225,8 +226,10 @@ def ingest_command(
             )
     store = open_store(db_path)
     progress = IngestProgress(enabled=not quiet and err.is_terminal)
+    # With a model, doubtful event matches wait for the model at the next compare or timeline.
+    judge = DecideLater() if extractor.backend == "llm" else None
     try:
-        with progress:
+        with progress, use_judge(judge):
             summary = ingest(
                 store,
                 paths,

@@ -201,6 +201,18 @@ def use_judge(judge: object | None) -> Iterator[None]:
         _judge.reset(token)
 
 
+class DecideLater:
+    """A judge for ingesting with a model: doubtful matches stay pending, to be decided by the
+    model when the events are next compared (`link_pending` with an `LLMJudge`), not by a
+    request made inside the writer's transaction while other documents wait."""
+
+    name = "later"
+
+
+class _Deferred(Exception):
+    """A doubtful match met while the judge is `DecideLater`."""
+
+
 def _current_judge(judge: object | None) -> object:
     from stance.judge import RuleJudge
 
@@ -254,7 +266,11 @@ def _link(db: Database, mention: Mention, judge: object) -> int:
     with db.atomic():
         db.execute("delete from event_pending where entity_id = ?", [mention.entity_id])
         _save_features(db, mention.entity_id, mention.features, mention.published)
-        target = _matching_event(db, mention, judge)
+        try:
+            target = _matching_event(db, mention, judge)
+        except _Deferred:
+            db.execute("insert into event_pending (entity_id) values (?)", [mention.entity_id])
+            return mention.entity_id
         if target is None:
             return mention.entity_id
         move_entity(db, keep=target, drop=mention.entity_id)
@@ -287,6 +303,8 @@ def _matching_event(db: Database, mention: Mention, judge: object) -> int | None
             break
         if value >= SURE:
             return best
+        if isinstance(judge, DecideLater):
+            raise _Deferred
         name = entity_refs(db, [best])[0].name
         aliases = [
             str(r[0])
@@ -353,6 +371,7 @@ __all__ = [
     "features",
     "find_date",
     "link_new_mention",
+    "DecideLater",
     "link_pending",
     "matching_event_ids",
     "score",

@@ -1,12 +1,17 @@
-import pytest
+import json
 
-from stance.events import features, find_date, matching_event_ids, use_judge
+import pytest
+from click.testing import CliRunner
+
+from stance.cli import cli
+from stance.compare import compare
+from stance.events import DecideLater, features, find_date, matching_event_ids, use_judge
 from stance.extract import ExtractorConfig
 from stance.judge import LLMJudge
 from stance.models import Document
 from stance.store import Store
 from tests.fake_extractor import FakeExtractor, said
-from tests.fakeserver import FakeOpenAIServer, tool_reply
+from tests.fakeserver import FakeOpenAIServer, echo_claims, tool_reply
 
 AZ = (
     "Antony Blinken said the trilateral meeting between the U.S., the European Union, and "
@@ -283,3 +288,69 @@ def test_an_undated_mention_with_words_of_its_own_is_not_the_documents_meeting(s
         "the meeting on April 5": {"the meeting on April 5", "the mentioned meeting"},
         "the peace agreement": {"the peace agreement"},
     }
+
+
+def pending_count(store: Store) -> int:
+    return store.db.execute("select count(*) from event_pending").fetchone()[0]
+
+
+def test_with_a_model_a_doubtful_match_waits_for_the_next_compare(
+    tmp_path, fake_server: FakeOpenAIServer
+):
+    with Store(tmp_path / "a.db") as store:
+        with use_judge(DecideLater()):
+            meeting_then_doubtful_mention(store)
+        assert (event_count(store), pending_count(store)) == (2, 1)
+        assert fake_server.chat_requests() == []  # nothing asked while storing
+        fake_server.script(
+            tool_reply({"same_event": True, "reason": "same parties, next day"}, name="EventMatch"),
+            tool_reply({"label": "same", "reason": "both welcome it"}, name="ClaimRelation"),
+        )
+        config = ExtractorConfig(backend="llm", model="test", base_url=fake_server.url)
+        result = compare(store, "Armenia-EU-USA meeting", judge=LLMJudge(config, store.db))
+        assert (event_count(store), pending_count(store)) == (1, 0)
+        assert sorted(s.name for s in result.speakers) == ["Josep Borrell", "Nikol Pashinyan"]
+        names = [r.body["tools"][0]["function"]["name"] for r in fake_server.chat_requests()]
+        assert names == ["EventMatch", "ClaimRelation"]
+
+
+def test_stance_ingest_with_a_model_leaves_doubtful_matches_to_stance_compare(
+    tmp_path, fake_server: FakeOpenAIServer
+):
+    borrell = said(
+        "Josep Borrell",
+        "the EU-Armenia-US joint conference scheduled for April 5, 2024, in Brussels went well",
+        (
+            "the EU-Armenia-US joint conference scheduled for April 5, 2024, in Brussels",
+            "event",
+            "support",
+        ),
+    )
+    pashinyan = said(
+        "Nikol Pashinyan",
+        "the Armenia-EU-USA meeting helps",
+        ("the Armenia-EU-USA meeting", "event", "support"),
+    )
+    (tmp_path / "eu.txt").write_text("published: 2024-04-04\n\n" + EU)
+    (tmp_path / "am.txt").write_text("published: 2024-04-05\n\n" + DOUBTFUL)
+    fake_server.responder = echo_claims([borrell.model_dump(), pashinyan.model_dump()])
+    db = str(tmp_path / "cli.db")
+    model = ["--model", "test", "--base-url", fake_server.url, "--db", db]
+    runner = CliRunner()
+    for name in ("eu.txt", "am.txt"):
+        ingested = runner.invoke(cli, ["ingest", str(tmp_path / name), *model])
+        assert ingested.exit_code == 0, ingested.output
+    with Store(db) as store:
+        assert (event_count(store), pending_count(store)) == (2, 1)
+    fake_server.script(
+        tool_reply({"same_event": True, "reason": "same parties, next day"}, name="EventMatch"),
+        tool_reply({"label": "same", "reason": "both welcome it"}, name="ClaimRelation"),
+    )
+    compared = runner.invoke(cli, ["compare", "Armenia-EU-USA meeting", "--json", *model])
+    assert compared.exit_code == 0, compared.output
+    assert sorted(s["name"] for s in json.loads(compared.stdout)["speakers"]) == [
+        "Josep Borrell",
+        "Nikol Pashinyan",
+    ]
+    with Store(db) as store:
+        assert (event_count(store), pending_count(store)) == (1, 0)
