@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 
 from stance.evaluate import load_gold, score
-from stance.models import STANCES, GoldDocument
-from stance.names import name_words
+from stance.models import GoldDocument
+from tests.gold_checks import (
+    assert_quotes_are_exact_spans,
+    assert_speakers_and_targets_are_labelled,
+)
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
 GOLD_FILES = sorted(GOLD_DIR.glob("*.jsonl"))
@@ -67,29 +70,13 @@ def test_ids_are_unique_and_there_are_enough_documents() -> None:
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: d.id)
 def test_quotes_are_exact_spans_of_the_text(doc: GoldDocument) -> None:
-    for claim in doc.claims:
-        assert claim.quote in doc.text, claim.quote
-        if claim.start is not None or claim.end is not None:
-            assert doc.text[claim.start : claim.end] == claim.quote
-        # A quote is the asserted content: no surrounding space, final stop or closing mark.
-        assert claim.quote == claim.quote.strip()
-        assert not claim.quote.endswith((".", ",", ";", ":", '"', "”", "’"))
+    assert_quotes_are_exact_spans(doc)
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: d.id)
 def test_labels_speakers_and_targets(doc: GoldDocument) -> None:
     assert doc.claims
-    spans = [(c.start, c.end, c.speaker) for c in doc.claims]
-    assert len(spans) == len(set(spans))
-    for claim in doc.claims:
-        # A speaker is a name or an anonymous source, never a bare title, role or pronoun.
-        assert name_words(claim.speaker), claim.speaker
-        first_word = claim.speaker.split()[0].lower()
-        assert first_word not in {"the", "a", "an", "he", "she", "it", "we", "they"}, claim
-        assert claim.targets, claim.quote
-        for target in claim.targets:
-            assert target.stance in STANCES
-            assert target.name and target.name == target.name.strip()
+    assert_speakers_and_targets_are_labelled(doc)
 
 
 @pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda d: d.id)
