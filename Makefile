@@ -35,17 +35,17 @@ browser:
 	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 
 test: $(VENV)/.installed-test browser
-	$(VENV)/bin/ruff check stance tests benchmarks scripts
+	$(VENV)/bin/ruff check stance tests benchmarks scripts testkit
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check stance tests benchmarks scripts
+	$(VENV)/bin/ruff check stance tests benchmarks scripts testkit
 
 format: $(VENV)/.installed-test
-	$(VENV)/bin/ruff format stance tests benchmarks scripts
+	$(VENV)/bin/ruff format stance tests benchmarks scripts testkit
 
 schemas: $(VENV)/.installed
-	$(PY) -c 'from pathlib import Path; from stance.models import write_schemas; write_schemas(Path("schemas"))'
+	$(PY) -c 'from pathlib import Path; from stance.core.models import write_schemas; write_schemas(Path("schemas"))'
 
 demo: $(VENV)/.installed
 	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.corpus import Article, all_claims
-from tests.fakeserver import FakeOpenAIServer, echo_claims
+from testkit.corpus import Article, all_claims
+from testkit.fakeserver import FakeOpenAIServer, echo_claims
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = "scripted-model"

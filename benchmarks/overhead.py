@@ -27,7 +27,7 @@ from benchmarks.common import (
     stance,
     table,
 )
-from tests.corpus import MARKER, gold_texts, synthetic_articles, write_articles
+from testkit.corpus import MARKER, gold_texts, synthetic_articles, write_articles
 
 FIVE_MB = 5_000_000
 

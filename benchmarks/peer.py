@@ -40,9 +40,9 @@ from benchmarks.common import (
     stance,
     table,
 )
-from stance.chunk import DEFAULT_CHUNK_CHARS
-from tests.corpus import all_claims, synthetic_articles, write_articles
-from tests.fakeserver import FakeOpenAIServer, RecordedRequest, Reply, content_reply, echo_claims
+from stance.extraction.chunk import DEFAULT_CHUNK_CHARS
+from testkit.corpus import all_claims, synthetic_articles, write_articles
+from testkit.fakeserver import FakeOpenAIServer, RecordedRequest, Reply, content_reply, echo_claims
 
 CONCURRENCY = 10
 FIELDS = ("speaker", "speaker_mention", "cue", "content", "attribution", "claim_type")
@@ -158,9 +158,10 @@ def main() -> None:
     claims = all_claims(articles)
     stance_answer = echo_claims(claims)
     rows = []
-    with tempfile.TemporaryDirectory() as scratch_name, FakeOpenAIServer(
-        latency=options.latency
-    ) as server:
+    with (
+        tempfile.TemporaryDirectory() as scratch_name,
+        FakeOpenAIServer(latency=options.latency) as server,
+    ):
         scratch = Path(scratch_name)
         folder = scratch / "articles"
         write_articles(articles, folder)
@@ -198,9 +199,7 @@ def main() -> None:
             name = f"LangExtract, max_char_buffer={buffer:,}" + (
                 " (default)" if buffer == 1000 else ""
             )
-            rows.append(
-                row(name, options.articles, requests, measured, f"{grounded} grounded")
-            )
+            rows.append(row(name, options.articles, requests, measured, f"{grounded} grounded"))
             print(f"  {name}: {measured.wall:.1f} s", flush=True)
     print()
     print(

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 from benchmarks.common import MODEL, heading, table
-from stance.extract import ExtractorConfig
-from stance.llm import LLMExtractor
-from stance.prompts import load_prompts
-from tests.corpus import gold_texts
-from tests.fakeserver import FakeOpenAIServer, RecordedRequest, content_reply, tool_reply
+from stance.extraction.config import ExtractorConfig
+from stance.extraction.llm.extractor import LLMExtractor
+from stance.extraction.llm.prompts import load_prompts
+from testkit.corpus import gold_texts
+from testkit.fakeserver import FakeOpenAIServer, RecordedRequest, content_reply, tool_reply
 
 LENGTHS = (500, 1_000, 2_000, 4_000, 8_000, 12_000)
 
@@ -66,10 +66,7 @@ def main() -> None:
     print(
         table(
             ["prompt part", "characters", "tokens"],
-            [
-                [name, f"{len(content):,}", f"{count(content):,}"]
-                for name, content in parts.items()
-            ],
+            [[name, f"{len(content):,}", f"{count(content):,}"] for name, content in parts.items()],
         )
     )
     print()

@@ -34,7 +34,7 @@ from benchmarks.common import (
     stance,
     table,
 )
-from tests.corpus import synthetic_articles
+from testkit.corpus import synthetic_articles
 
 BASE_ARTICLES = 100
 QUERIES: list[tuple[str, list[str]]] = [

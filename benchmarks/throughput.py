@@ -24,7 +24,7 @@ from benchmarks.common import (
     stance,
     table,
 )
-from tests.corpus import synthetic_articles, write_articles
+from testkit.corpus import synthetic_articles, write_articles
 
 
 def startup_seconds(folder: Path, scratch: Path) -> float:

@@ -17,10 +17,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from stance.extract import ExtractorConfig, make_extractor
-from stance.ingest import ingest
-from stance.report import report
-from stance.store import Store
+from stance.extraction.api import make_extractor
+from stance.extraction.config import ExtractorConfig
+from stance.ingestion.pipeline import ingest
+from stance.output.report import report
+from stance.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_FIXTURES = [

@@ -7,15 +7,16 @@
 ...     store.claims(stance.ClaimFilter(about="April 5 meeting"))
 """
 
-from stance.compare import Comparison, compare
-from stance.errors import InputError, ModelError, StanceError, StoreError, UsageError
-from stance.extract import ExtractorConfig, extract, make_extractor
-from stance.ingest import ingest
-from stance.models import Claim, ExtractedClaim, ExtractionResult, StoredClaim, Target
-from stance.overrides import merge_entities, split_entity
-from stance.report import report
-from stance.store import ClaimFilter, Store
-from stance.timeline import Timeline, timeline
+from stance.core.errors import InputError, ModelError, StanceError, StoreError, UsageError
+from stance.core.models import Claim, ExtractedClaim, ExtractionResult, StoredClaim, Target
+from stance.extraction.api import extract, make_extractor
+from stance.extraction.config import ExtractorConfig
+from stance.ingestion.pipeline import ingest
+from stance.output.report import report
+from stance.query.compare import Comparison, compare
+from stance.query.timeline import Timeline, timeline
+from stance.resolve.overrides import merge_entities, split_entity
+from stance.store.db import ClaimFilter, Store
 
 __version__ = "0.1.0"
 

@@ -15,12 +15,19 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from stance import __version__
-from stance.errors import StanceError
-from stance.events import DecideLater, use_judge
-from stance.extract import BACKENDS, MODES, ExtractorConfig, make_extractor
-from stance.ingest import IngestInterrupted, IngestResult, Metadata, ingest, normalize_date
-from stance.render import Format, print_json, render
-from stance.store import ClaimFilter, Store
+from stance.core.errors import StanceError
+from stance.extraction.api import make_extractor
+from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
+from stance.ingestion.pipeline import (
+    IngestInterrupted,
+    IngestResult,
+    Metadata,
+    ingest,
+    normalize_date,
+)
+from stance.output.render import Format, print_json, render
+from stance.resolve.events import DecideLater, use_judge
+from stance.store.db import ClaimFilter, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 # soft_wrap: an error stays one line however long its path, terminal or not.
@@ -389,7 +396,7 @@ def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 @handle_errors
 def serve_command(host: str, port: int, open_browser: bool, db_path: str) -> None:
     """Browse the database in Datasette, with facets and canned queries."""
-    from stance.serve import serve
+    from stance.output.serve import serve
 
     sys.exit(serve(db_path, host=host, port=port, open_browser=open_browser))
 
@@ -479,7 +486,7 @@ def _judge_for(
     store: Store, backend: str, model: str | None, base_url: str | None, mode: str | None
 ) -> Any:
     """Who decides doubtful event matches and claim relations: the model if configured."""
-    from stance.judge import make_judge
+    from stance.resolve.judge import make_judge
 
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     return make_judge(config, store.db)
@@ -517,8 +524,8 @@ def compare_command(
     source reports which claims and leaves out which. With a model configured, the model
     labels claim relations and decides doubtful event matches (answers are cached).
     """
-    from stance.compare import compare
-    from stance.views import render_comparison
+    from stance.output.views import render_comparison
+    from stance.query.compare import compare
 
     store = open_store(db_path)
     result = compare(
@@ -551,8 +558,8 @@ def timeline_command(
     db_path: str,
 ) -> None:
     """SPEAKER's stance over time, per date and subject, with shifts flagged."""
-    from stance.timeline import timeline
-    from stance.views import render_timeline
+    from stance.output.views import render_timeline
+    from stance.query.timeline import timeline
 
     store = open_store(db_path)
     result = timeline(
@@ -572,7 +579,7 @@ def timeline_command(
 @handle_errors
 def merge_command(keep: str, other: str, as_json: bool, db_path: str) -> None:
     """Merge entity OTHER into KEEP (names, aliases or #ids); later ingests respect it."""
-    from stance.overrides import merge_entities
+    from stance.resolve.overrides import merge_entities
 
     merged = merge_entities(open_store(db_path).db, keep, other)
     if as_json:
@@ -589,7 +596,7 @@ def merge_command(keep: str, other: str, as_json: bool, db_path: str) -> None:
 @handle_errors
 def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path: str) -> None:
     """Split ALIASES off ENTITY into a new entity, with their claims; later ingests respect it."""
-    from stance.overrides import split_entity
+    from stance.resolve.overrides import split_entity
 
     created = split_entity(open_store(db_path).db, entity, list(aliases))
     if as_json:
@@ -631,9 +638,9 @@ def report_command(
     and what each source leaves out; click a claim to read its document with the evidence
     highlighted. The page needs no network and works from a file:// URL.
     """
-    from stance.compare import compare
-    from stance.errors import UsageError
-    from stance.report import render_report
+    from stance.core.errors import UsageError
+    from stance.output.report import render_report
+    from stance.query.compare import compare
 
     store = open_store(db_path)
     result = compare(

@@ -40,11 +40,12 @@ from typing import Literal, Protocol
 
 from pydantic import BaseModel, Field, ValidationError
 
-from stance.errors import InputError
-from stance.extract import Extractor
-from stance.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
-from stance.names import names_agree, targets_agree
-from stance.store import Store, now
+from stance.core.clock import now
+from stance.core.errors import InputError
+from stance.core.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
+from stance.core.names import names_agree, targets_agree
+from stance.extraction.config import Extractor
+from stance.store.db import Store
 
 CONTEXT_CHARS = 60  # characters of text shown on each side of an error's span
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stance.ingest import Metadata, ingest
-from stance.models import ExtractedClaim
-from stance.store import Store
+from stance.core.models import ExtractedClaim
+from stance.ingestion.pipeline import Metadata, ingest
+from stance.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from stance.store import Store
-from tests.fakeserver import FakeOpenAIServer
+from stance.store.db import Store
+from testkit.fakeserver import FakeOpenAIServer
 
 
 @pytest.fixture(autouse=True)

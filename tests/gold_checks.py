@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from stance.models import STANCES, GoldDocument
-from stance.names import name_words
+from stance.core.models import STANCES, GoldDocument
+from stance.core.names import name_words
 
 
 def assert_quotes_are_exact_spans(doc: GoldDocument) -> None:

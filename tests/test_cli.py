@@ -7,9 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
-from stance.extract import ExtractorConfig
-from tests.fakeserver import error_reply
-from tests.test_llm import free_port
+from stance.extraction.config import ExtractorConfig
+from testkit.fakeserver import error_reply, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

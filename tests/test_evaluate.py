@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
-from stance.errors import InputError
+from stance.core.errors import InputError
+from stance.core.models import Claim, Extraction, GoldDocument, Target, schema_sha
+from stance.core.names import names_agree, targets_agree
 from stance.evaluate import (
     EvalReport,
     compare_rows,
@@ -29,10 +31,8 @@ from stance.evaluate import (
     spans_match,
     summary_rows,
 )
-from stance.models import Claim, Extraction, GoldDocument, Target, schema_sha
-from stance.names import names_agree, targets_agree
-from stance.store import Store
-from tests.fakeserver import FakeOpenAIServer, tool_reply
+from stance.store.db import Store
+from testkit.fakeserver import FakeOpenAIServer, tool_reply
 
 GOLD_DIR = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
 SEED_GOLD = GOLD_DIR / "azernews-2024-04-03-blinken-aliyev.jsonl"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from stance.core.models import GoldDocument
 from stance.evaluate import load_gold, score
-from stance.models import GoldDocument
 from tests.gold_checks import (
     assert_quotes_are_exact_spans,
     assert_speakers_and_targets_are_labelled,

@@ -21,8 +21,10 @@ def test_the_wheel_ships_prompts_schemas_and_type_marker(tmp_path):
     assert prompts and schemas
     assert {f"stance/prompts/{p}" for p in prompts} <= names
     assert {f"stance/schemas/{s}" for s in schemas} <= names
-    templates = {p.name for p in (ROOT / "stance" / "templates").iterdir() if p.is_file()}
-    assert {f"stance/templates/{t}" for t in templates} <= names
+    templates = {
+        p.name for p in (ROOT / "stance" / "output" / "templates").iterdir() if p.is_file()
+    }
+    assert {f"stance/output/templates/{t}" for t in templates} <= names
     assert "stance/py.typed" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "stance = stance.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()

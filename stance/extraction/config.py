@@ -1,0 +1,70 @@
+"""What configures an extractor, and the protocol every extractor satisfies.
+
+Two backends produce claims: `llm` (any OpenAI-compatible server through instructor) and
+`rules` (the offline extractor, embedded, no key and no download). `auto` takes the LLM when
+a model is configured, else the rules.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+from stance.core.errors import UsageError
+from stance.core.models import Extraction
+
+Backend = Literal["auto", "llm", "rules"]
+Mode = Literal["tools", "json", "md_json"]
+BACKENDS: tuple[str, ...] = ("auto", "llm", "rules")
+MODES: tuple[str, ...] = ("tools", "json", "md_json")
+
+
+class Extractor(Protocol):
+    """Anything that turns one text into a checked Extraction."""
+
+    backend: str
+    model: str | None
+
+    @property
+    def prompt_sha(self) -> str | None: ...
+
+    def extract(self, text: str, *, published: str | None = None) -> Extraction: ...
+
+
+@dataclass(frozen=True)
+class ExtractorConfig:
+    """What chooses and configures an extractor. Flags win over the environment."""
+
+    backend: Backend = "auto"
+    model: str | None = None
+    base_url: str | None = None
+    mode: Mode | None = None
+    api_key: str | None = field(default=None, repr=False)  # never printed
+    timeout: float = 120.0  # seconds for one request
+    max_attempts: int = 4  # transport attempts per request (429, 5xx, timeouts)
+    max_wait: float = 60.0  # seconds spent waiting between attempts, at most
+    max_reasks: int = 2  # re-asks after an answer that fails validation
+
+    def with_env(self) -> ExtractorConfig:
+        """Fill what was not given from STANCE_MODEL, STANCE_MODE and OPENAI_BASE_URL."""
+        mode = self.mode or os.environ.get("STANCE_MODE") or None
+        if mode is not None and mode not in MODES:
+            raise UsageError(
+                f"unknown mode '{mode}' (from STANCE_MODE or --mode): use one of "
+                + ", ".join(MODES)
+            )
+        if self.backend not in BACKENDS:
+            raise UsageError(f"unknown backend '{self.backend}': use one of {', '.join(BACKENDS)}")
+        return replace(
+            self,
+            model=self.model or os.environ.get("STANCE_MODEL") or None,
+            base_url=self.base_url or os.environ.get("OPENAI_BASE_URL") or None,
+            mode=mode,  # type: ignore[arg-type]
+        )
+
+    @property
+    def chosen_backend(self) -> Literal["llm", "rules"]:
+        if self.backend == "auto":
+            return "llm" if self.model else "rules"
+        return self.backend

@@ -1,0 +1,1 @@
+"""The model backend: instructor over the openai client, transport retries, prompt files."""

@@ -1,0 +1,1 @@
+"""The offline rules extractor (`pipeline.RulesExtractor`): English news, no model, no download."""

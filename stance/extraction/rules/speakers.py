@@ -1,0 +1,443 @@
+"""Speakers for the rules extractor: who is named around a cue, and whom that names.
+
+The walk over a text (stance.extraction.rules.speech) finds a reporting cue; this module finds the
+speaker around it and resolves it within the document:
+
+- the subject before a cue ("President Ilham Aliyev said", "Sofia Brandt, who ran the
+  utility for years, cautioned"), after an inverted cue ("said the orchestra's leader, the
+  violinist Anneke de Vries"), or of a sentence whose participle reports speech;
+- the source of "according to": a body, its report or complaint ("According to the report"
+  is the body that published it), a document ("court documents");
+- what a mention stands for: a role ("the head of state") for the person who holds it, a
+  pronoun ("he", "they", "one of them") for who was just spoken of, the part of a body that
+  speaks for it ("the board", "a spokesperson for the agency", "the orchestra's management")
+  for the body, a common noun ("the coast guard") for the body the text named in full.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from stance.extraction.rules.cues import (
+    ADVERB_TAIL,
+    BY_AUTHOR,
+    LEADING_ADVERBIAL,
+    OWN_DOCUMENT,
+    POSSESSIVE_PRONOUNS,
+)
+from stance.extraction.rules.lexicon import (
+    BODY_NOUNS,
+    BODY_PART_NOUNS,
+    CAPITALS,
+    COUNTRY_DEMONYMS,
+    DOCUMENT_BODY_NOUNS,
+    PERSON_PRONOUNS,
+    PLACE_FORMS,
+    SOURCE_MEDIA,
+    TITLE_TOKENS,
+)
+from stance.extraction.rules.mentions import DATELINE, Mentions, Person
+from stance.extraction.rules.names import role_keys
+from stance.extraction.rules.phrases import (
+    CONNECTORS,
+    DETERMINERS,
+    PARTITIVE,
+    POSSESSIVE_END,
+    POSTMODIFIER,
+    NounPhrase,
+    classify,
+    longest_phrase,
+    word_key,
+)
+from stance.extraction.rules.text import View, is_abbreviation
+
+
+@dataclass
+class Recent:
+    """Who the text was last about: what "he", "it" and "they" refer to."""
+
+    person: Person | None = None
+    body: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who a speaker mention names, as resolved within the document."""
+
+    name: str  # resolved name, or the mention itself when it cannot be resolved
+    mention: str
+    person: Person | None = None
+    kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
+
+
+_SOURCE_DETERMINERS = frozenset("a an the two three four five several some many according".split())
+_SPOKESPEOPLE = frozenset(
+    "spokesperson spokesman spokeswoman spokespeople representative representatives".split()
+)
+_FOR_BODY = re.compile(r"\s(?:for|of|at|from)\s+(.+)$")
+_DEFINITE = re.compile(r"^(?:the|its|their)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})$", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[,;:()\"“”]")
+# ", who ran the city's water utility for two decades," before a cue: a relative clause.
+_RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^;:\"“”]*,?\s*$")
+_GROUP_HEADS = ("s", "police", "people", "staff", "personnel", "crew")
+# Who put out a document: "a report by the Nordic Council", "Kolberg Shipping's report".
+_BY_OWNER = re.compile(r"\s+(?:by|from)\s+((?:the\s+)?[A-Z][^,.;:]{1,60})")
+_OWNER_BEFORE = re.compile(r"(\S+)['’]s\s+(?:[\w-]+\s+){0,3}$")
+
+
+def _group_head(name: str) -> str:
+    """The noun that heads an anonymous source ("people" of "people familiar with ...")."""
+    core = POSTMODIFIER.sub("", name).split()
+    return core[-1].lower() if core else ""
+
+
+def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> Speaker:
+    """Who a speaker mention names; the mention itself when nothing fits."""
+    mention = phrase.text
+    if phrase.kind == "pronoun":
+        lowered = mention.lower()
+        if lowered in PERSON_PRONOUNS and recent.person is not None:
+            return Speaker(recent.person.name, mention, recent.person, "person")
+        if lowered == "it" and recent.body is not None:
+            return Speaker(recent.body, mention, None, "body")
+        part = PARTITIVE.match(mention)
+        noun = part.group("noun") if part else None
+        if noun is not None:  # "two of the people": the people just quoted, else people
+            head = _group_head(noun)
+            if recent.group is not None and _group_head(recent.group) == head:
+                return Speaker(recent.group, mention, None, "anonymous")
+            return resolve(mentions, NounPhrase("anonymous", noun), at, recent)
+        if (lowered == "they" or part) and (recent.group or recent.body):
+            group = recent.group or recent.body or ""
+            return Speaker(group, mention, None, "anonymous" if recent.group else "body")
+        return Speaker(mention, mention)
+    if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
+        words = mention.split()
+        while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
+            words = words[1:]
+        behind = _FOR_BODY.search(mention)
+        if behind and word_key(POSTMODIFIER.sub("", mention).split()[-1]) in _SPOKESPEOPLE:
+            body = _body_of_phrase(mentions, behind.group(1), at)  # "a spokesperson for X"
+            if body is not None:
+                return Speaker(body, mention, None, "body")
+        return Speaker(" ".join(words), mention, None, "anonymous")
+    tokens = mention.split()
+    if phrase.kind == "proper":
+        person = mentions.person_of(mention)
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
+        bare = mention[4:] if mention.startswith("The ") else mention
+        if bare in CAPITALS:  # "Santiago has insisted": the government it stands for
+            return Speaker(CAPITALS[bare], mention, None, "body")
+        named = [t for t in tokens if t != "The"]
+        if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
+            # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
+            # "Redhill" for the Redhill United named earlier.
+            body = mentions.body_named(named[0]) if len(named) == 1 else None
+            name = body.name if body else _national(named, mentions)
+            return Speaker(name, mention, None, "body")
+    role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
+    roles, affiliations = role_keys(role_words)
+    affiliation = next(iter(affiliations), None)
+    for role in sorted(roles, key=len, reverse=True):
+        person = mentions.latest_person_with_role(role, at, affiliation)
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
+    head = word_key(tokens[-1])
+    if tokens[0].lower() in {"a", "an"} and len(tokens) > 1:
+        # "a former finance director of Arkwright Logistics": someone described, not named.
+        return Speaker(" ".join(tokens[1:]), mention, None, "anonymous")
+    owner = _lowercase_owner(role_words)
+    if owner and head in BODY_PART_NOUNS:  # "the orchestra's management", "the club's board"
+        body = _body_of_phrase(mentions, f"the {owner}", at)
+        if body is not None:
+            return Speaker(body, mention, None, "body")
+    if affiliation is not None or any(t[:1].isupper() for t in role_words):
+        # "the Armenian government", "China's delegation": named through their owner.
+        words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
+        return Speaker(_national(words, mentions), mention, None, "body")
+    if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
+        return Speaker(recent.body, mention, None, "body")  # "the statement read"
+    if head in BODY_NOUNS and len(role_words) >= 2 and "of" not in role_words and not owner:
+        # "the statistics office", "the central bank": a body named by what it is.
+        return Speaker(" ".join(role_words), mention, None, "body")
+    if head in BODY_NOUNS | BODY_PART_NOUNS:
+        body = _body_of_phrase(mentions, f"the {head}", at)
+        if body is not None:
+            return Speaker(body, mention, None, "body")
+    if owner and head in BODY_NOUNS:
+        return Speaker(" ".join(role_words), mention, None, "body")
+    return Speaker(mention, mention)
+
+
+def _national(words: list[str], mentions: Mentions) -> str:
+    """A body named through its country, in the adjective form when the text uses it too
+    (a speaker's words must be the text's): "Russia's Foreign Ministry" -> "Russian Foreign
+    Ministry"."""
+    owner = POSSESSIVE_END.sub("", words[0]) if POSSESSIVE_END.search(words[0]) else None
+    place = PLACE_FORMS.get(owner or "")
+    demonym = COUNTRY_DEMONYMS.get(place[0]) if place else None
+    if demonym is None or demonym not in mentions.capitalised or len(words) < 2:
+        return " ".join(words)
+    return " ".join([demonym, *words[1:]])
+
+
+def _lowercase_owner(words: list[str]) -> str | None:
+    """The common noun that owns a role: "orchestra" of "orchestra's management"."""
+    for word in words[:-1]:
+        if re.fullmatch(r"[a-z][\w-]*['’]s", word):
+            return word_key(word)
+    return None
+
+
+def _body_of_phrase(mentions: Mentions, text: str, at: int) -> str | None:
+    """The body a phrase names: "the Icelandic Coast Guard", "the agency" (the body last
+    named that fits), "the coast guard" (a body named in full earlier)."""
+    text = text.strip().rstrip(".")
+    name = text[4:] if text.lower().startswith("the ") else text
+    if name[:1].isupper():
+        body = mentions.body_called(name) or mentions.body_named(name.split()[0])
+        return body.name if body is not None else name
+    definite = _DEFINITE.match(text)
+    if definite is None:
+        return None
+    words = definite.group(1)
+    body = mentions.body_called_by(words, at)
+    if body is None and word_key(words.split()[-1]) in BODY_NOUNS | BODY_PART_NOUNS:
+        body = mentions.latest_body(word_key(words.split()[-1]), at)
+    return body.name if body is not None else None
+
+
+@dataclass
+class Speakers:
+    """Speaker finding and resolution over one document's view, with what it remembers."""
+
+    view: View
+    source: str  # the original text, for the mention's own spelling
+    mentions: Mentions
+    recent: Recent = field(default_factory=Recent)
+    noted_bodies: set[str] = field(default_factory=set)
+    documents: dict[str, Speaker] = field(default_factory=dict)  # "complaint" -> who filed it
+
+    @property
+    def v(self) -> str:
+        return self.view.text
+
+    def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
+        speaker = resolve(self.mentions, phrase, at, self.recent)
+        return replace(speaker, mention=self._source_words(speaker.mention, at))
+
+    def before(self, start: int, cue_at: int) -> Speaker | None:
+        """The speaker named just before a cue: "President Ilham Aliyev said"."""
+        left = self.v[max(start, cue_at - 300) : cue_at]
+        while (adverb := ADVERB_TAIL.search(left)) is not None and adverb.group().strip():
+            left = left[: adverb.start()]
+        left = left.rstrip()
+        relative = _RELATIVE.search(left)
+        if relative is not None and relative.start() > 0:
+            left = left[: relative.start()]  # "Sofia Brandt, who ran the utility, cautioned"
+        elif left.endswith(","):  # "X, the company's chief executive, said" / "the CEO, X, said"
+            head, _, aside = left[:-1].rpartition(",")
+            if head and len(aside.split()) <= 10:
+                named = classify(aside)
+                if named is not None and named.kind == "proper":
+                    person = self.mentions.person_of(named.text)
+                    if person is not None:
+                        title = _CLAUSE_BREAK.split(head)[-1].split()
+                        self.mentions.add_title(person, title, cue_at)
+                        return self.resolve(named, cue_at)
+                left = head.rstrip()
+        clause = _CLAUSE_BREAK.split(left)[-1]
+        return self._phrase(clause, cue_at, from_end=True)
+
+    def _phrase(self, clause: str, at: int, *, from_end: bool) -> Speaker | None:
+        """The speaker a clause names at one end; a definite common noun ("the coast guard")
+        names a body the text gave in full."""
+        tokens = clause.split()
+        phrase = longest_phrase(tokens, from_end=from_end)
+        if phrase is not None:
+            return self.resolve(phrase, at)
+        for size in (4, 3, 2):
+            chosen = tokens[-size:] if from_end else tokens[:size]
+            if len(chosen) == size and _DEFINITE.match(" ".join(chosen)):
+                body = _body_of_phrase(self.mentions, " ".join(chosen), at)
+                if body is not None:
+                    return Speaker(body, " ".join(chosen), None, "body")
+        return None
+
+    def described(self, text: str, at: int) -> Speaker | None:
+        """The speaker of "the captain, Ola Nilsen" or "the orchestra's leader, the violinist
+        Anneke de Vries": the person the appositive names, else the first phrase."""
+        parts = [p.strip() for p in text.split(",") if p.strip()]
+        if not parts:
+            return None
+        if len(parts) > 1:
+            for part in parts:
+                phrase = longest_phrase(part.split(), from_end=True)
+                if phrase is None or phrase.kind != "proper":
+                    continue
+                person = self.mentions.person_of(phrase.text)
+                if person is not None:
+                    others = [p for p in parts if p is not part]
+                    self.mentions.add_title(person, " ".join(others).split(), at)
+                    return self.resolve(phrase, at)
+        return self._phrase(parts[0], at, from_end=False)
+
+    def after(self, at: int, end: int) -> Speaker | None:
+        """The speaker named after an inverted cue: 'said Dr. Claire Moreau, who ...', 'said
+        the orchestra's leader, the violinist Anneke de Vries.'"""
+        segment = re.match(r"\s+([^;:!?\"“”]{1,160})", self.v[at:end])
+        if segment is None:
+            return None
+        text = segment.group(1)
+        for dot in re.finditer(r"\.(?=\s|$)", text):
+            if not is_abbreviation(text, dot.start()):
+                text = text[: dot.start()]  # the sentence ends here
+                break
+        text = re.split(r",\s+(?:who|which|whose|where|when|adding|saying)\b", text)[0]
+        return self.described(text, at)
+
+    def of_sentence(self, start: int, end: int) -> Speaker | None:
+        """The subject of a sentence whose participle reports speech: "X met Y, noting ..." """
+        sentence = self.v[start:end]
+        dateline = DATELINE.match(sentence)
+        sentence = sentence[dateline.end() :] if dateline else sentence
+        lead = LEADING_ADVERBIAL.match(sentence)
+        body = sentence[lead.end() :] if lead else sentence
+        phrase = longest_phrase(re.split(r"[,;:]", body)[0].split(), from_end=False)
+        if phrase is None:
+            return None
+        speaker = self.resolve(phrase, start)
+        known = speaker.kind != "unresolved"
+        return speaker if known or len(phrase.text.split()) >= 2 else None
+
+    def according_to(self, text: str, at: int, sentence_start: int) -> Speaker | None:
+        """The speaker of "according to ...": a person or body, its document ("WHO figures",
+        "an analysis by the Climate Policy Forum", "its website", "the orchestra's annual
+        report", "the report" a body published), or anonymous documents ("court documents")."""
+        by = BY_AUTHOR.match(text)
+        if by is not None:
+            text = by.group(1)  # "an analysis by the Climate Policy Forum"
+        words = text.split()
+        media = word_key(words[-1]) in SOURCE_MEDIA
+        if media and len(words) >= 2:
+            if words[-2].lower() in POSSESSIVE_PRONOUNS:  # "its website"
+                subject = self.of_sentence(sentence_start, at)
+                if subject is None or subject.kind in {"unresolved", "anonymous"}:
+                    pronoun = NounPhrase("pronoun", POSSESSIVE_PRONOUNS[words[-2].lower()])
+                    subject = self.resolve(pronoun, at)
+                return Speaker(subject.name, text, subject.person, subject.kind)
+            owner = _lowercase_owner(words)
+            if owner is not None:  # "the orchestra's latest annual report"
+                body = _body_of_phrase(self.mentions, f"the {owner}", at)
+                if body is not None:
+                    return Speaker(body, text, None, "body")
+            elif words[0].lower() == "the":  # "the report": whose?
+                found = self.documents.get(word_key(words[-1])) or self._publisher(words[-1], at)
+                if found is not None:
+                    return Speaker(found.name, text, found.person, found.kind)
+            if words[0][:1].isupper():
+                text = " ".join(words[:-1])  # "WHO figures" -> WHO
+            else:
+                kept = [w for w in words if w.lower() not in _SOURCE_DETERMINERS]
+                return Speaker(" ".join(kept), text, None, "anonymous")  # the report itself
+        phrase = classify(text) or longest_phrase(text.split(), from_end=False)
+        return self.resolve(phrase, at) if phrase is not None else None
+
+    def _publisher(self, noun: str, at: int) -> Speaker | None:
+        """Who put out the document the text last mentioned before `at` ("The council
+        published a report on Tuesday. ... According to the report, ..."): the name after
+        "by"/"from"/"of", else the owner before a possessive, else the sentence's subject."""
+        low = max(0, at - 1500)
+        mention: int | None = None
+        for m in re.compile(r"\b" + re.escape(noun) + r"\b").finditer(self.v, low, at):
+            mention = m.start()
+        if mention is None:
+            return None
+        after = _BY_OWNER.match(self.v, mention + len(noun), mention + len(noun) + 80)
+        if after is not None:  # "a report by the Nordic Council", "the review of X" (owner)
+            phrase = classify(after.group(1)) or longest_phrase(
+                after.group(1).split(), from_end=False
+            )
+            if phrase is not None:
+                return self.resolve(phrase, mention)
+        owner = _OWNER_BEFORE.search(self.v, max(low, mention - 80), mention)
+        if owner is not None:  # "Kolberg Shipping's quarterly report", "the company's report"
+            word = owner.group(1)
+            if word[:1].isupper():
+                chain = longest_phrase(
+                    self.v[max(low, mention - 80) : owner.end(1)].split(), from_end=True
+                )
+                if chain is not None:
+                    return self.resolve(chain, mention)
+            else:
+                body = _body_of_phrase(self.mentions, f"the {word}", mention)
+                if body is not None:
+                    return Speaker(body, f"the {word}", None, "body")
+        stop = self.v.rfind(". ", low, mention)
+        sentence_start = max(
+            low, stop + 2 if stop >= 0 else 0, self.v.rfind("\n", low, mention) + 1
+        )
+        subject = self.of_sentence(sentence_start, mention)
+        if subject is not None and subject.kind in {"body", "person"}:
+            return subject
+        return None
+
+    def remember(self, speaker: Speaker, at: int) -> None:
+        """Who "he", "it" and "they" may refer to next."""
+        if speaker.person is not None:
+            self.recent.person = speaker.person
+        elif speaker.kind == "body":
+            self.recent.body = speaker.name
+            if speaker.name not in self.noted_bodies:
+                self.noted_bodies.add(speaker.name)
+                self.mentions.note_body(speaker.name, at)
+        elif speaker.kind == "anonymous" and _group_head(speaker.name).endswith(_GROUP_HEADS):
+            self.recent.group = speaker.name
+
+    def note_documents(self, speaker: Speaker, start: int, end: int) -> None:
+        """ "In its complaint, ... the SEC said": a later "the complaint" is the SEC's."""
+        if speaker.kind in {"body", "person"}:
+            for m in OWN_DOCUMENT.finditer(self.v, start, end):
+                self.documents[m.group(1).lower()] = speaker
+
+    def track_subject(self, start: int, end: int, spoke: bool, claimed: bool) -> None:
+        """Remember who a sentence was about, for a later "He" or "They": `spoke` is True when
+        a person made a claim in it (who is remembered already), `claimed` when anyone did
+        (then a group in it is what was said, not who said it)."""
+        if spoke:
+            return
+        dateline = DATELINE.match(self.v, start, end)
+        start = dateline.end() if dateline else start
+        lead = LEADING_ADVERBIAL.match(self.v, start, end)
+        head = self.v[lead.end() if lead else start : end]
+        phrase = longest_phrase(re.split(r"[,;:]", head)[0].split()[:10], from_end=False)
+        if phrase is not None and phrase.kind == "pronoun":
+            return  # "He ..." keeps the person we already had
+        if phrase is not None and phrase.kind == "anonymous" and not claimed:
+            name = resolve(self.mentions, phrase, start, self.recent).name
+            if _group_head(name).endswith(_GROUP_HEADS):
+                self.recent.group = name  # "Prosecutors charged ... They say ..."
+        person = None
+        if phrase is not None and phrase.kind == "proper":
+            person = self.mentions.person_of(phrase.text)
+        person = person or self.mentions.first_person_in(start, end)
+        if person is not None:
+            self.recent.person = person
+
+    def _source_words(self, words: str, near: int) -> str:
+        """The original text's spelling of words found in the view near an offset
+        ("IlhamAliyev" for the view's "Ilham Aliyev")."""
+        if " " not in words:
+            return words
+        low = max(0, near - 300)
+        found = self.v.rfind(words, low, near + len(words))
+        if found == -1:
+            found = self.v.find(words, near, near + 300)
+        if found == -1:
+            return words
+        start, end = self.view.to_source(found), self.view.to_source(found + len(words))
+        return self.source[start:end]

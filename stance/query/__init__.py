@@ -1,0 +1,1 @@
+"""Read-only questions over the store: `compare` (one subject, all sides) and `timeline`."""

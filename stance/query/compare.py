@@ -1,0 +1,460 @@
+"""`stance compare`: the claims about one subject side by side, by speaker and by source.
+
+For a subject (an event or any entity, named by its names and aliases):
+
+- the claims about it, one per asserted proposition: the same claim republished by several
+  outlets (a readout, a syndicated wire story) is one claim with several appearances;
+- per speaker, their stance toward the subject overall and the claims behind it;
+- per source, which claims it reports, which claims about the subject other sources report
+  and it leaves out, and what it reports instead (claims by the same speakers, in the same
+  days, about something else);
+- the contradictions: claims by different speakers with opposite stances toward the subject,
+  and claims whose contents conflict (the model's relation labels when one is configured,
+  else opposite stances on another shared target).
+
+Every query is indexed SQL on the subject's claims; nothing loads the whole database.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from rapidfuzz import fuzz
+
+from stance.core.models import StoredClaim
+from stance.resolve.event_features import label as event_label
+from stance.resolve.events import link_pending, stored_features
+from stance.resolve.judge import Judge, RuleJudge
+from stance.resolve.overrides import find_entity
+from stance.store.db import Store
+
+MAX_CLAIMS = 2000  # claims about a subject compared at most (the latest)
+MAX_STANCE_PAIRS = 100  # stance contradictions listed at most (the biggest subjects have more)
+MAX_RELATION_PAIRS = 24  # claim pairs sent to the model for a relation label, at most
+MAX_OTHER_CLAIMS = 5  # claims a source reports instead, per source
+MAX_FUZZY_GROUP = 400  # claims per speaker compared pairwise for near-copies
+COPY_RATIO = 90  # quotes at least this similar (0..100) are one claim republished
+RELATED_ROWS = 5000  # claims read at most when looking for what sources report instead
+SIDE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "neutral": 3}
+OverallStance = Literal["support", "oppose", "neutral", "mixed"]
+
+
+class Subject(BaseModel):
+    id: int
+    name: str
+    kind: str
+    label: str | None = Field(
+        default=None,
+        description="A readable name for an event: 'US-EU-Armenia meeting (2024-04-05)'.",
+    )
+    aliases: list[str] = Field(default_factory=list)
+
+
+class Appearance(BaseModel):
+    """One place where a claim was published."""
+
+    claim_id: int
+    document_id: str
+    source: str | None
+    published: str | None
+
+
+class ComparedClaim(StoredClaim):
+    """A claim about the subject: the speaker's stance toward it, and every appearance."""
+
+    stance: str = Field(description="The speaker's stance toward the subject in this claim.")
+    appearances: list[Appearance] = Field(default_factory=list)
+
+
+class SpeakerSide(BaseModel):
+    name: str
+    entity_id: int | None
+    stance: OverallStance
+    counts: dict[str, int]
+    claims: list[ComparedClaim]
+
+
+class SourceCoverage(BaseModel):
+    source: str
+    document_ids: list[str]
+    claim_ids: list[int]
+    missing_claim_ids: list[int] = Field(
+        description="Claims about the subject that other sources report and this one does not."
+    )
+    other_claim_ids: list[int] = Field(
+        description="What it reports instead: claims by the same speakers on other things."
+    )
+
+
+class Contradiction(BaseModel):
+    a: int
+    b: int
+    reason: str
+    kind: Literal["stance", "content"]
+
+
+class Comparison(BaseModel):
+    subject: Subject
+    speakers: list[SpeakerSide]
+    sources: list[SourceCoverage]
+    contradictions: list[Contradiction]
+    other_claims: list[StoredClaim] = Field(
+        default_factory=list, description="The claims named by the sources' other_claim_ids."
+    )
+    by: Literal["speaker", "source"] = "speaker"
+    judge: str = "rules"
+    total_claims: int = Field(
+        default=0,
+        description="Claims about the subject in all; only "
+        "the latest `limit` of them are compared.",
+    )
+
+
+# --- Near-copies ---------------------------------------------------------------------------------
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _norm(text: str) -> str:
+    return _NOT_WORD.sub("", text.lower())
+
+
+def group_copies(claims: list[StoredClaim]) -> list[list[StoredClaim]]:
+    """Claims that are one claim published several times, grouped (earliest first).
+
+    Two claims are one when the same speaker says nearly the same words (quote similarity of
+    at least COPY_RATIO, spaces and punctuation ignored) in different documents.
+    """
+    parent = {c.id: c.id for c in claims}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_speaker: dict[str | None, list[StoredClaim]] = defaultdict(list)
+    for claim in claims:
+        by_speaker[claim.speaker].append(claim)
+    for group in by_speaker.values():
+        exact: dict[str, int] = {}
+        for claim in group:
+            key = _norm(claim.quote)
+            if key in exact:
+                parent[root(claim.id)] = root(exact[key])
+            else:
+                exact[key] = claim.id
+        if len(group) > MAX_FUZZY_GROUP:
+            continue
+        for i, a in enumerate(group):
+            for b in group[i + 1 :]:
+                if (
+                    a.document_id != b.document_id
+                    and root(a.id) != root(b.id)
+                    and fuzz.ratio(_norm(a.quote), _norm(b.quote)) >= COPY_RATIO
+                ):
+                    parent[root(b.id)] = root(a.id)
+    groups: dict[int, list[StoredClaim]] = defaultdict(list)
+    for claim in claims:
+        groups[root(claim.id)].append(claim)
+    ordered = [sorted(g, key=_when) for g in groups.values()]
+    return sorted(ordered, key=lambda g: _when(g[0]))
+
+
+def _when(claim: StoredClaim) -> tuple[bool, str, int]:
+    return (claim.published is None, claim.published or "", claim.id)
+
+
+def source_label(source: str | None, document_id: str) -> str:
+    return source or f"unknown source (document {document_id[:12]})"
+
+
+def overall_stance(stances: list[str]) -> OverallStance:
+    counts = Counter(stances)
+    if counts["support"] > counts["oppose"]:
+        return "support"
+    if counts["oppose"] > counts["support"]:
+        return "oppose"
+    return "mixed" if counts["support"] else "neutral"
+
+
+# --- Compare ------------------------------------------------------------------------------------
+
+
+def _current(alias: str = "c") -> str:
+    return (
+        f"{alias}.run_id in (select run_id from current_runs) and {alias}.grounding != 'rejected'"
+    )
+
+
+def claims_about(
+    store: Store, entity_id: int, limit: int = MAX_CLAIMS
+) -> tuple[list[StoredClaim], dict[int, str], dict[int, int | None], int]:
+    """(latest claims about an entity, their stance toward it, their speaker's entity id,
+    how many claims there are in all)."""
+    where = f"t.entity_id = ? and {_current()}"
+    total = store.db.execute(
+        f"select count(*) from claim_targets t join claims c on c.id = t.claim_id where {where}",
+        [entity_id],
+    ).fetchone()[0]
+    rows = store.db.execute(
+        f"select c.id, t.stance, c.speaker_id from claim_targets t join claims c "
+        f"on c.id = t.claim_id join documents d on d.id = c.document_id where {where} "
+        f"order by d.published desc, c.id desc limit ?",
+        [entity_id, limit],
+    ).fetchall()
+    stances = {int(r[0]): str(r[1]) for r in rows}
+    speakers = {int(r[0]): (int(r[2]) if r[2] is not None else None) for r in rows}
+    return load_claims(store, list(stances)), stances, speakers, int(total)
+
+
+def load_claims(store: Store, ids: list[int]) -> list[StoredClaim]:
+    found: list[StoredClaim] = []
+    for start in range(0, len(ids), 500):
+        found += store.claims_by_id(ids[start : start + 500])
+    return sorted(found, key=_when)
+
+
+def compare(
+    store: Store,
+    query: str,
+    *,
+    by: Literal["speaker", "source"] = "speaker",
+    judge: Judge | None = None,
+    limit: int = MAX_CLAIMS,
+) -> Comparison:
+    """The claims about QUERY (an event or entity) by speaker and source, with contradictions.
+
+    At most `limit` claims are compared, the latest ones (`total_claims` says how many there
+    are in all): a subject with more is better narrowed to an event.
+    """
+    judge = judge or RuleJudge()
+    link_pending(store.db, judge)
+    ref = find_entity(store.db, query, role="entity or event")
+    aliases = [
+        str(r[0])
+        for r in store.db.execute(
+            "select alias from aliases where entity_id = ? order by alias limit 50", [ref.id]
+        )
+    ]
+    known = stored_features(store.db, ref.id) if ref.kind == "event" else None
+    subject = Subject(
+        id=ref.id,
+        name=ref.name,
+        kind=ref.kind,
+        aliases=aliases,
+        label=event_label(known, ref.name) if known else None,
+    )
+    claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
+    groups = group_copies(claims)
+    compared = [_compared(group, stances) for group in groups]
+    speakers = _speakers(compared, speaker_ids)
+    sources, other_claims = _coverage(store, groups, speaker_ids)
+    contradictions = _contradictions(subject, compared, judge)
+    return Comparison(
+        subject=subject,
+        speakers=speakers,
+        sources=sources,
+        contradictions=contradictions,
+        other_claims=other_claims,
+        by=by,
+        judge=judge.name,
+        total_claims=total,
+    )
+
+
+def _compared(group: list[StoredClaim], stances: dict[int, str]) -> ComparedClaim:
+    first = group[0]
+    appearances = [
+        Appearance(claim_id=c.id, document_id=c.document_id, source=c.source, published=c.published)
+        for c in group
+    ]
+    return ComparedClaim(
+        **first.model_dump(), stance=stances.get(first.id, "neutral"), appearances=appearances
+    )
+
+
+def _speakers(
+    compared: list[ComparedClaim], speaker_ids: dict[int, int | None]
+) -> list[SpeakerSide]:
+    by_name: dict[str, list[ComparedClaim]] = defaultdict(list)
+    for claim in compared:
+        by_name[claim.speaker or "unknown speaker"].append(claim)
+    sides = []
+    for name, claims in by_name.items():
+        stances = [c.stance for c in claims]
+        sides.append(
+            SpeakerSide(
+                name=name,
+                entity_id=speaker_ids.get(claims[0].id),
+                stance=overall_stance(stances),
+                counts={s: stances.count(s) for s in ("support", "oppose", "neutral")},
+                claims=claims,
+            )
+        )
+    return sorted(sides, key=lambda s: (SIDE_ORDER[s.stance], -len(s.claims), s.name))
+
+
+def _coverage(
+    store: Store, groups: list[list[StoredClaim]], speaker_ids: dict[int, int | None]
+) -> tuple[list[SourceCoverage], list[StoredClaim]]:
+    reported: dict[str, list[int]] = defaultdict(list)
+    documents: dict[str, set[str]] = defaultdict(set)
+    present: dict[str, set[int]] = defaultdict(set)  # source → groups (by first claim id)
+    for group in groups:
+        for claim in group:
+            label = source_label(claim.source, claim.document_id)
+            reported[label].append(claim.id)
+            documents[label].add(claim.document_id)
+            present[label].add(group[0].id)
+    others = _reported_instead(store, groups, {s for s in speaker_ids.values() if s is not None})
+    for label, (document_ids, _) in others.items():
+        documents[label] |= document_ids
+    all_groups = [g[0].id for g in groups]
+    coverage = []
+    for label in sorted(documents, key=lambda s: (-len(present[s]), s)):
+        other_ids = others.get(label, (set(), []))[1]
+        coverage.append(
+            SourceCoverage(
+                source=label,
+                document_ids=sorted(documents[label]),
+                claim_ids=sorted(reported[label]),
+                missing_claim_ids=[g for g in all_groups if g not in present[label]],
+                other_claim_ids=other_ids[:MAX_OTHER_CLAIMS],
+            )
+        )
+    shown = sorted({i for c in coverage for i in c.other_claim_ids})
+    return coverage, load_claims(store, shown)
+
+
+def _reported_instead(
+    store: Store, groups: list[list[StoredClaim]], speakers: set[int]
+) -> dict[str, tuple[set[str], list[int]]]:
+    """Per source: claims by the subject's speakers, in the subject's days, on other things."""
+    dates = sorted(c.published[:10] for g in groups for c in g if c.published)
+    if not dates or not speakers:
+        return {}
+    subject_ids = {c.id for g in groups for c in g}
+    marks = ", ".join("?" for _ in speakers)
+    rows = store.db.execute(
+        f"select c.id, c.document_id, d.source from claims c join documents d "
+        f"on d.id = c.document_id where c.speaker_id in ({marks}) and d.published >= ? "
+        f"and d.published <= ? and {_current()} order by d.published, c.id limit ?",
+        [*sorted(speakers), dates[0], dates[-1] + "\uffff", RELATED_ROWS],
+    ).fetchall()
+    found: dict[str, tuple[set[str], list[int]]] = {}
+    for claim_id, document_id, source in rows:
+        if int(claim_id) in subject_ids:
+            continue
+        docs, ids = found.setdefault(source_label(source, document_id), (set(), []))
+        docs.add(str(document_id))
+        ids.append(int(claim_id))
+    return found
+
+
+# --- Contradictions -------------------------------------------------------------------------------
+
+OPPOSITE = frozenset({"support", "oppose"})
+
+
+def _shared_opposite(a: StoredClaim, b: StoredClaim, subject: str) -> list[str]:
+    """Targets other than the subject on which the two claims take opposite stances."""
+    stances_b = {t.name: t.stance for t in b.targets}
+    return [
+        t.name
+        for t in a.targets
+        if t.name != subject and t.name in stances_b and {t.stance, stances_b[t.name]} == OPPOSITE
+    ]
+
+
+Pair = tuple[ComparedClaim, ComparedClaim]
+
+
+def _stance_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
+    """(supporting, opposing) claims of different speakers, at most `limit`."""
+    support = [c for c in claims if c.stance == "support"]
+    oppose = [c for c in claims if c.stance == "oppose"]
+    pairs: list[Pair] = []
+    for a in support:
+        for b in oppose:
+            if a.speaker != b.speaker:
+                pairs.append((a, b))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs
+
+
+def _target_pairs(claims: list[ComparedClaim], subject: str, limit: int) -> list[Pair]:
+    """Claims of different speakers with opposite stances on a shared target (not the subject)."""
+    by_target: dict[tuple[str, str], list[ComparedClaim]] = defaultdict(list)
+    for claim in claims:
+        for target in claim.targets:
+            if target.name != subject and target.stance in OPPOSITE:
+                by_target[(target.name, target.stance)].append(claim)
+    pairs: list[Pair] = []
+    seen: set[tuple[int, int]] = set()
+    for (name, stance), group in sorted(by_target.items()):
+        if stance != "support":
+            continue
+        for a in group:
+            for b in by_target.get((name, "oppose"), []):
+                if a.speaker != b.speaker and (a.id, b.id) not in seen:
+                    seen.add((a.id, b.id))
+                    pairs.append((a, b))
+                    if len(pairs) >= limit:
+                        return pairs
+    return pairs
+
+
+def _other_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
+    pairs: list[Pair] = []
+    for i, a in enumerate(claims):
+        for b in claims[i + 1 :]:
+            if a.speaker != b.speaker:
+                pairs.append((a, b))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs
+
+
+def _contradictions(
+    subject: Subject, claims: list[ComparedClaim], judge: Judge
+) -> list[Contradiction]:
+    found: dict[frozenset[int], Contradiction] = {}
+    stance_pairs = _stance_pairs(claims, MAX_STANCE_PAIRS)
+    for a, b in stance_pairs:
+        found[frozenset((a.id, b.id))] = Contradiction(
+            a=a.id,
+            b=b.id,
+            kind="stance",
+            reason=f"{a.speaker} supports {subject.label or subject.name}; {b.speaker} opposes it",
+        )
+    target_pairs = _target_pairs(claims, subject.name, MAX_STANCE_PAIRS)
+    content: list[tuple[Pair, str]] = []
+    if isinstance(judge, RuleJudge):
+        content = [
+            ((a, b), "opposite stances on " + ", ".join(_shared_opposite(a, b, subject.name)))
+            for a, b in target_pairs
+        ]
+    else:
+        # The pairs most likely to clash go to the model first.
+        candidates: dict[frozenset[int], Pair] = {}
+        for a, b in [*stance_pairs, *target_pairs, *_other_pairs(claims, MAX_RELATION_PAIRS)]:
+            candidates.setdefault(frozenset((a.id, b.id)), (a, b))
+        for a, b in list(candidates.values())[:MAX_RELATION_PAIRS]:
+            relation = judge.relation(subject.name, a, b, a.stance, b.stance)
+            if relation is not None and relation.label == "contradicts":
+                content.append(((a, b), relation.reason or "the contents conflict"))
+    for (a, b), reason in content:
+        key = frozenset((a.id, b.id))
+        if key in found:
+            earlier = found[key]
+            found[key] = Contradiction(
+                a=earlier.a, b=earlier.b, kind="content", reason=f"{reason}; {earlier.reason}"
+            )
+        else:
+            found[key] = Contradiction(a=a.id, b=b.id, kind="content", reason=reason)
+    return sorted(found.values(), key=lambda c: (c.kind != "content", c.a, c.b))

@@ -1,0 +1,142 @@
+"""`stance timeline SPEAKER [--about NAME]`: a speaker's stance over time, with its shifts.
+
+One point per date and subject: the speaker's stance toward that subject in the claims of
+the documents published that day (a claim republished by several outlets counts once, at
+its first appearance). A shift is flagged where the stance toward one subject turns from
+support to oppose, or back, between two dated points (neutral points in between are
+passed over).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from stance.query.compare import (
+    ComparedClaim,
+    OverallStance,
+    Subject,
+    _compared,
+    _current,
+    group_copies,
+    load_claims,
+    overall_stance,
+)
+from stance.resolve.events import link_pending
+from stance.resolve.judge import Judge
+from stance.resolve.overrides import find_entity
+from stance.store.db import Store
+
+MAX_CLAIMS = 5_000  # a timeline reads at most this many of the speaker's latest claims
+
+
+class TimelinePoint(BaseModel):
+    date: str | None = Field(description="Publication date (YYYY-MM-DD); null when unknown.")
+    subject: str
+    subject_id: int
+    stance: OverallStance
+    claims: list[ComparedClaim]
+
+
+class Shift(BaseModel):
+    subject: str
+    subject_id: int
+    from_date: str
+    to_date: str
+    from_stance: str
+    to_stance: str
+    before_claim_ids: list[int]
+    after_claim_ids: list[int]
+
+
+class Timeline(BaseModel):
+    speaker: Subject
+    about: Subject | None
+    points: list[TimelinePoint]
+    shifts: list[Shift]
+
+
+def timeline(
+    store: Store, speaker: str, *, about: str | None = None, judge: Judge | None = None
+) -> Timeline:
+    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of)."""
+    link_pending(store.db, judge)
+    who = find_entity(store.db, speaker, role="speaker")
+    subject = find_entity(store.db, about, role="entity or event") if about else None
+    params: list[object] = [who.id]
+    where = f"c.speaker_id = ? and {_current()}"
+    if subject is not None:
+        where += " and t.entity_id = ?"
+        params.append(subject.id)
+    rows = store.db.execute(
+        f"select c.id, t.entity_id, e.name, t.stance from claims c "
+        f"join claim_targets t on t.claim_id = c.id join entities e on e.id = t.entity_id "
+        f"join documents d on d.id = c.document_id where {where} "
+        f"order by d.published desc, c.id desc limit ?",
+        [*params, MAX_CLAIMS],
+    ).fetchall()
+    targets: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for claim_id, entity_id, name, stance in rows:
+        targets[int(claim_id)].append((int(entity_id), str(name), str(stance)))
+    claims = load_claims(store, sorted(targets))
+    points: dict[tuple[str | None, int], list[ComparedClaim]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for group in group_copies(claims):
+        for entity_id, name, stance in targets[group[0].id]:
+            names[entity_id] = name
+            date = group[0].published[:10] if group[0].published else None
+            points[(date, entity_id)].append(_compared(group, {group[0].id: stance}))
+    ordered = [
+        TimelinePoint(
+            date=date,
+            subject=names[entity_id],
+            subject_id=entity_id,
+            stance=overall_stance([c.stance for c in found]),
+            claims=found,
+        )
+        for (date, entity_id), found in sorted(
+            points.items(), key=lambda p: (p[0][0] is None, p[0][0] or "", names[p[0][1]])
+        )
+    ]
+    return Timeline(
+        speaker=_subject(store, who.id, who.name, who.kind),
+        about=_subject(store, subject.id, subject.name, subject.kind) if subject else None,
+        points=ordered,
+        shifts=shifts(ordered),
+    )
+
+
+def _subject(store: Store, entity_id: int, name: str, kind: str) -> Subject:
+    aliases = [
+        str(r[0])
+        for r in store.db.execute(
+            "select alias from aliases where entity_id = ? order by alias limit 50", [entity_id]
+        )
+    ]
+    return Subject(id=entity_id, name=name, kind=kind, aliases=aliases)
+
+
+def shifts(points: list[TimelinePoint]) -> list[Shift]:
+    """Turns from support to oppose (or back) toward one subject between dated points."""
+    last: dict[int, TimelinePoint] = {}
+    found = []
+    for point in points:
+        if point.date is None or point.stance not in ("support", "oppose"):
+            continue
+        before = last.get(point.subject_id)
+        if before is not None and before.stance != point.stance:
+            found.append(
+                Shift(
+                    subject=point.subject,
+                    subject_id=point.subject_id,
+                    from_date=before.date or "",
+                    to_date=point.date,
+                    from_stance=before.stance,
+                    to_stance=point.stance,
+                    before_claim_ids=[c.id for c in before.claims],
+                    after_claim_ids=[c.id for c in point.claims],
+                )
+            )
+        last[point.subject_id] = point
+    return found

@@ -1,0 +1,2 @@
+"""Resolution across documents: entities, events, user overrides, and the judge of doubtful
+matches and claim relations."""

@@ -1,0 +1,1 @@
+"""The SQLite store: migrations, one transaction per document, and the queries that read it."""
