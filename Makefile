@@ -36,6 +36,7 @@ browser:
 
 test: $(VENV)/.installed-test browser
 	$(VENV)/bin/ruff check stance tests benchmarks scripts testkit
+	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test

@@ -9,6 +9,7 @@
 
 from stance.core.errors import InputError, ModelError, StanceError, StoreError, UsageError
 from stance.core.models import Claim, ExtractedClaim, ExtractionResult, StoredClaim, Target
+from stance.core.version import __version__
 from stance.extraction.api import extract, make_extractor
 from stance.extraction.config import ExtractorConfig
 from stance.ingestion.pipeline import ingest
@@ -17,8 +18,6 @@ from stance.query.compare import Comparison, compare
 from stance.query.timeline import Timeline, timeline
 from stance.resolve.overrides import merge_entities, split_entity
 from stance.store.db import ClaimFilter, Store
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Claim",

@@ -14,8 +14,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance import __version__
 from stance.core.errors import StanceError
+from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
 from stance.ingestion.pipeline import (
@@ -142,7 +142,12 @@ class IngestProgress:
             transient=True,
         )
         self.counts = {"claims": 0, "rejected": 0, "failed": 0, "tokens": 0}
-        self.task = self.progress.add_task("ingest", total=None, rate="", **self.counts)
+        self.task = self.progress.add_task(
+            "ingest",
+            total=None,
+            rate="",
+            **self.counts,  # type: ignore[arg-type]
+        )
         self.began = time.monotonic()
 
     def __enter__(self) -> IngestProgress:
@@ -170,7 +175,12 @@ class IngestProgress:
         done = self.progress.tasks[0].completed + 1
         per_second = done / max(time.monotonic() - self.began, 1e-6)
         rate = f"{per_second:.1f} docs/s" if per_second >= 1 else f"{per_second * 60:.1f} docs/min"
-        self.progress.update(self.task, advance=1, rate=rate, **self.counts)
+        self.progress.update(
+            self.task,
+            advance=1,
+            rate=rate,
+            **self.counts,  # type: ignore[arg-type]
+        )
 
 
 @cli.command(name="ingest")

@@ -424,13 +424,15 @@ def score_document(gold: GoldDocument, predicted: Sequence[ClaimLike]) -> Docume
     matched_predicted = {pi for _, pi in pairs}
     for gi, gold_claim in enumerate(gold.claims):
         if gi not in matched_gold:
-            span = (gold_claim.start or 0, gold_claim.end or 0)
-            errors.append(error("missed", span, gold_speaker=gold_claim.speaker))
+            gold_span = (gold_claim.start or 0, gold_claim.end or 0)
+            errors.append(error("missed", gold_span, gold_speaker=gold_claim.speaker))
     for pi, claim in enumerate(counted):
         if pi in matched_predicted:
             continue
-        span = predicted_spans[pi]
-        if span is None:  # an ungrounded claim: show what it quoted, it has no place in the text
+        predicted_span = predicted_spans[pi]
+        if (
+            predicted_span is None
+        ):  # an ungrounded claim: show what it quoted, it has no place in the text
             quote = str(getattr(claim, "quote", ""))
             errors.append(
                 EvalError(
@@ -444,7 +446,7 @@ def score_document(gold: GoldDocument, predicted: Sequence[ClaimLike]) -> Docume
                 )
             )
         else:
-            errors.append(error("extra", span, predicted_speaker=claim.speaker))
+            errors.append(error("extra", predicted_span, predicted_speaker=claim.speaker))
     errors.sort(key=lambda e: (e.start is None, e.start or 0, e.kind))
 
     return DocumentScore(

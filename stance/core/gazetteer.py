@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class Place:
     """A country or union, its short label for event names, and how texts name it."""
 
     name: str
-    kind: str  # "country" or "organization"
+    kind: Literal["country", "organization"]
     short: str
     names: tuple[str, ...]  # surface forms, the canonical name first
     demonyms: tuple[str, ...] = ()
@@ -180,7 +181,7 @@ _SHORT = {
 }
 
 
-def _parse(table: str, kind: str) -> list[Place]:
+def _parse(table: str, kind: Literal["country", "organization"]) -> list[Place]:
     places = []
     lines: list[str] = []
     for line in table.strip().splitlines():

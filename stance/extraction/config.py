@@ -23,8 +23,11 @@ MODES: tuple[str, ...] = ("tools", "json", "md_json")
 class Extractor(Protocol):
     """Anything that turns one text into a checked Extraction."""
 
-    backend: str
-    model: str | None
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def model(self) -> str | None: ...
 
     @property
     def prompt_sha(self) -> str | None: ...

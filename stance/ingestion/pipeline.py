@@ -48,9 +48,7 @@ class Metadata:
     title: str | None = None
 
     def overridden_by(self, other: Metadata) -> Metadata:
-        return Metadata(
-            **{k: getattr(other, k) or getattr(self, k) for k in HEADER_KEYS}  # type: ignore[arg-type]
-        )
+        return Metadata(**{k: getattr(other, k) or getattr(self, k) for k in HEADER_KEYS})
 
 
 @dataclass(frozen=True)

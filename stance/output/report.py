@@ -26,6 +26,7 @@ from string import Template
 from typing import Literal
 
 from stance.core.models import Document, StoredClaim
+from stance.core.version import __version__
 from stance.query.compare import (
     ComparedClaim,
     Comparison,
@@ -107,8 +108,6 @@ def _sha256(text: str) -> str:
 
 
 def _version() -> str:
-    from stance import __version__  # at call time: stance/__init__.py imports this module
-
     return __version__
 
 

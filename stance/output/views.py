@@ -12,7 +12,7 @@ from rich.text import Text
 
 from stance.core.models import StoredClaim
 from stance.query.compare import ComparedClaim, Comparison
-from stance.query.timeline import Timeline
+from stance.query.timeline import Shift, Timeline
 
 STANCE_STYLE = {
     "support": "bold green",
@@ -216,7 +216,9 @@ def render_timeline(result: Timeline, console: Console | None = None) -> None:
     if not result.points:
         console.print(Text("no claims by this speaker" + about, style="dim"))
         return
-    shifted = {(s.to_date, s.subject_id): s for s in result.shifts}
+    shifted: dict[tuple[str | None, int], Shift] = {
+        (s.to_date, s.subject_id): s for s in result.shifts
+    }
     table = Table(show_lines=True, expand=True)
     table.add_column("date", no_wrap=True, vertical="top")
     table.add_column("about", ratio=1, overflow="fold", vertical="top")

@@ -29,7 +29,7 @@ migrations = Migrations("stance")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["documents"].create(
+    db.table("documents").create(
         {
             "id": str,
             "source": str,
@@ -41,7 +41,7 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["runs"].create(
+    db.table("runs").create(
         {
             "id": int,
             "document_id": str,
@@ -60,13 +60,13 @@ def m001_initial(db: Database) -> None:
         pk="id",
         foreign_keys=[("document_id", "documents", "id")],
     )
-    db["entities"].create({"id": int, "name": str, "kind": str}, pk="id")
-    db["aliases"].create(
+    db.table("entities").create({"id": int, "name": str, "kind": str}, pk="id")
+    db.table("aliases").create(
         {"entity_id": int, "alias": str, "key": str},
         pk=("entity_id", "alias"),
         foreign_keys=[("entity_id", "entities", "id")],
     )
-    db["claims"].create(
+    db.table("claims").create(
         {
             "id": int,
             "document_id": str,
@@ -91,17 +91,17 @@ def m001_initial(db: Database) -> None:
             ("speaker_id", "entities", "id"),
         ],
     )
-    db["claim_targets"].create(
+    db.table("claim_targets").create(
         {"claim_id": int, "entity_id": int, "name": str, "stance": str, "date": str},
         pk=("claim_id", "entity_id"),
         foreign_keys=[("claim_id", "claims", "id"), ("entity_id", "entities", "id")],
     )
-    db["aliases"].create_index(["key"])
-    db["runs"].create_index(["document_id", "status"])
-    db["claims"].create_index(["run_id"])
-    db["claims"].create_index(["speaker_id"])
-    db["claims"].create_index(["document_id"])
-    db["claim_targets"].create_index(["entity_id"])
+    db.table("aliases").create_index(["key"])
+    db.table("runs").create_index(["document_id", "status"])
+    db.table("claims").create_index(["run_id"])
+    db.table("claims").create_index(["speaker_id"])
+    db.table("claims").create_index(["document_id"])
+    db.table("claim_targets").create_index(["entity_id"])
     # The claims that queries show: those of each document's latest successful run.
     db.execute(
         "create view current_runs as select document_id, max(id) as run_id "
@@ -112,13 +112,13 @@ def m001_initial(db: Database) -> None:
 @migrations()
 def m002_entity_resolution(db: Database) -> None:
     # Full personal names by surname: a surname alone joins the one full name that has it.
-    db["person_names"].create(
+    db.table("person_names").create(
         {"entity_id": int, "surname": str}, foreign_keys=[("entity_id", "entities", "id")]
     )
-    db["person_names"].create_index(["surname"])
-    db["person_names"].create_index(["entity_id"])
+    db.table("person_names").create_index(["surname"])
+    db.table("person_names").create_index(["entity_id"])
     # `stance merge` / `stance split`, kept so that later ingests respect them.
-    db["entity_overrides"].create(
+    db.table("entity_overrides").create(
         {
             "id": int,
             "action": str,
@@ -129,15 +129,15 @@ def m002_entity_resolution(db: Database) -> None:
         },
         pk="id",
     )
-    db["entity_overrides"].create_index(["alias_key", "action"])
-    db["documents"].create_index(["published"])
-    db["claim_targets"].create_index(["claim_id"])
+    db.table("entity_overrides").create_index(["alias_key", "action"])
+    db.table("documents").create_index(["published"])
+    db.table("claim_targets").create_index(["claim_id"])
 
 
 @migrations()
 def m003_events(db: Database) -> None:
     # What is known of each event (entities of kind event), and mentions not yet matched.
-    db["events"].create(
+    db.table("events").create(
         {
             "entity_id": int,
             "date": str,
@@ -152,14 +152,14 @@ def m003_events(db: Database) -> None:
         pk="entity_id",
         foreign_keys=[("entity_id", "entities", "id")],
     )
-    db["events"].create_index(["date"])
-    db["events"].create_index(["month_day"])
-    db["event_participants"].create(
+    db.table("events").create_index(["date"])
+    db.table("events").create_index(["month_day"])
+    db.table("event_participants").create(
         {"entity_id": int, "participant": str}, foreign_keys=[("entity_id", "entities", "id")]
     )
-    db["event_participants"].create_index(["participant"])
-    db["event_participants"].create_index(["entity_id"])
-    db["event_pending"].create(
+    db.table("event_participants").create_index(["participant"])
+    db.table("event_participants").create_index(["entity_id"])
+    db.table("event_pending").create(
         {"entity_id": int}, pk="entity_id", foreign_keys=[("entity_id", "entities", "id")]
     )
     # Event entities of databases made before events were matched: match them now.
@@ -169,7 +169,7 @@ def m003_events(db: Database) -> None:
 @migrations()
 def m004_llm_cache(db: Database) -> None:
     # Answers of the model to doubtful event matches and claim relations, asked once.
-    db["llm_cache"].create(
+    db.table("llm_cache").create(
         {
             "task": str,
             "model": str,
@@ -204,7 +204,7 @@ def m010_claim_view(db: Database) -> None:
 @migrations()
 def m011_evals(db: Database) -> None:
     # Every `stance eval --db` run, so that models and prompt versions can be compared.
-    db["evals"].create(
+    db.table("evals").create(
         {
             "id": int,
             "created_at": str,
@@ -232,7 +232,7 @@ def m011_evals(db: Database) -> None:
 def m050_run_notes(db: Database) -> None:
     # What bounding cut from a model's answers (claims over the limit, clipped fields): an ok
     # run says so instead of storing the answer blindly.
-    db["runs"].add_column("notes", str)
+    db.table("runs").add_column("notes", str)
 
 
 _INSERT_CLAIM = (
@@ -316,15 +316,15 @@ class Store:
         return next(iter(rows), None)
 
     def _upsert_document(self, document: Document) -> None:
-        existing = self.db["documents"].count_where("id = ?", [document.id])
+        existing = self.db.table("documents").count_where("id = ?", [document.id])
         row = document.model_dump()
         if existing:
             # A later ingest may add metadata; it never erases what is known.
             updates = {k: v for k, v in row.items() if v is not None and k not in ("id", "text")}
             if updates:
-                self.db["documents"].update(document.id, updates)
+                self.db.table("documents").update(document.id, updates)
         else:
-            self.db["documents"].insert({**row, "ingested_at": now()})
+            self.db.table("documents").insert({**row, "ingested_at": now()})
 
     @contextmanager
     def write_transaction(self) -> Iterator[None]:
@@ -456,7 +456,7 @@ class Store:
 
     def _insert_run(self, document_id: str, **fields: Any) -> int:
         row = {"document_id": document_id, **fields, "finished_at": now()}
-        return int(self.db["runs"].insert(row).last_pk)
+        return int(self.db.table("runs").insert(row).last_pk or 0)
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -626,7 +626,7 @@ class Store:
 
     def save_eval(self, row: dict[str, Any]) -> int:
         with self.write_transaction():
-            return int(self.db["evals"].insert({"created_at": now(), **row}).last_pk)
+            return int(self.db.table("evals").insert({"created_at": now(), **row}).last_pk or 0)
 
     def evals(self, gold_sha: str | None = None) -> list[dict[str, Any]]:
         if gold_sha is None:

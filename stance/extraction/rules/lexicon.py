@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from stance.core.gazetteer import PLACES
-from stance.core.models import ClaimType
+from stance.core.models import ClaimType, TargetKind
 
 # --- Reporting cues ----------------------------------------------------------------------------
 
@@ -416,16 +416,16 @@ PAIR_ANAPHORA = re.compile(
 # Countries and unions come from the one list of places, stance.core.gazetteer, with their surface
 # forms ("US" is a country, "us" is not). These few actors are left out of that list because
 # in lower case they are ordinary words ("who", "the west"): only the rules read case.
-_CASED_ACTORS: dict[str, tuple[str, str]] = {
+_CASED_ACTORS: dict[str, tuple[str, TargetKind]] = {
     "World Health Organization": ("World Health Organization", "organization"),
     "WHO": ("World Health Organization", "organization"),
     "the West": ("the West", "other"),
 }
 
 
-def _parse_places() -> tuple[dict[str, tuple[str, str]], dict[str, str], dict[str, str]]:
+def _parse_places() -> tuple[dict[str, tuple[str, TargetKind]], dict[str, str], dict[str, str]]:
     """(surface form -> (canonical name, kind), demonym -> country, capital -> place)."""
-    forms: dict[str, tuple[str, str]] = dict(_CASED_ACTORS)
+    forms: dict[str, tuple[str, TargetKind]] = dict(_CASED_ACTORS)
     demonyms: dict[str, str] = {}
     capitals: dict[str, str] = {}
     for place in PLACES:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from stance.core.models import TargetKind
 from stance.extraction.rules.lexicon import (
     CAPITALS,
     DEMONYMS,
@@ -61,7 +62,7 @@ class PlaceMention:
     start: int
     end: int
     name: str  # canonical ("United States")
-    kind: str  # "country", "organization", "other"
+    kind: TargetKind  # "country", "organization", "other"
     demonym: bool  # named through an adjective ("Azerbaijani side")
     locative: bool = False  # a capital named as a place ("talks in Washington")
 

@@ -190,6 +190,6 @@ class RulesExtractor:
             quote=quote,
             content=_content(speaker.name, draft, shown),
             attribution=draft.attribution,
-            claim_type=claim_type,  # type: ignore[arg-type]
+            claim_type=claim_type,
             targets=targets,
         )

@@ -136,9 +136,9 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
             # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
             # "Redhill" for the Redhill United named earlier.
-            body = mentions.body_named(named[0]) if len(named) == 1 else None
-            name = body.name if body else _national(named, mentions)
-            return Speaker(name, mention, None, "body")
+            named_body = mentions.body_named(named[0]) if len(named) == 1 else None
+            body_name = named_body.name if named_body else _national(named, mentions)
+            return Speaker(body_name, mention, None, "body")
     role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
     roles, affiliations = role_keys(role_words)
     affiliation = next(iter(affiliations), None)
