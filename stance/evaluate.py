@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field, ValidationError
 from stance.core.clock import now
 from stance.core.errors import InputError
 from stance.core.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
-from stance.core.names import names_agree, targets_agree
+from stance.core.names import metric_names_agree, targets_agree
 from stance.extraction.config import Extractor
 from stance.store.db import Store
 
@@ -376,7 +376,7 @@ def score_document(gold: GoldDocument, predicted: Sequence[ClaimLike]) -> Docume
     for gi, pi in pairs:
         gold_claim, claim = gold.claims[gi], counted[pi]
         span = (gold_claim.start or 0, gold_claim.end or 0)
-        if not (claim.speaker and names_agree(gold_claim.speaker, claim.speaker)):
+        if not (claim.speaker and metric_names_agree(gold_claim.speaker, claim.speaker)):
             errors.append(
                 error(
                     "wrong speaker",
