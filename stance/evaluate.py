@@ -1,4 +1,4 @@
-"""Scoring extraction against gold: the metric of DESIGN.md ("Gold format and metric").
+"""Scoring extraction against gold: the metric of docs/metric.md (gold format: docs/gold.md).
 
 Public API:
 
@@ -16,7 +16,7 @@ Public API:
 `prompt_sha` and `schema_sha` are attributes of the report for storing a run; they are left
 out of the dump.
 
-How the metric reads DESIGN.md where it is silent:
+Choices a short statement of the metric leaves open (docs/metric.md states them too):
 
 - A ratio with a zero denominator is 1.0 when gold and prediction are both empty (nothing to
   find, nothing claimed) and 0.0 otherwise. Target recall, stance accuracy and stance

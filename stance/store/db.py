@@ -1,4 +1,4 @@
-"""The SQLite store: tables of DESIGN.md, created and upgraded by migrations.
+"""The SQLite store: its tables, created and upgraded by migrations.
 
 One transaction per document: a document, its run and its claims are stored whole or not at
 all. A failed run is recorded (status `failed`, error) and retried by the next ingest.
@@ -634,7 +634,7 @@ class Store:
         return list(self.db.query("select * from evals where gold_sha = ? order by id", [gold_sha]))
 
     def integrity_problems(self) -> Iterator[str]:
-        """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
+        """Claims that break the evidence invariant: text[start:end] must be the quote."""
         sql = """
             select c.id, c.quote, substr(d.text, c.start + 1, c.end - c.start) as evidence
             from claims c join documents d on d.id = c.document_id

@@ -1,6 +1,6 @@
 """The offline rules extractor: reported speech, quotations, transcripts, speakers, targets.
 
-The shipped examples are scored with DESIGN.md's metric (stance.evaluate); the short texts
+The shipped examples are scored with the metric of docs/metric.md (stance.evaluate); the short texts
 below were written for these tests, one construction each.
 """
 
