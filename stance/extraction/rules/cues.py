@@ -31,6 +31,7 @@ from stance.extraction.rules.lexicon import (
     SPEECH_OCCASIONS,
     UPPER,
     WEEKDAYS,
+    words,
 )
 from stance.extraction.rules.phrases import CAPITAL_TOKEN, classify
 from stance.extraction.rules.text import Paragraph, Quotation, quotation_at
@@ -192,19 +193,14 @@ FRAMING = re.compile(  # used with match(): anchored where the sentence starts
     re.IGNORECASE,
 )
 # Cues that take a side whatever the words: "welcomed", "condemned".
-POSITIVE_CUES = frozenset("welcome praise commend pledge promise affirm reaffirm reinforce".split())
-NEGATIVE_CUES = frozenset(
-    "condemn criticize criticise accuse blame reject complain warn caution threaten".split()
-)
+POSITIVE_CUES = words("cues", "approving")
+NEGATIVE_CUES = words("cues", "disapproving")
 
 
 # --- Small tests ---------------------------------------------------------------------------------
 
 
-_LISTENER_FILLERS = frozenset(
-    """the a an his her their its our my your fellow visiting foreign local senior him them
-    us me you all both several some""".split()
-)
+_LISTENER_FILLERS = words("cues", "listener fillers")
 
 
 def _listener_word(word: str) -> bool:

@@ -28,6 +28,7 @@ from stance.extraction.rules.lexicon import (
     PLACE_FORMS,
     SHORT_NAMES,
     TOPIC_EVENT_NOUNS,
+    words,
 )
 from stance.extraction.rules.mentions import LOOKBACK, Mentions
 from stance.extraction.rules.phrases import CHAIN, POSSESSIVE_END, word_key
@@ -65,28 +66,14 @@ _MODIFIER = re.compile(
 
 
 # What opens a noun phrase before an event noun ("the", "its", a possessive).
-_PHRASE_OPENERS = frozenset(
-    "the a an this that these those its their his her our any new proposed planned".split()
-)
+_PHRASE_OPENERS = words("events", "phrase openers")
 _COMPOUND = re.compile(r"[a-z][a-z-]{2,}")
 # Lower-case words that are not nouns of a compound ("would reform", "said review").
-_NOT_COMPOUND = frozenset(
-    """would will could can may might must should shall is are was were be been being has
-    have had do does did not no never also said says told added stressed warned argued
-    denied very more most less least further against about over with without from into
-    onto upon after before during since until while if and or but so than then there
-    modest small large big huge major minor full final last long short high low key broad
-    wide strict tough controversial ambitious historic landmark important significant
-    massive sweeping radical limited fair unfair clear possible potential further
-    additional overall serious real whole entire early late open public private""".split()
-)
+_NOT_COMPOUND = words("events", "not compound")
 _ABOUT = re.compile(r"\s+(of|over|into|on|against)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
 # Nouns that name what they are "on" ("a ban on trawling"); after others "on" is anything
 # ("blamed the outbreak on the city").
-_ON_NOUNS = frozenset(
-    """ban vote talks moratorium embargo levy tariff tariffs sanctions agreement deal
-    referendum bill conference summit review inquiry reform cuts""".split()
-)
+_ON_NOUNS = words("events", "on nouns")
 _NOT_ABOUT = _NOT_COMPOUND | frozenset(
     """that which who whom whose to for in at by as on of its their his her our this these
     those it they he she we i""".split()

@@ -26,6 +26,7 @@ from stance.extraction.rules.lexicon import (
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
+    words,
 )
 from stance.extraction.rules.names import (
     BODY_APPOSITIVE,
@@ -62,20 +63,11 @@ _GENERIC_BODY_MODIFIERS = frozenset(
     "same new old first second whole entire other previous current said above".split()
 )
 # Words of the names of public institutions, which "the company" never means.
-_INSTITUTION_WORDS = frozenset(
-    """senate parliament congress assembly ministry department agency authority court
-    commission council committee government administration police army navy office
-    tribunal directorate inspectorate""".split()
-)
+_INSTITUTION_WORDS = words("bodies", "institution words")
 # Last words of a news outlet's name ("the Evening Post").
-_MEDIA_WORDS = frozenset(
-    "news times post journal herald media radio tv press gazette tribune telegraph".split()
-)
+_MEDIA_WORDS = words("bodies", "media words")
 _NAMED_BODY_NOUNS = frozenset({"ministry", "department", "court", "embassy", "parliament"})
-_BUSINESS_NOUNS = frozenset(
-    "company firm lender carrier automaker retailer insurer manufacturer startup producer "
-    "operator utility group bank airline shipper miner developer".split()
-)
+_BUSINESS_NOUNS = words("bodies", "business nouns")
 # A ship named with what it is: "the trawler Havbris", "MV Polar Dawn".
 _VESSEL = re.compile(
     r"\b(?:vessel|ship|trawler|tanker|ferry|freighter|boat|yacht|frigate|icebreaker|carrier"

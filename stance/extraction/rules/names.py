@@ -22,6 +22,7 @@ from stance.extraction.rules.lexicon import (
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
+    words,
 )
 from stance.extraction.rules.phrases import (
     CAPITAL_TOKEN,
@@ -32,14 +33,9 @@ from stance.extraction.rules.phrases import (
 )
 
 # Country names that are first names too ("Jordan Okafor").
-FIRST_NAME_PLACES = frozenset(
-    {"Jordan", "Georgia", "Chad", "India", "Israel", "Kenya", "Chile", "Mali", "Peru"}
-)
+FIRST_NAME_PLACES = words("places", "first-name places")
 _NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du"})
-CORPORATE_ROLES = frozenset(
-    """chief executive ceo executive manager coach captain chairman chairwoman chair director
-    spokesperson spokesman spokeswoman founder officer cfo coo""".split()
-)
+CORPORATE_ROLES = words("roles", "corporate roles")
 
 # An appositive that makes a name a body: "Andes Lithium, the country's largest producer,".
 BODY_APPOSITIVE = re.compile(

@@ -31,6 +31,7 @@ from stance.extraction.rules.lexicon import (
     TITLE_TOKENS,
     UPPER,
     WEEKDAYS,
+    words,
 )
 
 # One capitalised token: "U.S.", "J.", "Mr.", "O'Brien", "al-Assad", "COP29".
@@ -143,10 +144,7 @@ def is_name_token(token: str) -> bool:
 
 DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
-ROLE_MODIFIERS = frozenset(
-    """government league club company team party state federal regional city health deputy
-    former acting interim lead top senior""".split()
-)
+ROLE_MODIFIERS = words("roles", "role modifiers")
 # Lower-case words of a role before a name: "government spokeswoman Anahit Petrosyan".
 _ROLE_BEFORE_NAME = (ROLE_NOUNS | BODY_NOUNS | TITLE_TOKENS | ROLE_MODIFIERS) - CONNECTORS
 POSTMODIFIER = re.compile(

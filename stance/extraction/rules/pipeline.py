@@ -9,8 +9,9 @@ length of the text, nothing downloaded.
 
 The rules are spread over modules that each do one thing:
 
-- stance.core.gazetteer, stance.extraction.rules.lexicon, stance.extraction.rules.lexicon_stance:
-  the word lists (places, cues, roles, stance words);
+- stance.core.gazetteer (places), stance.extraction.rules.lexicon (the data files in
+  rules/lexicon/: cues, roles, sources, bodies, events, places, words, stance words, each
+  read once) and stance.extraction.rules.lexicon_stance (the stance patterns built from them);
 - stance.extraction.rules.text: the de-glued view of the text ("IlhamAliyev" -> "Ilham Aliyev" with
   offsets kept), paragraphs, sentences, quotations;
 - stance.extraction.rules.phrases: capitalised names and the noun phrases that can name a speaker;
@@ -79,9 +80,9 @@ _RULE_MODULES = (
 
 @cache
 def _rules_sha() -> str:
-    """A short hash of every module of the rules (word lists included)."""
+    """A short hash of every module of the rules and every data file of their lexicon."""
     digest = hashlib.sha256()
-    for path in (*(m.__file__ for m in _RULE_MODULES), __file__):
+    for path in (*(m.__file__ for m in _RULE_MODULES), __file__, *lexicon.data_files()):
         digest.update(Path(path or "").read_bytes())
     return digest.hexdigest()[:16]
 

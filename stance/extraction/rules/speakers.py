@@ -37,6 +37,7 @@ from stance.extraction.rules.lexicon import (
     PLACE_FORMS,
     SOURCE_MEDIA,
     TITLE_TOKENS,
+    words,
 )
 from stance.extraction.rules.mentions import DATELINE, Mentions, Person
 from stance.extraction.rules.names import role_keys
@@ -73,10 +74,8 @@ class Speaker:
     kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
 
 
-_SOURCE_DETERMINERS = frozenset("a an the two three four five several some many according".split())
-_SPOKESPEOPLE = frozenset(
-    "spokesperson spokesman spokeswoman spokespeople representative representatives".split()
-)
+_SOURCE_DETERMINERS = words("sources", "determiners")
+_SPOKESPEOPLE = words("roles", "spokespeople")
 _FOR_BODY = re.compile(r"\s(?:for|of|at|from)\s+(.+)$")
 _DEFINITE = re.compile(r"^(?:the|its|their)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()\"“”]")
