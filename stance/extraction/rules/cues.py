@@ -105,7 +105,7 @@ OWN_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
-# "told the Sports Hour podcast that": whoever was told, up to "that".
+# "told the Morning Drive podcast that": whoever was told, up to "that".
 LISTENER_THAT = re.compile(r"\s+(?:[^\s,.;:\"“”]+\s+){1,6}?(?=that\b)")
 PARENTHETICAL = re.compile(r"\s*,\s*[^,;:\"“”]{1,100},")
 LISTENER = re.compile(
@@ -148,9 +148,9 @@ STATEMENT = re.compile(
     r"^(?:title:\s*)?(?:joint\s+)?(?:press\s+)?statement\s+(?:by|from|of)\s+(?P<who>[^\n]{3,120})$",
     re.IGNORECASE | re.MULTILINE,
 )
-# A cue after what it reports: "..., the orchestra's management said." (the speaker may
+# A cue after what it reports: "..., the museum's management said." (the speaker may
 # carry an appositive: "..., the captain, Ola Nilsen, said"), or inverted: "..., said the
-# orchestra's leader, the violinist Anneke de Vries."
+# museum's director, the historian Ines van Dijk."
 _TAIL_CUES = alternation(
     {f for f, lemma in CUE_PAST.items() if lemma not in {"find", "plead not guilty"}}
     | {"says", "adds", "writes", "notes", "warns", "argues", "insists", "told"}
@@ -179,7 +179,7 @@ TRAILING_CLAUSE = re.compile(
     r"|which\s+(?:was|were|has\s+been|have\s+been)\s+(?:echoed|shared|disputed|rejected|denied)"
     r")\b"
 )
-# Words that frame what a speaker goes on to say and are no part of it: "What I can tell you
+# Words that frame what a speaker goes on to say and are no part of it: "What we would say
 # is that ...", "I would also say this: ...", "Let me be clear: ...".
 FRAMING = re.compile(  # used with match(): anchored where the sentence starts
     r"(?:(?:and|but|so|now|look|well)\s*,?\s+)?(?:"
@@ -234,7 +234,7 @@ def trailing_end(view: str, start: int, end: int) -> int:
 
 
 def framing_end(view: str, start: int, end: int) -> int:
-    """Where what a speaker says begins, past framing words ("What I can tell you is that")."""
+    """Where what a speaker says begins, past framing words ("What we would say is that")."""
     found = FRAMING.match(view, start, end)
     return found.end() if found and found.end() < end else start
 
@@ -246,7 +246,7 @@ _FINITE_VERB = re.compile(
 )
 
 
-# Where a cue's occasion starts ("... in a statement issued within hours"): not its object.
+# Where a cue's occasion starts ("... in a statement released on Friday"): not its object.
 _OCCASION = re.compile(
     r"\b(?:in|at|during|on|via|through)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}"
     r"(?:" + SPEECH_OCCASIONS + r")s?\b"

@@ -25,7 +25,7 @@ POSITIVE_WORDS = re.compile(
 # incidents", "prevent further leaks") counts as good.
 LESSEN_VERBS = "|".join(entries("stance", "lessen verbs"))
 # A claim that ends by denying what it set up: "... had years to deliver and did not",
-# "... is the right strategy, but paying a premium now is not".
+# "... was a sound idea, but rushing it now is not".
 ELLIPTICAL_NEGATION = re.compile(
     r"\b(?:and|but|yet)\s+(?:[\w'’-]+\s+){0,8}?(?:did|does|do|has|have|had|is|are|was|were"
     r"|could|would|will|can)\s*(?:not|n['’]t|never)\s*[.!]?\s*$"
@@ -37,7 +37,7 @@ NEGATORS = re.compile(
     r"\b(?:not|no|never|nor|neither|without|n't|cannot|rather than|instead of|instead)\b|n't\b",
     re.IGNORECASE,
 )
-# Words after which a named target is on the receiving end ("anti-Azerbaijan", "threat to X").
+# Words after which a named target is on the receiving end ("anti-Moldova", "threat to X").
 VICTIM_MARKERS = re.compile(
     r"(?:\banti-|\bagainst\s+(?:the\s+)?|\bthreat\s+to\s+(?:the\s+)?|\battack(?:s|ed|ing)?\s+"
     r"(?:on\s+)?(?:the\s+)?|\baccus\w+\s+(?:the\s+)?|\baggression\s+against\s+(?:the\s+)?"
@@ -45,7 +45,7 @@ VICTIM_MARKERS = re.compile(
     r"|\b(?:" + HARM_VERBS + r")\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?)$",
     re.IGNORECASE,
 )
-# Whom a demand is addressed to ("the need for Azerbaijan to", "calling on Brussels to"):
+# Whom a demand is addressed to ("the need for Moldova to", "calling on Ottawa to"):
 # pressed to act, they are criticised.
 ADDRESSEE_BEFORE = re.compile(
     r"\b(?:need\s+for|urg(?:e|es|ed|ing)|call(?:s|ed|ing)?\s+on|press(?:es|ed|ing)?"

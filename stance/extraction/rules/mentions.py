@@ -1,11 +1,11 @@
 """Who and what the text names, for the rules extractor.
 
 One pass over a document's view collects its people (a name with the titles the text gave
-it: "U.S. Secretary of State Antony Blinken" is Antony Blinken, secretary of state, of the
+it: "U.S. Trade Representative Helen Marsh" is Helen Marsh, secretary of state, of the
 United States), its bodies ("the European Peace Facility", "Acme Corp", "Andes Lithium, the
-country's second-largest producer"), its ships ("the trawler Havbris") and its places
+country's second-largest producer"), its ships ("the tanker Sea Lark") and its places
 (stance.extraction.rules.names reads how each is written). Lookups answer what a later mention
-points back to: a surname or run-together name ("IlhamAliyev") the full name, a role ("the head of
+points back to: a surname or run-together name ("TomasRavel") the full name, a role ("the head of
 state") the person last named with it, a common noun ("the coast guard", "the company") the body
 last named that fits. Speakers are resolved against this record in stance.extraction.rules.speakers.
 """
@@ -68,7 +68,7 @@ _INSTITUTION_WORDS = words("bodies", "institution words")
 _MEDIA_WORDS = words("bodies", "media words")
 _NAMED_BODY_NOUNS = frozenset({"ministry", "department", "court", "embassy", "parliament"})
 _BUSINESS_NOUNS = words("bodies", "business nouns")
-# A ship named with what it is: "the trawler Havbris", "MV Polar Dawn".
+# A ship named with what it is: "the tanker Sea Lark", "MV Northern Star".
 _VESSEL = re.compile(
     r"\b(?:vessel|ship|trawler|tanker|ferry|freighter|boat|yacht|frigate|icebreaker|carrier"
     r"|MV|MS|MT|SS|HMS|USS|RV|FV|crew\s+of)\s+(?:the\s+)?("
@@ -155,7 +155,7 @@ class Mentions:
         for body in self.bodies:  # the first body so named wins
             if " " in body.name:
                 self._by_first_word.setdefault(body.name.split()[0], body)
-        for offset, word in unnamed:  # "Redhill" for Redhill United, "Nordlys" for Nordlys Energy
+        for offset, word in unnamed:  # "Ashford" for Ashford United, "Solvik" for Solvik Power
             if word in self._by_first_word and word not in PLACE_FORMS:
                 index = body_index[self._by_first_word[word].name]
                 self.body_mentions.append((offset, index))
@@ -164,14 +164,14 @@ class Mentions:
         for offset, index in self.body_mentions:
             self._index_tails(offset, index)
         self._body_names = {body.name: i for i, body in enumerate(self.bodies)}
-        for person in self.people.values():  # "chief executive Sam Okonjo" of the firm just named
+        for person in self.people.values():  # "chief executive Ruth Abara" of the firm just named
             if person.roles & CORPORATE_ROLES and not person.affiliations:
                 body = self.latest_body("", person.first_at)
                 if body is not None:
                     person.affiliations.add(body.name)
 
     def body_named(self, word: str) -> Body | None:
-        """The body a short name stands for ("Redhill" -> Redhill United), if any."""
+        """The body a short name stands for ("Ashford" -> Ashford United), if any."""
         return self._by_first_word.get(word)
 
     def _body_index(self, body: Body, known: dict[str, int]) -> int:
@@ -195,7 +195,7 @@ class Mentions:
         return known[body.name]
 
     def register_label(self, label: str, offset: int) -> None:
-        """A transcript's speaker label ("Director Halvorsen", from "DIRECTOR HALVORSEN:")
+        """A transcript's speaker label ("Director Lindqvist", from "DIRECTOR LINDQVIST:")
         names a person even though the text writes it in capitals."""
         self._register_person(offset, label.split())  # "Director Per Lund" after "Director Lund"
         self._first_names = None
@@ -205,7 +205,7 @@ class Mentions:
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
         if len(name) == 1 and any(word_key(t) in ORGANIZATION_WORDS for t in title):
-            return  # "Port of Westhaven": a body, not a person
+            return  # "Port of Carrick": a body, not a person
         before = self.view[max(0, offset - 40) : offset]
         lower_title = re.search(r"((?:\b[a-z][\w-]*\s+){1,3})$", before)
         title_words = list(title)
@@ -216,7 +216,7 @@ class Mentions:
             title_words = lowered + title_words
         roles, affiliations = role_keys(title_words)
         if len(name) < 2 and not roles & KNOWN_ROLES:
-            return  # one capitalised word is a name only after a title ("President Aliyev")
+            return  # one capitalised word is a name only after a title ("President Ravel")
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):
@@ -228,7 +228,7 @@ class Mentions:
         if person is None:
             person = self.people[key] = Person(key, full, first_at=offset)
         elif len(name) >= 2 and len(person.name.split()) < 2:
-            person.name = full  # "President Aliyev" first, "Ilham Aliyev" later
+            person.name = full  # "President Ravel" first, "Tomas Ravel" later
         person.roles |= roles
         person.affiliations |= affiliations
         roles, owners = appositive(self.view, offset + len(" ".join(tokens)))
@@ -245,7 +245,7 @@ class Mentions:
         person = self.people.get(word_key(tokens[-1]))
         if person is not None or len(tokens) > 1:
             return person
-        return self._glued().get(word_key(tokens[0]))  # "IlhamAliyev"
+        return self._glued().get(word_key(tokens[0]))  # "TomasRavel"
 
     def _glued(self) -> dict[str, Person]:
         """People by their full name run together ("ilhamaliyev"), built once."""
@@ -290,7 +290,7 @@ class Mentions:
             insort(self._tails.setdefault(" ".join(words[-size:]), []), (offset, index))
 
     def latest_vessel(self, before: int) -> str | None:
-        """The ship last named before an offset ("the trawler Havbris"), for "the crew"."""
+        """The ship last named before an offset ("the tanker Sea Lark"), for "the crew"."""
         index = bisect_left(self.vessels, (before, ""))
         return self.vessels[index - 1][1] if index > 0 else None
 
@@ -325,7 +325,7 @@ class Mentions:
         return company or latest
 
     def note_body(self, name: str, at: int) -> None:
-        """A body that a speaker mention named ("Azerbaijan's foreign ministry"), so that a
+        """A body that a speaker mention named ("Moldova's foreign ministry"), so that a
         later "the ministry" can refer to it."""
         body = Body(name, "organization", False)
         self.bodies.append(body)
@@ -333,7 +333,7 @@ class Mentions:
         self._index_tails(at, len(self.bodies) - 1)
 
     def add_title(self, person: Person, title: list[str], at: int) -> None:
-        """Roles and affiliations a title gives a person at offset `at` ("Kurzeme Wind's chief
+        """Roles and affiliations a title gives a person at offset `at` ("Daugava Solar's chief
         executive"; "its chief executive": of the body last named)."""
         roles, affiliations = role_keys(title)
         person.roles |= roles

@@ -1,6 +1,6 @@
 """How the text writes names, for the rules extractor: a person's name with the title before
-it ("U.S. Secretary of State Antony Blinken") and the appositive after it ("Maria Lindgren, a
-portfolio manager at Sjöberg Asset Management"), a company's name with an appositive that
+it ("U.S. Trade Representative Helen Marsh") and the appositive after it ("Rosa Klein, a
+fund manager at Meridian Capital Partners"), a company's name with an appositive that
 says it is one ("Andes Lithium, the country's second-largest producer"), and the places a
 text names (a country, its demonym, a capital standing for its government, but not a
 capital that is someone's first name: "Santiago Pérez").
@@ -32,7 +32,7 @@ from stance.extraction.rules.phrases import (
     word_key,
 )
 
-# Country names that are first names too ("Jordan Okafor").
+# Country names that are first names too ("Jordan Mensah").
 FIRST_NAME_PLACES = words("places", "first-name places")
 _NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du"})
 CORPORATE_ROLES = words("roles", "corporate roles")
@@ -59,7 +59,7 @@ class PlaceMention:
     end: int
     name: str  # canonical ("United States")
     kind: TargetKind  # "country", "organization", "other"
-    demonym: bool  # named through an adjective ("Azerbaijani side")
+    demonym: bool  # named through an adjective ("Moldovan side")
     locative: bool = False  # a capital named as a place ("talks in Washington")
 
 
@@ -77,7 +77,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     ):
         cut -= 1
     if cut == 1 and len(tokens) > 1 and tokens[0] in FIRST_NAME_PLACES:
-        cut = 0  # "Jordan Okafor"
+        cut = 0  # "Jordan Mensah"
     name = tokens[cut:]
     if len(name) > 2 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
         # "Assistant Secretary for Energy Resources Geoffrey Pyatt": the words after "for"
@@ -89,7 +89,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 def role_keys(title_words: list[str]) -> tuple[set[str], set[str]]:
     """Role keys ("secretary of state", "secretary") and affiliations (a place or an owner:
-    "U.S.", "Azerbaijani", "Kurzeme Wind's") from the words of a title."""
+    "U.S.", "Moldovan", "Daugava Solar's") from the words of a title."""
     affiliations: set[str] = set()
     words: list[str] = []
     owner: list[str] = []
@@ -139,7 +139,7 @@ _APPOSITIVES = (
 
 def appositive(view: str, end: int) -> tuple[set[str], set[str]]:
     """Roles and affiliation from an appositive after a name: "Jane Doe, chief executive of
-    Acme,", "Maria Lindgren, a portfolio manager at Sjöberg Asset Management,"."""
+    Acme,", "Rosa Klein, a fund manager at Meridian Capital Partners,"."""
     for pattern in _APPOSITIVES:
         m = pattern.match(view, end, min(len(view), end + 140))
         if m and [word_key(w) for w in m.group(1).split()][-1] in ROLE_NOUNS | TITLE_TOKENS:
@@ -174,7 +174,7 @@ def places(view: str) -> list[PlaceMention]:
         if surface in FIRST_NAME_PLACES or (surface in CAPITALS and " " not in surface):
             after = _NEXT_WORD.match(view, m.end())
             if after and is_name_token(after.group(1)) and after.group(1) not in CAPITALS:
-                continue  # "Santiago Pérez", "Jordan Okafor": a first name, not the place
+                continue  # "Santiago Pérez", "Jordan Mensah": a first name, not the place
         if surface == "The West":
             surface = "the West"
         if surface in PLACE_FORMS:

@@ -3,7 +3,7 @@
 `RulesExtractor().extract(text)` finds reported speech ("X said that ...", "According to X,
 ..."), quotations ('"...," X said'), transcript answers ("MODERATOR:", "ASSISTANT SECRETARY
 O'BRIEN:") and statements, resolves each speaker within the document ("the head of state"
--> Ilham Aliyev), reads targets and stances from the claim's words, and passes every claim
+-> Tomas Ravel), reads targets and stances from the claim's words, and passes every claim
 through `stance.extraction.check.check_claims` like the LLM backend's. Deterministic, linear in the
 length of the text, nothing downloaded.
 
@@ -12,7 +12,7 @@ The rules are spread over modules that each do one thing:
 - stance.core.gazetteer (places), stance.extraction.rules.lexicon (the data files in
   rules/lexicon/: cues, roles, sources, bodies, events, places, words, stance words, each
   read once) and stance.extraction.rules.lexicon_stance (the stance patterns built from them);
-- stance.extraction.rules.text: the de-glued view of the text ("IlhamAliyev" -> "Ilham Aliyev" with
+- stance.extraction.rules.text: the de-glued view of the text ("TomasRavel" -> "Tomas Ravel" with
   offsets kept), paragraphs, sentences, quotations;
 - stance.extraction.rules.phrases: capitalised names and the noun phrases that can name a speaker;
 - stance.extraction.rules.names: how names, titles and places are written;
@@ -98,7 +98,7 @@ _SENTENCE_OPENERS = frozenset("The A An It This That These Those There Its".spli
 
 
 def _content(speaker: str, draft: Draft, quote: str) -> str:
-    """The claim as one sentence: "Antony Blinken underlined that the meeting ... ."""
+    """The claim as one sentence: "Helen Marsh underlined that the meeting ... ."""
     quote = quote.strip().rstrip('.,;:"”').rstrip(".,;:")
     if quote.count('"') % 2 or quote.count("“") > quote.count("”"):
         quote += "”" if "“" in quote else '"'  # close the quotation the span opened

@@ -4,15 +4,15 @@ The part of the walk over a document (stance.extraction.rules.speech) that reads
 speaker's own:
 
 - a quotation with its speaker before or after it ('"...," X said', 'X said: "..."',
-  '"...," said the orchestra's leader, the violinist Anneke de Vries'), or continuing the
+  '"...," said the museum's director, the historian Ines van Dijk'), or continuing the
   previous speaker; one claim per sentence of the quotation;
 - a transcript's speaker labels ("ASSISTANT SECRETARY O'BRIEN: ..."): each sentence of an
-  answer is a claim of its speaker, unless it reports someone else's words ("Kestrel
-  Shipping has told us that ..." is Kestrel Shipping's) or is procedure ("I'll ask Anders
+  answer is a claim of its speaker, unless it reports someone else's words ("Larkspur
+  Freight has told us that ..." is Larkspur Freight's) or is procedure ("I'll ask Pavel
   to say more");
 - a "Statement by X" document: its sentences are X's.
 
-Framing words ("What I can tell you is that", "I would also say this:") are left out of the
+Framing words ("What we would say is that", "I would also say this:") are left out of the
 claim, and so is a trailing comment on it ("..., calling the suggestion absurd").
 """
 
@@ -178,7 +178,7 @@ class Walk:
             if found is not None:
                 return found
             person = self.mentions.last_person_in(spans[-1][0], last.end)
-            if person is not None:  # "issued the following statement from its CEO, X:"
+            if person is not None:  # "released these words from its CEO, X:"
                 return Speaker(person.name, person.name, person, "person"), "said"
         previous = self._draft_before(index - 1, last.end + 1)
         if previous is not None and previous.attribution == "direct":
@@ -214,7 +214,7 @@ class Walk:
         self.speakers.remember(speaker, paragraph.start)
 
     def _nested_report(self, start: int, end: int, index: int, speaker: Speaker) -> bool:
-        """In someone's own words, a report of a third party's ("Kestrel Shipping has told us
+        """In someone's own words, a report of a third party's ("Larkspur Freight has told us
         that ...", "Prosecutors allege that ..."): a claim of the third party. True if made."""
         for m in CUE.finditer(self.v, start, min(end, start + 200)):
             subject = self.speakers.before(start, m.start())

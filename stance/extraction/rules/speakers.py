@@ -3,14 +3,14 @@
 The walk over a text (stance.extraction.rules.speech) finds a reporting cue; this module finds the
 speaker around it and resolves it within the document:
 
-- the subject before a cue ("President Ilham Aliyev said", "Sofia Brandt, who ran the
-  utility for years, cautioned"), after an inverted cue ("said the orchestra's leader, the
-  violinist Anneke de Vries"), or of a sentence whose participle reports speech;
+- the subject before a cue ("President Tomas Ravel said", "Sofia Brandt, who ran the
+  utility for years, cautioned"), after an inverted cue ("said the museum's director, the
+  historian Ines van Dijk"), or of a sentence whose participle reports speech;
 - the source of "according to": a body, its report or complaint ("According to the report"
   is the body that published it), a document ("court documents");
 - what a mention stands for: a role ("the head of state") for the person who holds it, a
   pronoun ("he", "they", "one of them") for who was just spoken of, the part of a body that
-  speaks for it ("the board", "a spokesperson for the agency", "the orchestra's management")
+  speaks for it ("the board", "a spokeswoman for the council", "the museum's management")
   for the body, a common noun ("the coast guard") for the body the text named in full.
 """
 
@@ -134,7 +134,7 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         named = [t for t in tokens if t != "The"]
         if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
             # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
-            # "Redhill" for the Redhill United named earlier.
+            # "Ashford" for the Ashford United named earlier.
             named_body = mentions.body_named(named[0]) if len(named) == 1 else None
             body_name = named_body.name if named_body else _national(named, mentions)
             return Speaker(body_name, mention, None, "body")
@@ -150,12 +150,12 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         # "a former finance director of Arkwright Logistics": someone described, not named.
         return Speaker(" ".join(tokens[1:]), mention, None, "anonymous")
     owner = _lowercase_owner(role_words)
-    if owner and head in BODY_PART_NOUNS:  # "the orchestra's management", "the club's board"
+    if owner and head in BODY_PART_NOUNS:  # "the museum's management", "the club's board"
         body = _body_of_phrase(mentions, f"the {owner}", at)
         if body is not None:
             return Speaker(body, mention, None, "body")
     if affiliation is not None or any(t[:1].isupper() for t in role_words):
-        # "the Armenian government", "China's delegation": named through their owner.
+        # "the Latvian government", "China's delegation": named through their owner.
         words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
         return Speaker(_national(words, mentions), mention, None, "body")
     if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
@@ -185,7 +185,7 @@ def _national(words: list[str], mentions: Mentions) -> str:
 
 
 def _lowercase_owner(words: list[str]) -> str | None:
-    """The common noun that owns a role: "orchestra" of "orchestra's management"."""
+    """The common noun that owns a role: "museum" of "museum's management"."""
     for word in words[:-1]:
         if re.fullmatch(r"[a-z][\w-]*['’]s", word):
             return word_key(word)
@@ -230,7 +230,7 @@ class Speakers:
         return replace(speaker, mention=self._source_words(speaker.mention, at))
 
     def before(self, start: int, cue_at: int) -> Speaker | None:
-        """The speaker named just before a cue: "President Ilham Aliyev said"."""
+        """The speaker named just before a cue: "President Tomas Ravel said"."""
         left = self.v[max(start, cue_at - 300) : cue_at]
         while (adverb := ADVERB_TAIL.search(left)) is not None and adverb.group().strip():
             left = left[: adverb.start()]
@@ -268,8 +268,8 @@ class Speakers:
         return None
 
     def described(self, text: str, at: int) -> Speaker | None:
-        """The speaker of "the captain, Ola Nilsen" or "the orchestra's leader, the violinist
-        Anneke de Vries": the person the appositive names, else the first phrase."""
+        """The speaker of "the captain, Ola Nilsen" or "the museum's director, the historian
+        Ines van Dijk": the person the appositive names, else the first phrase."""
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts:
             return None
@@ -286,8 +286,8 @@ class Speakers:
         return self._phrase(parts[0], at, from_end=False)
 
     def after(self, at: int, end: int) -> Speaker | None:
-        """The speaker named after an inverted cue: 'said Dr. Claire Moreau, who ...', 'said
-        the orchestra's leader, the violinist Anneke de Vries.'"""
+        """The speaker named after an inverted cue: 'said Dr. Amara Diallo, who ...', 'said
+        the museum's director, the historian Ines van Dijk.'"""
         segment = re.match(r"\s+([^;:!?\"“”]{1,160})", self.v[at:end])
         if segment is None:
             return None
@@ -315,11 +315,11 @@ class Speakers:
 
     def according_to(self, text: str, at: int, sentence_start: int) -> Speaker | None:
         """The speaker of "according to ...": a person or body, its document ("WHO figures",
-        "an analysis by the Climate Policy Forum", "its website", "the orchestra's annual
+        "an analysis by the Urban Transport Institute", "its website", "the museum's annual
         report", "the report" a body published), or anonymous documents ("court documents")."""
         by = BY_AUTHOR.match(text)
         if by is not None:
-            text = by.group(1)  # "an analysis by the Climate Policy Forum"
+            text = by.group(1)  # "an analysis by the Urban Transport Institute"
         words = text.split()
         media = word_key(words[-1]) in SOURCE_MEDIA
         if media and len(words) >= 2:
@@ -330,7 +330,7 @@ class Speakers:
                     subject = self.resolve(pronoun, at)
                 return Speaker(subject.name, text, subject.person, subject.kind)
             owner = _lowercase_owner(words)
-            if owner is not None:  # "the orchestra's latest annual report"
+            if owner is not None:  # "the museum's latest annual report"
                 body = _body_of_phrase(self.mentions, f"the {owner}", at)
                 if body is not None:
                     return Speaker(body, text, None, "body")
@@ -429,7 +429,7 @@ class Speakers:
 
     def _source_words(self, words: str, near: int) -> str:
         """The original text's spelling of words found in the view near an offset
-        ("IlhamAliyev" for the view's "Ilham Aliyev")."""
+        ("TomasRavel" for the view's "Tomas Ravel")."""
         if " " not in words:
             return words
         low = max(0, near - 300)

@@ -193,7 +193,7 @@ class Document(Walk):
             if active is not None and cut is not None:  # the new cue ends the previous claim
                 active.end = min(active.end, cut)
                 if participle and active.lemma in EVALUATIVE_LEMMAS and not active.that:
-                    active.end = active.start  # "welcomed the package, saying ...": the saying
+                    active.end = active.start  # "welcomed the plan, saying ...": the saying
             begin, that = complement
             draft = Draft(begin, end, speaker, form, lemma, "indirect", that, index)
             active = self._add(draft) or draft  # a dropped draft still carries its speaker
@@ -266,7 +266,7 @@ class Document(Walk):
 
     def _tail_attribution(self, start: int, end: int, paragraph: Paragraph, index: int) -> None:
         """ "The plan will fail, the minister said." (no quotation marks); "..., the captain,
-        Ola Nilsen, said."; "..., said the orchestra's leader, the violinist Anneke de Vries." """
+        Ola Nilsen, said."; "..., said the museum's director, the historian Ines van Dijk." """
         sentence = self.v[start:end].rstrip(".!? ")
         if sentence[:1] in '"“' or inside(start, paragraph.quotations):
             return

@@ -1,8 +1,8 @@
 """What a claim is about, for the rules extractor (the stance toward it:
 stance.extraction.rules.stances).
 
-Targets come from the claim's own words: countries and blocs of the gazetteer ("Azerbaijani
-side" is Azerbaijan, "Moscow has not been constructive" is Russia), people and bodies the
+Targets come from the claim's own words: countries and blocs of the gazetteer ("Moldovan
+side" is Moldova, "Moscow has not been constructive" is Russia), people and bodies the
 document named, the events and topics it talks about (stance.extraction.rules.events: "the April 5
 meeting", "the lithium royalty reform"), definite nouns that point back to a body the text
 named in full ("the coast guard", "the company", "the bloc") or to a ship ("the crew"), the
@@ -286,7 +286,7 @@ def _chain_target(
     span = (offset, offset + len(" ".join(tokens)))
     person = mentions.person_of(text)
     if person is None and len(tokens) == 1:
-        person = mentions.person_by_first_name(text)  # "Anders" for Anders Lund
+        person = mentions.person_by_first_name(text)  # "Pavel" for Pavel Novak
     if person is not None:
         if person is not claimant.person and person.name != claimant.name:  # not the speaker
             add(Found(person.name, "person", offset), span)

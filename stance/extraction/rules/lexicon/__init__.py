@@ -106,8 +106,8 @@ THAT_ONLY_LEMMAS = words("cues", "that only") | {
 # Cues whose object without "that" is a report only when it has a verb of its own:
 # "announced the plant would close" reports, "announced its new season" does not.
 CLAUSE_ONLY_LEMMAS = words("cues", "clause only")
-# Cues of approval or blame whose bare object ("welcomed the package") is a claim only when
-# no participle goes on to say what was meant ("welcomed the package, saying it would ...").
+# Cues of approval or blame whose bare object ("welcomed the plan") is a claim only when
+# no participle goes on to say what was meant ("welcomed the plan, saying it would ...").
 EVALUATIVE_LEMMAS = words("cues", "evaluative")
 
 
@@ -182,7 +182,7 @@ MONTH_NUMBERS = {m: i + 1 for i, m in enumerate(MONTHS)} | MONTH_ABBREVIATIONS
 PERSON_PRONOUNS = frozenset({"he", "she"})
 GROUP_PRONOUNS = frozenset({"they", "we", "i", "it"})
 
-# Words of titles that precede a name ("U.S. Secretary of State Antony Blinken").
+# Words of titles that precede a name ("U.S. Trade Representative Helen Marsh").
 TITLE_TOKENS = words("roles", "titles")
 
 # Role nouns: a role mention ("the head of state") names someone through one of these keys.
@@ -195,8 +195,8 @@ ROLE_EQUIVALENTS: dict[str, tuple[str, ...]] = {
 ROLE_NOUNS = words("roles", "roles")
 # Role nouns that name a body, not a person ("the ministry said").
 BODY_NOUNS = words("bodies", "body nouns")
-# Body nouns for the part of a body that speaks for it: "the orchestra's management said",
-# "the board said", "a spokesperson for the agency said" are the body's words.
+# Body nouns for the part of a body that speaks for it: "the museum's management said",
+# "the board said", "a spokeswoman for the council said" are the body's words.
 BODY_PART_NOUNS = words("bodies", "body parts")
 # Body nouns that stand for the writer of a document ("the statement read").
 DOCUMENT_BODY_NOUNS = words("bodies", "document bodies")
@@ -274,7 +274,7 @@ PLACE_FORMS, DEMONYMS, CAPITALS = _parse_places()
 # The adjective of each country, for bodies named through it ("China's delegation" is the
 # Chinese delegation).
 COUNTRY_DEMONYMS = {p.name: p.demonyms[0] for p in PLACES if p.kind == "country" and p.demonyms}
-# Short forms used when an event is named after its participants ("US-EU-Armenia").
+# Short forms used when an event is named after its participants ("Canada-EU-Norway").
 SHORT_NAMES = {p.name: p.short for p in PLACES if p.short != p.name}
 # Regions that are where things happen far more often than who acts ("measles cases across
 # Europe"): a target only when the text makes them an actor.
@@ -303,7 +303,7 @@ NOT_A_CLAIM = re.compile(
     r" to|(?:i|we) (?:also )?(?:want|would like|'d like) to be (?:clear|very clear|frank) about"
     r"|(?:i['’]?m|i am|we['’]?re|we are) not going to (?:get ahead|comment|speculate|go into"
     r"|preview|characteri[sz]e)"
-    # Procedure, not assertion: "I won't comment on media reports", "I'll ask Anders to say
+    # Procedure, not assertion: "I won't comment on rumours", "I'll ask Pavel to say
     # more", "I'd refer you to the ministry".
     r"|(?:i|we)\s*(?:won['’]t|will not|wouldn['’]t|would not|can['’]t|cannot|do not|don['’]t"
     r"|am not able to|['’]m not able to)\s+(?:be able to\s+)?(?:comment|speculate|get into"
