@@ -235,10 +235,17 @@ def m050_run_notes(db: Database) -> None:
     db.table("runs").add_column("notes", str)
 
 
+@migrations()
+def m200_claim_confidence(db: Database) -> None:
+    # How sure the extractor was of a claim (0-1, null when it does not say), so that queries
+    # can hide the unsure ones.
+    db.table("claims").add_column("confidence", float)
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
-    'content, start, "end", attribution, claim_type, grounding, reason) '
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    'content, start, "end", attribution, claim_type, grounding, reason, confidence) '
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TARGET = (
     "insert or ignore into claim_targets (claim_id, entity_id, name, stance, date) "
@@ -409,6 +416,7 @@ class Store:
                         claim.claim_type,
                         claim.grounding,
                         claim.reason,
+                        claim.confidence,
                     ],
                 ).lastrowid
                 for target in claim.targets:

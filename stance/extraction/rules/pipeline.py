@@ -24,6 +24,8 @@ The rules are spread over modules that each do one thing:
 - stance.extraction.rules.speech: the walk that finds claims (span, speaker, cue);
 - stance.extraction.rules.targets: targets;
 - stance.extraction.rules.stances: stances and claim types;
+- stance.extraction.rules.confidence: how sure a claim is, when to abstain (rejected with a
+  reason), and whether the text is English at all (else the run's notes say so);
 - this module: the extractor, which puts a claim together from those parts.
 """
 
@@ -34,9 +36,10 @@ from functools import cache
 from pathlib import Path
 
 from stance.core import gazetteer
-from stance.core.models import ExtractedClaim, Extraction, schema_sha
+from stance.core.models import Claim, ExtractedClaim, Extraction, schema_sha
 from stance.extraction.check import check_claims
 from stance.extraction.rules import (
+    confidence,
     cues,
     events,
     lexicon,
@@ -51,6 +54,7 @@ from stance.extraction.rules import (
     targets,
     text,
 )
+from stance.extraction.rules.confidence import NOT_ENGLISH, judge, reads_as_english
 from stance.extraction.rules.cues import NEGATIVE_CUES, POSITIVE_CUES
 from stance.extraction.rules.lexicon import cue_past
 from stance.extraction.rules.speech import Document, Draft
@@ -72,6 +76,7 @@ _RULE_MODULES = (
     targets,
     stances,
     lexicon_stance,
+    confidence,
 )
 
 
@@ -113,6 +118,17 @@ def _content(speaker: str, draft: Draft, quote: str) -> str:
     return f"{speaker} {verb} {'that ' if draft.that else ''}{quote}."
 
 
+def _judged(claim: Claim, judged: dict[tuple[str, str], tuple[float, str | None]]) -> Claim:
+    """A checked claim with the extractor's confidence; rejected (with the reason) when the
+    extractor could not tell who speaks: a wrong speaker misleads, a missing claim does not."""
+    confidence, doubt = judged.get((claim.speaker, claim.quote), (None, None))
+    if doubt and claim.grounding != "rejected":
+        return claim.model_copy(
+            update={"confidence": confidence, "grounding": "rejected", "reason": doubt}
+        )
+    return claim.model_copy(update={"confidence": confidence})
+
+
 # --- The extractor -----------------------------------------------------------------------------
 
 
@@ -128,17 +144,26 @@ class RulesExtractor:
         return _rules_sha()
 
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
+        if text.strip() and not reads_as_english(text):
+            return self._empty(NOT_ENGLISH)
         document = Document(text, published)
         drafts = document.run() if text.strip() else []
         pairs: list[tuple[ExtractedClaim, int]] = []
+        judged: dict[tuple[str, str], tuple[float, str | None]] = {}
         previous: Draft | None = None
         for draft in drafts:
-            pairs.append(
-                (self._claim(document, draft, previous), document.view.to_source(draft.start))
-            )
+            claim = self._claim(document, draft, previous)
+            pairs.append((claim, document.view.to_source(draft.start)))
+            judged.setdefault((claim.speaker, claim.quote), judge(draft.speaker))
             previous = draft
+        return self._empty(None).model_copy(
+            update={"claims": [_judged(c, judged) for c in check_claims(text, pairs)]}
+        )
+
+    def _empty(self, notes: str | None) -> Extraction:
         return Extraction(
-            claims=check_claims(text, pairs),
+            claims=[],
+            notes=notes,
             backend=self.backend,
             model=None,
             prompt_sha=self.prompt_sha,
