@@ -145,8 +145,17 @@ LABEL = re.compile(
     r"{0,5})\s*:(?:\s+|$)"
 )
 STATEMENT = re.compile(
-    r"^(?:title:\s*)?(?:joint\s+)?(?:press\s+)?statement\s+(?:by|from|of)\s+(?P<who>[^\n]{3,120})$",
+    r"^(?:title:\s*)?(?:(?:joint\s+)?(?:press\s+)?(?:statement|address|speech|remarks|message"
+    r"|declaration|readout)\s+(?:by|from|of)\s+(?P<who>[^\n]{3,160})"
+    r"|(?P<owner>[A-Z][^\n:]{1,60}?)(?:['’]s)?\s+(?:[Ss]tatement|STATEMENT)\s+(?:on|regarding|about"
+    r"|concerning|in\s+response\s+to|following)\b[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
+)
+# Where an author's name ends in a heading: "X on the talks", "X to the Assembly".
+STATEMENT_TAIL = re.compile(
+    r"\s+(?:on|regarding|about|concerning|in\s+connection\s+with|to\s+the|at\s+the"
+    r"|in\s+response\s+to|following|after|for)\s+",
+    re.IGNORECASE,
 )
 # A cue after what it reports: "..., the museum's management said." (the speaker may
 # carry an appositive: "..., the captain, Ola Nilsen, said"), or inverted: "..., said the

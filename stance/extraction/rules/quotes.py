@@ -32,6 +32,7 @@ from stance.extraction.rules.cues import (
     MIN_WORDS,
     QUOTE_TAIL_CUE,
     STATEMENT,
+    STATEMENT_TAIL,
     asserts,
     framing_end,
     listener_end,
@@ -235,7 +236,8 @@ class Walk:
         return False
 
     def _statement_speaker(self) -> Speaker | None:
-        """X of a text headed "Statement by X" (in its first paragraphs or title line)."""
+        """X of a text headed "Statement by X", "Address by X to ...", "X statement on ..."
+        (in its first paragraphs or title line), trimmed to X."""
         head = (
             self.v[: self.paragraphs[min(2, len(self.paragraphs) - 1)].end]
             if self.paragraphs
@@ -244,8 +246,8 @@ class Walk:
         m = STATEMENT.search(head)
         if m is None:
             return None
-        who = m.group("who").strip().rstrip(".")
-        who = re.split(r"\s+(?:on|regarding|about|concerning)\s+", who)[0]
+        who = (m.group("who") or m.group("owner")).strip().rstrip(".")
+        who = re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0])
         phrase = classify(who) or NounPhrase("proper", who)
         return self.speakers.resolve(phrase, m.start())
 

@@ -41,6 +41,7 @@ from stance.extraction.rules.cues import (
     speaker_label,
 )
 from stance.extraction.rules.events import Events
+from stance.extraction.rules.layout import closes_the_story, skipped
 from stance.extraction.rules.lexicon import (
     CLAUSE_ONLY_LEMMAS,
     CUE_PARTICIPLE,
@@ -58,6 +59,8 @@ __all__ = ["Document", "Draft"]
 _DATELINE_REST = re.compile(
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s*"
 )
+# The first person of a text's own voice.
+_OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
@@ -88,9 +91,17 @@ class Document(Walk):
         labels = [speaker_label(self.v, p) for p in self.paragraphs]
         transcript = sum(1 for label in labels if label is not None) >= 2
         statement_speaker = self._statement_speaker()
+        if statement_speaker is not None and not self._first_person_outside_quotations():
+            statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None
         label_skipped = False
         for index, paragraph in enumerate(self.paragraphs):
+            lines = self.v[paragraph.start : paragraph.end].split("\n")
+            if closes_the_story(lines[0]):
+                statement_speaker = None  # "About Acme", "Forward-looking statements"
+            if skipped(lines):
+                label_speaker, label_skipped = None, False  # tags, credits, headings
+                continue
             label = labels[index] if transcript else None
             if label is not None:
                 label_speaker, label_skipped, body_start = self._label_speaker(paragraph, label)
@@ -102,6 +113,18 @@ class Document(Walk):
             self._paragraph(paragraph, index, statement_speaker if index > 0 else None)
         kept = [d for d in self.drafts if len(self.v[d.start : d.end].split()) >= MIN_WORDS]
         return sorted(kept, key=lambda d: d.start)
+
+    def _first_person_outside_quotations(self) -> bool:
+        """Whether the text speaks as "we" or "I" in its own voice (a statement, a speech),
+        not only inside the quotations it carries (a release quoting its author)."""
+        for paragraph in self.paragraphs[1:]:
+            cursor = paragraph.start
+            for quotation in (*paragraph.quotations, None):
+                stop = quotation.open_at if quotation is not None else paragraph.end
+                if _OWN_VOICE.search(self.v, cursor, stop):
+                    return True
+                cursor = quotation.close_at if quotation is not None else stop
+        return False
 
     def _paragraph(self, paragraph: Paragraph, index: int, author: Speaker | None) -> None:
         """Reported speech sentence by sentence, then the paragraph's quotations. In a
