@@ -40,7 +40,7 @@ from stance.extraction.rules.cues import (
     trailing_end,
 )
 from stance.extraction.rules.events import Event
-from stance.extraction.rules.lexicon import PROCEDURAL_LABELS, QUESTION_LABELS
+from stance.extraction.rules.lexicon import ANSWER_LABELS, PROCEDURAL_LABELS, QUESTION_LABELS
 from stance.extraction.rules.mentions import Mentions
 from stance.extraction.rules.phrases import NounPhrase, classify
 from stance.extraction.rules.speakers import Speaker, Speakers
@@ -54,6 +54,8 @@ from stance.extraction.rules.text import (
     trim,
 )
 
+# The object of a reciprocal cue ("blamed each other for ...").
+_RECIPROCAL = re.compile(r"(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # Subjects of a nested report that are the turn's own speaker ("We have said that ...").
 _FIRST_PERSON = frozenset({"i", "we", "you"})
 
@@ -194,6 +196,9 @@ class Walk:
         words = [w.lower().strip(".") for w in label.split()]
         if words[0] in QUESTION_LABELS or words[0] in PROCEDURAL_LABELS:
             return None, True, body_start
+        if len(words) == 1 and words[0] in ANSWER_LABELS:  # "Answer:": whom the text asks
+            respondent = self._respondent(paragraph.start)
+            return respondent, respondent is None, body_start
         name = label if not label.isupper() else title_case(label)
         self.mentions.register_label(name, paragraph.start)
         phrase = classify(name) or NounPhrase("proper", name)
@@ -235,6 +240,15 @@ class Walk:
             return self._add(draft) is not None
         return False
 
+    def _respondent(self, at: int) -> Speaker | None:
+        """Who answers in a "Question: ... Answer: ..." text: its author if it has one, else
+        the first person the text names before the answers."""
+        author = self._statement_speaker()
+        if author is not None:
+            return author
+        person = self.mentions.first_person_in(0, at)
+        return Speaker(person.name, person.name, person, "person") if person else None
+
     def _statement_speaker(self) -> Speaker | None:
         """X of a text headed "Statement by X", "Address by X to ...", "X statement on ..."
         (in its first paragraphs or title line), trimmed to X."""
@@ -258,6 +272,8 @@ class Walk:
         draft.start, draft.end = trim(self.v, draft.start, draft.end)
         if len(self.v[draft.start : draft.end].split()) < MIN_WORDS:
             return None  # "praised the fans"
+        if _RECIPROCAL.match(self.v, draft.start, draft.end):
+            return None  # "X and Y accused each other of ...": no one speaker's claim
         insort(self.placed.setdefault(draft.paragraph, []), (draft.start, len(self.drafts)))
         self.drafts.append(draft)
         self.speakers.remember(draft.speaker, draft.start)

@@ -59,6 +59,10 @@ __all__ = ["Document", "Draft"]
 _DATELINE_REST = re.compile(
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s*"
 )
+# Before a cue, what makes it report nothing ("has not commented", "declined to say").
+_NEGATED = re.compile(
+    r"\b(?:not|never|n['’]t|declined\s+to|refused\s+to|no\s+longer)\s+(?:yet\s+)?$", re.IGNORECASE
+)
 # The first person of a text's own voice.
 _OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
@@ -170,6 +174,8 @@ class Document(Walk):
                 continue
             form = re.sub(r"\s+", " ", m.group())
             lemma = ALL_CUES[form]
+            if _NEGATED.search(self.v, max(start, m.start() - 30), m.start()):
+                continue  # "has not commented on", "declined to say": nothing reported
             if lemma == "according to":
                 active = self._according_to(m, start, end, index, active) or active
                 continue

@@ -307,12 +307,19 @@ NOT_A_CLAIM = re.compile(
     # more", "I'd refer you to the ministry".
     r"|(?:i|we)\s*(?:won['’]t|will not|wouldn['’]t|would not|can['’]t|cannot|do not|don['’]t"
     r"|am not able to|['’]m not able to)\s+(?:be able to\s+)?(?:comment|speculate|get into"
-    r"|go into|discuss|elaborate|get ahead|characteri[sz]e)"
+    r"|go into|discuss|elaborate|get ahead|characteri[sz]e|preview|prejudge)"
     r"|(?:i|we)\s*(?:['’]ll|will|['’]d like to|would like to|want to)\s+(?:now\s+)?(?:ask|invite"
     r"|let|hand (?:it )?over to|turn (?:it )?over to|pass (?:it )?(?:over )?to|leave it to"
     r"|defer to)\b"
     r"|(?:i|we)\s*(?:['’]d|would|will|['’]ll)\s+refer you to"
     r"|let me (?:hand|turn|pass) (?:it )?(?:over )?to"
+    # Running the event: "Just one thing at the top", "With that, over to you", "Let us
+    # begin", "I'll give the floor to ...", "I haven't seen those remarks".
+    r"|just (?:one|a few|two) things? (?:at the top|before)|(?:and )?then i['’]?ll take"
+    r"|with that,? (?:over to you|i['’]?ll|i will|let me|we['’]?ll)|(?:let us|let['’]s) (?:begin"
+    r"|start|get started)\b|(?:i|we)\s*(?:will|['’]ll|would like to|['’]d like to) (?:now )?give"
+    r" the floor|i (?:haven['’]t|have not) (?:seen|read) (?:those|these|the|that|his|her|their)"
+    r"|so i['’]ll leave it there"
     r"|(?:i|we) (?:(?:also )?(?:want|would like|['’]d like) to )?thank\b)",
     re.IGNORECASE,
 )
@@ -320,6 +327,7 @@ NOT_A_CLAIM = re.compile(
 # Speaker labels that introduce a question or the moderator's running of the event.
 QUESTION_LABELS = words("words", "question labels")
 PROCEDURAL_LABELS = words("words", "procedural labels")
+ANSWER_LABELS = words("words", "answer labels")
 # "Key: value" lines that look like labels but are not speakers.
 NOT_SPEAKER_LABELS = words("words", "not speaker labels")
 
