@@ -31,7 +31,11 @@ from stance.extraction.rules.lexicon import (
 from stance.extraction.rules.names import (
     BODY_APPOSITIVE,
     CORPORATE_ROLES,
+    FEMALE_NAMES,
+    FEMALE_ROLES,
     KNOWN_ROLES,
+    MALE_NAMES,
+    MALE_ROLES,
     PlaceMention,
     appositive,
     places,
@@ -48,6 +52,8 @@ from stance.extraction.rules.phrases import (
     word_key,
 )
 
+# Capitalised words (and the connectors of a title) running up to a name: a title.
+_TITLE_RUN = re.compile(r"(?:(?:[A-Z][\w'’.-]*|for|of|and|the)\s+)+\s*$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
 LOOKBACK = 400  # mentions searched backward for "the head of state", "the ministry", ...
 # "BAKU, Nov 14 —", "WASHINGTON (Reuters) -", "YEREVAN/BAKU, April 19 (Wire) –"
@@ -80,7 +86,7 @@ _VESSEL = re.compile(
 # --- What the document names -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     """Someone the document names, with what its titles say of them."""
 
@@ -89,6 +95,20 @@ class Person:
     roles: set[str] = field(default_factory=set)  # "secretary of state", "secretary"
     affiliations: set[str] = field(default_factory=set)  # "United States", "Acme Corp"
     first_at: int = 0
+    gender: str | None = None  # "female", "male", or None when the text does not tell
+
+
+def gender_of(person: Person) -> str | None:
+    """A person's gender as the text tells it (Ms./Mr., spokeswoman/spokesman), else as
+    their first name usually carries it; None when neither says."""
+    if person.gender is None:
+        words = {word for role in person.roles for word in role.split()}
+        first = person.name.split()[0] if " " in person.name else ""
+        if words & FEMALE_ROLES or first in FEMALE_NAMES:
+            person.gender = "female"
+        elif words & MALE_ROLES or first in MALE_NAMES:
+            person.gender = "male"
+    return person.gender
 
 
 @dataclass(frozen=True)
@@ -215,6 +235,8 @@ class Mentions:
                 lowered = lowered[1:]  # "told the" is not part of a title
             title_words = lowered + title_words
         roles, affiliations = role_keys(title_words)
+        if len(name) >= 2 and not roles & KNOWN_ROLES:
+            roles |= self._title_before_chain(offset)
         if len(name) < 2 and not roles & KNOWN_ROLES:
             return  # one capitalised word is a name only after a title ("President Ravel")
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
@@ -234,6 +256,21 @@ class Mentions:
         roles, owners = appositive(self.view, offset + len(" ".join(tokens)))
         person.roles |= roles
         person.affiliations |= owners
+
+    def _title_before_chain(self, offset: int) -> set[str]:
+        """Role keys of a long title split off a name by "and": "Spokesperson for Trade and
+        Industry Policy Ana Lenz" is a spokesperson."""
+        line_start = self.view.rfind("\n", max(0, offset - 120), offset) + 1
+        run = _TITLE_RUN.search(self.view, max(line_start, offset - 120), offset)
+        if run is None:
+            return set()
+        tokens = run.group(0).split()
+        while tokens and word_key(tokens[0]) not in TITLE_TOKENS:
+            tokens = tokens[1:]
+        if not tokens or not any(word_key(t) in ROLE_NOUNS for t in tokens):
+            return set()
+        roles, _ = role_keys([t for t in tokens if t[:1].isupper() or t in {"of", "for"}])
+        return roles & KNOWN_ROLES
 
     # Lookup ---------------------------------------------------------------------------------
 

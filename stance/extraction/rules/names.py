@@ -63,6 +63,17 @@ class PlaceMention:
     locative: bool = False  # a capital named as a place ("talks in Washington")
 
 
+FEMALE_NAMES = words("names", "female")
+MALE_NAMES = words("names", "male")
+FEMALE_ROLES = frozenset("spokeswoman chairwoman congresswoman ms mrs madam queen".split())
+MALE_ROLES = frozenset("spokesman chairman congressman mr sir king".split())
+
+
+def is_first_name(token: str) -> bool:
+    """A common first name ("Ana", "Karl")."""
+    return token in FEMALE_NAMES or token in MALE_NAMES
+
+
 def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     """Split a chain of capitalised tokens into its title part and its name part."""
     cut = len(tokens)
@@ -79,6 +90,15 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     if cut == 1 and len(tokens) > 1 and tokens[0] in FIRST_NAME_PLACES:
         cut = 0  # "Jordan Mensah"
     name = tokens[cut:]
+    if len(name) == 1 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
+        return tokens, []  # "Minister for Trade": all title, no name
+    if len(name) > 2 and not is_first_name(name[0]):
+        # "Industry Policy Ana Lenz" after "Spokesperson for Trade and": the name starts at
+        # its first name.
+        first = next((i for i, t in enumerate(name[1:-1], 1) if is_first_name(t)), None)
+        if first is not None:
+            cut += first
+            name = tokens[cut:]
     if len(name) > 2 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
         # "Assistant Secretary for Energy Resources Geoffrey Pyatt": the words after "for"
         # complete the title; the name is the last two words (three with an initial).

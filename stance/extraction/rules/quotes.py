@@ -114,6 +114,8 @@ class Walk:
             if number + 1 < len(paragraph.quotations):
                 sentence_end = min(sentence_end, paragraph.quotations[number + 1].open_at)
             found = self._quote_speaker_after(quotation.close_at, sentence_end)
+        if found is None and not quotation.closed:
+            found = self._speaker_further_on(index)  # a quotation over several paragraphs
         if found is None:
             found = self._continuing_speaker(quotation, paragraph, index)
         if found is None:
@@ -163,6 +165,23 @@ class Walk:
         if speaker is None:
             return None
         return speaker, re.sub(r"\s+", " ", m.group())
+
+    def _speaker_further_on(self, index: int) -> tuple[Speaker, str] | None:
+        """The speaker of a quotation that runs on over the next paragraphs (each opening with
+        a quote mark), named where it finally closes: '“A.\n\n“B,” X said.'"""
+        for later in range(index + 1, min(index + 5, len(self.paragraphs))):
+            paragraph = self.paragraphs[later]
+            if not paragraph.quotations or paragraph.quotations[0].open_at != paragraph.start:
+                return None
+            first = paragraph.quotations[0]
+            if first.closed:
+                spans = sentences(self.v, paragraph.start, paragraph.end, paragraph.quotations)
+                at = bisect_right(spans, (first.close_at, len(self.v))) - 1
+                end = spans[at][1] if at >= 0 else paragraph.end
+                if len(paragraph.quotations) > 1:
+                    end = min(end, paragraph.quotations[1].open_at)
+                return self._quote_speaker_after(first.close_at, max(end, first.close_at))
+        return None
 
     def _continuing_speaker(
         self, quotation: Quotation, paragraph: Paragraph, index: int

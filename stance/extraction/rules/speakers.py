@@ -35,11 +35,12 @@ from stance.extraction.rules.lexicon import (
     DOCUMENT_BODY_NOUNS,
     PERSON_PRONOUNS,
     PLACE_FORMS,
+    ROLE_NOUNS,
     SOURCE_MEDIA,
     TITLE_TOKENS,
     words,
 )
-from stance.extraction.rules.mentions import DATELINE, Mentions, Person
+from stance.extraction.rules.mentions import DATELINE, Mentions, Person, gender_of
 from stance.extraction.rules.names import role_keys
 from stance.extraction.rules.phrases import (
     CONNECTORS,
@@ -62,6 +63,26 @@ class Recent:
     person: Person | None = None
     body: str | None = None
     group: str | None = None
+    people: list[Person] = field(default_factory=list)  # the last few people, latest last
+
+    def see(self, person: Person) -> None:
+        """A person the text is now about."""
+        self.person = person
+        if person in self.people:
+            self.people.remove(person)
+        self.people = [*self.people[-5:], person]
+
+    def for_pronoun(self, pronoun: str) -> Person | None:
+        """Whom "he" or "she" refers to: the person in focus if the gender fits, else the
+        latest person whose gender fits; None when no one fits (the claim abstains)."""
+        wanted = "female" if pronoun in {"she", "her"} else "male"
+        for person in reversed(self.people or ([self.person] if self.person else [])):
+            gender = gender_of(person)
+            if gender in {wanted, None}:
+                if gender is None:
+                    person.gender = wanted  # later pronouns agree with this one
+                return person
+        return None
 
 
 @dataclass(frozen=True)
@@ -98,8 +119,9 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
     mention = phrase.text
     if phrase.kind == "pronoun":
         lowered = mention.lower()
-        if lowered in PERSON_PRONOUNS and recent.person is not None:
-            return Speaker(recent.person.name, mention, recent.person, "person")
+        person = recent.for_pronoun(lowered) if lowered in PERSON_PRONOUNS else None
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
         if lowered == "it" and recent.body is not None:
             return Speaker(recent.body, mention, None, "body")
         part = PARTITIVE.match(mention)
@@ -113,6 +135,12 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
             group = recent.group or recent.body or ""
             return Speaker(group, mention, None, "anonymous" if recent.group else "body")
         return Speaker(mention, mention)
+    definite_role = re.fullmatch(r"(?:the|its|their)\s+([a-z]+)", mention, re.IGNORECASE)
+    if definite_role and word_key(definite_role.group(1)) in ROLE_NOUNS:
+        # "the spokesperson", "The Spokesperson": whom the text gave that role earlier
+        person = mentions.latest_person_with_role(word_key(definite_role.group(1)), at)
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
     if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
         words = mention.split()
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
@@ -388,7 +416,7 @@ class Speakers:
     def remember(self, speaker: Speaker, at: int) -> None:
         """Who "he", "it" and "they" may refer to next."""
         if speaker.person is not None:
-            self.recent.person = speaker.person
+            self.recent.see(speaker.person)
         elif speaker.kind == "body":
             self.recent.body = speaker.name
             if speaker.name not in self.noted_bodies:
@@ -425,7 +453,7 @@ class Speakers:
             person = self.mentions.person_of(phrase.text)
         person = person or self.mentions.first_person_in(start, end)
         if person is not None:
-            self.recent.person = person
+            self.recent.see(person)
 
     def _source_words(self, words: str, near: int) -> str:
         """The original text's spelling of words found in the view near an offset

@@ -154,6 +154,17 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]")
+# Single curly marks quote too (‘…’), but ’ is also the apostrophe: an opening ‘ starts a
+# word after a space or colon, and the closing ’ follows punctuation or ends the paragraph.
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s:(—–-]))‘(?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:—–])’|’(?=\s*$)")
+
+
+def _opens(text: str, at: int, start: int) -> bool:
+    """Whether ” at `at` opens a quotation: some texts open with it, at a paragraph's start
+    or after a space or colon, right before a word."""
+    before = text[at - 1] if at > start else "\n"
+    return before in " \t\n:(" and at + 1 < len(text) and text[at + 1].isalnum()
 
 
 def _quotations(text: str, start: int, end: int) -> list[Quotation]:
@@ -162,10 +173,10 @@ def _quotations(text: str, start: int, end: int) -> list[Quotation]:
     for m in _QUOTE_MARK.finditer(text, start, end):
         mark, at = m.group(), m.start()
         if open_at is None:
-            if mark != "”":  # a stray closing mark opens nothing
+            if mark != "”" or _opens(text, at, start):  # a stray closing mark opens nothing
                 open_at = at
             continue
-        if mark == "“":  # a new opening mark: the previous quotation was never closed
+        if mark == "“":
             found.append(Quotation(open_at, open_at + 1, at, at, False))
             open_at = at
             continue
@@ -173,7 +184,27 @@ def _quotations(text: str, start: int, end: int) -> list[Quotation]:
         open_at = None
     if open_at is not None:
         found.append(Quotation(open_at, open_at + 1, end, end, False))
-    return found
+    return _with_single_quotations(text, start, end, found)
+
+
+def _with_single_quotations(
+    text: str, start: int, end: int, found: list[Quotation]
+) -> list[Quotation]:
+    """Add the ‘…’ quotations that lie outside the double-quoted ones."""
+    if "‘" not in text[start:end]:
+        return found
+    singles: list[Quotation] = []
+    cursor = start
+    for m in _SINGLE_OPEN.finditer(text, start, end):
+        if m.start() < cursor or any(q.open_at <= m.start() < q.close_at for q in found):
+            continue
+        close = _SINGLE_CLOSE.search(text, m.end(), end)
+        if close is None:
+            singles.append(Quotation(m.start(), m.end(), end, end, False))
+            break
+        singles.append(Quotation(m.start(), m.end(), close.start(), close.end(), True))
+        cursor = close.end()
+    return sorted([*found, *singles], key=lambda q: q.open_at)
 
 
 def _opening(quotation: Quotation) -> int:
