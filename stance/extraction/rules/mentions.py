@@ -17,6 +17,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Literal
 
+from stance.extraction.rules.layout import is_furniture, is_headline
 from stance.extraction.rules.lexicon import (
     COMPANY_WORDS,
     DEMONYMS,
@@ -148,7 +149,12 @@ class Mentions:
     # Building ---------------------------------------------------------------------------
 
     def _collect(self) -> None:
-        parts = [part for m in CHAIN.finditer(self.view) for part in chain_parts(m)]
+        parts = [
+            part
+            for m in CHAIN.finditer(self.view)
+            if not self._in_page_furniture(m)
+            for part in chain_parts(m)
+        ]
         self.capitalised = {POSSESSIVE_END.sub("", t) for _, tokens in parts for t in tokens}
         for offset, tokens in parts:  # first the people, so that later surnames resolve
             self._register_person(offset, tokens)
@@ -189,6 +195,16 @@ class Mentions:
                 body = self.latest_body("", person.first_at)
                 if body is not None:
                     person.affiliations.add(body.name)
+
+    def _in_page_furniture(self, chain: re.Match[str]) -> bool:
+        """A chain in a headline ("Airline Sends Angry Letter To Maker") or a tag or credit
+        line ("Newsroom | Company News") names no one."""
+        start = self.view.rfind("\n", 0, chain.start()) + 1
+        end = self.view.find("\n", chain.end())
+        line = self.view[start : end if end != -1 else len(self.view)]
+        if " | " in line or is_furniture(line):
+            return True
+        return len(chain.group().split()) >= 4 and is_headline(line)
 
     def body_named(self, word: str) -> Body | None:
         """The body a short name stands for ("Ashford" -> Ashford United), if any."""
@@ -239,6 +255,8 @@ class Mentions:
             roles |= self._title_before_chain(offset)
         if len(name) < 2 and not roles & KNOWN_ROLES:
             return  # one capitalised word is a name only after a title ("President Ravel")
+        if word_key(name[-1]) in _MEDIA_WORDS:
+            return  # "the Midland Courier reports": an outlet, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):

@@ -311,6 +311,13 @@ class Speakers:
                     others = [p for p in parts if p is not part]
                     self.mentions.add_title(person, " ".join(others).split(), at)
                     return self.resolve(phrase, at)
+        tokens = parts[0].split()
+        last = longest_phrase(tokens, from_end=True)
+        if last is not None and last.kind == "proper" and len(last.text.split()) < len(tokens):
+            person = self.mentions.person_of(last.text)
+            if person is not None:  # "Acme spokeswoman Nadia Ferris": the person named last
+                self.mentions.add_title(person, tokens[: -len(last.text.split())], at)
+                return self.resolve(last, at)
         return self._phrase(parts[0], at, from_end=False)
 
     def after(self, at: int, end: int) -> Speaker | None:
