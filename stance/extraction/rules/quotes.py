@@ -281,6 +281,7 @@ class Walk:
             return None
         who = (m.group("who") or m.group("owner")).strip().rstrip(".")
         who = re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0])
+        self.mentions.register_label(who, m.start())  # "Prime Minister Ana Ruiz": a person
         phrase = classify(who) or NounPhrase("proper", who)
         return self.speakers.resolve(phrase, m.start())
 

@@ -76,11 +76,16 @@ class Recent:
         """Whom "he" or "she" refers to: the person in focus if the gender fits, else the
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
-        for person in reversed(self.people or ([self.person] if self.person else [])):
+        people = self.people or ([self.person] if self.person else [])
+        # Only people the text shows to be people: a gender, a title or a role ("Midland
+        # Water" is two capitalised words, not someone "he" can be).
+        candidates = [p for p in reversed(people) if gender_of(p) is not None or p.roles]
+        for person in candidates[:3]:  # the person in focus first, if the gender fits
             gender = gender_of(person)
-            if gender in {wanted, None}:
-                if gender is None:
-                    person.gender = wanted  # later pronouns agree with this one
+            if gender is None:
+                person.gender = wanted  # later pronouns agree with this one
+                return person
+            if gender == wanted:
                 return person
         return None
 

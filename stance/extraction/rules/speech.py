@@ -148,6 +148,7 @@ class Document(Walk):
                 author is not None
                 and len(self.drafts) == made
                 and not inside(start, paragraph.quotations)
+                and self.v[start:end].rstrip()[-1:] != ":"  # "X issued this statement:"
             ):
                 self._spoken(Paragraph(start, end, ()), index, author, "stated")
             spoke = any(d.speaker.person is not None for d in self.drafts[made:])

@@ -319,7 +319,9 @@ NOT_A_CLAIM = re.compile(
     r"|with that,? (?:over to you|i['’]?ll|i will|let me|we['’]?ll)|(?:let us|let['’]s) (?:begin"
     r"|start|get started)\b|(?:i|we)\s*(?:will|['’]ll|would like to|['’]d like to) (?:now )?give"
     r" the floor|i (?:haven['’]t|have not) (?:seen|read) (?:those|these|the|that|his|her|their)"
-    r"|so i['’]ll leave it there"
+    r"|so i['’]ll leave it there|i (?:want|would like|['’]d like) to say a (?:few|couple of) words"
+    # Thanks in reported form: "expressed appreciation for ...".
+    r"|(?:appreciation|gratitude|thanks|condolences|congratulations) (?:for|to|on)\b"
     r"|(?:i|we) (?:(?:also )?(?:want|would like|['’]d like) to )?thank\b)",
     re.IGNORECASE,
 )
