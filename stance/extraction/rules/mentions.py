@@ -27,6 +27,7 @@ from stance.extraction.rules.lexicon import (
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
+    mapping,
     words,
 )
 from stance.extraction.rules.names import (
@@ -73,6 +74,11 @@ _GENERIC_BODY_MODIFIERS = frozenset(
 _INSTITUTION_WORDS = words("bodies", "institution words")
 # Last words of a news outlet's name ("the Evening Post").
 _MEDIA_WORDS = words("bodies", "media words")
+# What a business is called and the words its name may carry ("airline": Airways, Air).
+_NOUN_EQUIVALENTS = {
+    noun: tuple(w.strip() for w in names.split(","))
+    for noun, names in mapping("bodies", "name words of a kind").items()
+}
 _NAMED_BODY_NOUNS = frozenset({"ministry", "department", "court", "embassy", "parliament"})
 _BUSINESS_NOUNS = words("bodies", "business nouns")
 # A ship named with what it is: "the tanker Sea Lark", "MV Northern Star".
@@ -195,6 +201,17 @@ class Mentions:
                 body = self.latest_body("", person.first_at)
                 if body is not None:
                     person.affiliations.add(body.name)
+
+    def body_of_kind(self, noun: str, before: int) -> Body | None:
+        """The body last named before an offset whose name says it is what the noun says
+        ("the US airline" -> Peachtree Airways), if any."""
+        kinds = {noun, *_NOUN_EQUIVALENTS.get(noun, ())}
+        index = bisect_left(self.body_mentions, (before, -1))
+        for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
+            body = self.bodies[self.body_mentions[i][1]]
+            if kinds & set(body.name.lower().replace("’", "'").split()):
+                return body
+        return None
 
     def _in_page_furniture(self, chain: re.Match[str]) -> bool:
         """A chain in a headline ("Airline Sends Angry Letter To Maker") or a tag or credit
@@ -356,12 +373,16 @@ class Mentions:
         index = bisect_left(self.body_mentions, (before, -1))
         company: Body | None = None
         latest: Body | None = None
+        kinds = {noun, *_NOUN_EQUIVALENTS.get(noun, ())}
+        companies: set[str] = set()
         for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
             body = self.bodies[self.body_mentions[i][1]]
             if body.kind != "organization":
                 continue
-            if noun in body.name.lower().replace("’", "'").split():
+            if kinds & set(body.name.lower().replace("’", "'").split()):
                 return body
+            if body.company:
+                companies.add(body.name)
             if body.name.split()[-1].lower() in _MEDIA_WORDS:
                 continue  # "told the Evening Post": the outlet is not "the board" or "the club"
             if company is None and body.company:
@@ -371,6 +392,8 @@ class Mentions:
             return None  # "the ministry" is a ministry, not the latest company
         if noun not in _BUSINESS_NOUNS:
             return latest
+        if noun in _NOUN_EQUIVALENTS and len(companies) != 1:
+            return None  # "the airline" among several firms, none of them named as one
         if (
             company is None
             and latest is not None

@@ -187,6 +187,10 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         body = _body_of_phrase(mentions, f"the {owner}", at)
         if body is not None:
             return Speaker(body, mention, None, "body")
+    if head in BODY_NOUNS and not owner:
+        kind_of = mentions.body_of_kind(head, at)  # "the US airline": the airline named
+        if kind_of is not None:
+            return Speaker(kind_of.name, mention, None, "body")
     if affiliation is not None or any(t[:1].isupper() for t in role_words):
         # "the Latvian government", "China's delegation": named through their owner.
         words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
