@@ -95,6 +95,7 @@ def test_a_claim_of_the_seed_example_in_full(azernews: tuple[str, list[Claim]]) 
         "end": 1283,
         "grounding": "exact",
         "reason": None,
+        "confidence": 0.9,
     }
     assert text[1235:1283] == claim.quote  # "underlinedthat" was run together in the source
 
@@ -407,9 +408,11 @@ def test_events_are_named_once_and_dated_with_the_publication_year(
         "the main focus of thementioned meeting will be on the economic development issues "
         "ofArmenia",
     )
+    # What a meeting will focus on says nothing for or against it (the word list that made
+    # "economic development" a good word was fitted to this text and is gone).
     assert focus.targets == [
-        Target(name=APRIL_5_MEETING, kind="event", stance="support", date=dt.date(2024, 4, 5)),
-        Target(name="Armenia", kind="country", stance="support"),
+        Target(name=APRIL_5_MEETING, kind="event", stance="neutral", date=dt.date(2024, 4, 5)),
+        Target(name="Armenia", kind="country", stance="neutral"),
     ]
     later = by_quote(claims, "the need to accelerate thenegotiations")
     assert later.targets == [
@@ -795,14 +798,14 @@ def test_a_transcript_label_names_the_person_the_moderator_introduced() -> None:
     text = (
         "MODERATOR: Our guest today is Omar Haddad, chief executive of Bluefin Airways.\n\n"
         "MR. HADDAD: Thanks for having me. We have cut our delays by a fifth since 2020. The "
-        "engine makers have told us that the faulty parts will be replaced.\n\n"
+        "manufacturers have told us that the faulty parts will be replaced.\n\n"
         "QUESTION: Critics say your planes are unsafe.\n\n"
         "MR. HADDAD: That is simply not true.\n"
     )
     claims = claims_of(text)
     assert speakers_and_quotes(text) == [
         ("Omar Haddad", "We have cut our delays by a fifth since 2020"),
-        ("engine makers", "the faulty parts will be replaced"),
+        ("manufacturers", "the faulty parts will be replaced"),
         ("Omar Haddad", "That is simply not true"),
     ]
     assert targets_of(claims[0]) == [("Bluefin Airways", "support")]

@@ -50,6 +50,8 @@ def is_headline(line: str) -> bool:
     text = line.strip()
     if not text or _ENDS_SENTENCE.search(text) or re.search(r"[\"“”]", text):
         return False
+    if text.endswith(":"):
+        return False  # "The minister said:": it introduces what follows
     tokens = _WORD.findall(text)
     if len(tokens) <= 12:
         return True

@@ -40,6 +40,7 @@ from stance.extraction.rules.names import (
     MALE_ROLES,
     PlaceMention,
     appositive,
+    is_first_name,
     places,
     role_keys,
     split_title,
@@ -202,6 +203,18 @@ class Mentions:
                 if body is not None:
                     person.affiliations.add(body.name)
 
+    def name_ending_in(self, noun: str, before: int) -> str | None:
+        """The capitalised name last written before an offset that ends in a noun ("the
+        garden's board": the Harlow Botanic Garden named earlier)."""
+        pattern = re.compile(
+            r"\b((?:[A-Z][\w'’-]+\s+){1,4}" + re.escape(noun.capitalize()) + r")\b"
+        )
+        found = [m.group(1) for m in pattern.finditer(self.view, max(0, before - 2000), before)]
+        if not found:
+            return None
+        words = found[-1].split()
+        return " ".join(words[1:] if words[0] in {"The", "A", "An"} else words)
+
     def body_of_kind(self, noun: str, before: int) -> Body | None:
         """The body last named before an offset whose name says it is what the noun says
         ("the US airline" -> Peachtree Airways), if any."""
@@ -272,6 +285,13 @@ class Mentions:
             roles |= self._title_before_chain(offset)
         if len(name) < 2 and not roles & KNOWN_ROLES:
             return  # one capitalised word is a name only after a title ("President Ravel")
+        if (
+            not title
+            and len(name) == 2
+            and not is_first_name(name[0])
+            and (name[-1].endswith(("ies", "ings")))
+        ):
+            return  # "Marlow Bakeries", "Crest Holdings": a business, not a person
         if word_key(name[-1]) in _MEDIA_WORDS:
             return  # "the Midland Courier reports": an outlet, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:

@@ -184,7 +184,7 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         return Speaker(" ".join(tokens[1:]), mention, None, "anonymous")
     owner = _lowercase_owner(role_words)
     if owner and head in BODY_PART_NOUNS:  # "the museum's management", "the club's board"
-        body = _body_of_phrase(mentions, f"the {owner}", at)
+        body = _body_of_phrase(mentions, f"the {owner}", at) or mentions.name_ending_in(owner, at)
         if body is not None:
             return Speaker(body, mention, None, "body")
     if head in BODY_NOUNS and not owner:
