@@ -40,7 +40,12 @@ from stance.extraction.rules.cues import (
     trailing_end,
 )
 from stance.extraction.rules.events import Event
-from stance.extraction.rules.lexicon import ANSWER_LABELS, PROCEDURAL_LABELS, QUESTION_LABELS
+from stance.extraction.rules.lexicon import (
+    ANSWER_LABELS,
+    NOT_A_CLAIM,
+    PROCEDURAL_LABELS,
+    QUESTION_LABELS,
+)
 from stance.extraction.rules.mentions import Mentions
 from stance.extraction.rules.phrases import NounPhrase, classify
 from stance.extraction.rules.speakers import Speaker, Speakers
@@ -292,6 +297,8 @@ class Walk:
         draft.start, draft.end = trim(self.v, draft.start, draft.end)
         if len(self.v[draft.start : draft.end].split()) < MIN_WORDS:
             return None  # "praised the fans"
+        if NOT_A_CLAIM.match(self.v, draft.start, draft.end):
+            return None  # "expressed appreciation for ...": thanks, not a proposition
         if _RECIPROCAL.match(self.v, draft.start, draft.end):
             return None  # "X and Y accused each other of ...": no one speaker's claim
         insort(self.placed.setdefault(draft.paragraph, []), (draft.start, len(self.drafts)))

@@ -313,6 +313,8 @@ class Document(Walk):
                 speaker = self.speakers.described(named[named.rindex(",") + 1 :], content_end)
             cue = m.group("cue").split()[0]
         else:
+            if re.match(r"(?:his|her|their|its|our|my|that)\b", m.group("inp"), re.IGNORECASE):
+                return  # "X, asked about it, said his government ...": said what, not who
             speaker = self.speakers.after(m.start("inp") - 1 + start, start + len(sentence))
             cue = m.group("icue")
         if speaker is None:

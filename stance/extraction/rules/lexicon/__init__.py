@@ -320,6 +320,8 @@ NOT_A_CLAIM = re.compile(
     r"|start|get started)\b|(?:i|we)\s*(?:will|['’]ll|would like to|['’]d like to) (?:now )?give"
     r" the floor|i (?:haven['’]t|have not) (?:seen|read) (?:those|these|the|that|his|her|their)"
     r"|so i['’]ll leave it there|i (?:want|would like|['’]d like) to say a (?:few|couple of) words"
+    # Acknowledging, not asserting: "We have taken note of ...", "We have noted the remarks".
+    r"|(?:i|we) (?:have )?(?:taken|take|took) note of|(?:i|we) have noted the"
     # Thanks in reported form: "expressed appreciation for ...".
     r"|(?:appreciation|gratitude|thanks|condolences|congratulations) (?:for|to|on)\b"
     r"|(?:i|we) (?:(?:also )?(?:want|would like|['’]d like) to )?thank\b)",
