@@ -35,6 +35,7 @@ from stance.extraction.rules.lexicon import (
     DOCUMENT_BODY_NOUNS,
     PERSON_PRONOUNS,
     PLACE_FORMS,
+    ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     SOURCE_MEDIA,
     TITLE_TOKENS,
@@ -174,7 +175,11 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
     role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
     roles, affiliations = role_keys(role_words)
     affiliation = next(iter(affiliations), None)
+    focus = recent.person
     for role in sorted(roles, key=len, reverse=True):
+        wanted = {role, *ROLE_EQUIVALENTS.get(role, ())}
+        if focus is not None and focus.roles & wanted and affiliation is None:
+            return Speaker(focus.name, mention, focus, "person")  # the one in focus first
         person = mentions.latest_person_with_role(role, at, affiliation)
         if person is not None:
             return Speaker(person.name, mention, person, "person")
