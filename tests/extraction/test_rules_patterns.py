@@ -80,9 +80,9 @@ def test_an_address_by_a_named_official_is_theirs() -> None:
 
 def test_a_release_that_quotes_its_author_gives_the_narration_to_no_one() -> None:
     text = (
-        "Statement from Chair Omar Bell on the annual safety review\n\n"
-        "Today the Board published its annual safety review. Chair Omar Bell issued the "
-        "following statement:\n\n"
+        "Remarks by Chair Omar Bell on the annual safety review\n\n"
+        "The Board published its annual safety review on Monday. Chair Omar Bell released "
+        "these remarks:\n\n"
         '"Runway incidents fell for the third year in a row. Our inspectors visited every '
         'airport in the country."'
     )
@@ -109,21 +109,20 @@ def test_headlines_tags_credits_bylines_and_links_are_not_claims() -> None:
 
 def test_a_sites_own_narration_is_not_a_speaker() -> None:
     text = (
-        "Dunford Council and the county water board blamed each other on Monday for the "
-        "delay, the Valley Courier reports.\n\n"
-        "Council leader Rita Moss said the board had known about the leak for a week."
+        "Two unions and the rail operator traded blame on Monday over the cancelled "
+        "trains, the Coastal Times reports.\n\n"
+        "Union leader Rita Moss said the operator had ignored three warnings."
     )
-    assert kept(text) == [("Rita Moss", "the board had known about the leak for a week")]
+    assert kept(text) == [("Rita Moss", "the operator had ignored three warnings")]
 
 
 def test_a_transcripts_procedure_is_not_a_claim() -> None:
     text = (
-        "MR. HALE: Good afternoon. Just one thing at the top and then I'll take your "
-        "questions. The envoy will visit the border on Friday. With that, over to you.\n\n"
+        "MR. HALE: Good afternoon. Two things from the top, then I'll take questions. The "
+        "envoy will visit the border on Friday. With that, I'll stop.\n\n"
         "QUESTION: Will she meet the rebels?\n\n"
-        "MR. HALE: I won't preview her meetings. I haven't seen those reports, so I'll leave "
-        "it there.\n\n"
-        "(The briefing ended at 1:05 p.m.)"
+        "MR. HALE: We will not prejudge her schedule. I have not seen that interview.\n\n"
+        "(End of transcript.)"
     )
     assert kept(text) == [("Hale", "The envoy will visit the border on Friday")]
 
@@ -146,13 +145,13 @@ def test_a_quotation_running_over_paragraphs_is_the_speaker_named_at_its_end() -
 
 def test_single_curly_marks_and_a_closing_mark_used_to_open() -> None:
     text = (
-        "Mayor Ines Costa spoke to reporters. She added: ‘We are not against tourists. We "
-        "are against crowds.’\n\n"
+        "Mayor Ines Costa spoke to reporters. She added: ‘Tourists are welcome here. The "
+        "crowds in August are not.’\n\n"
         "Asked about the fee, Costa said: ”The fee will stay. It pays for the cleaners.”"
     )
     assert kept(text) == [
-        ("Ines Costa", "We are not against tourists"),
-        ("Ines Costa", "We are against crowds"),
+        ("Ines Costa", "Tourists are welcome here"),
+        ("Ines Costa", "The crowds in August are not"),
         ("Ines Costa", "The fee will stay"),
         ("Ines Costa", "It pays for the cleaners"),
     ]
@@ -163,7 +162,7 @@ def test_single_curly_marks_and_a_closing_mark_used_to_open() -> None:
 
 def test_the_spokesperson_is_whom_a_long_title_made_one() -> None:
     text = (
-        "Lead Spokesperson for Energy and Climate Policy Ana Lenz briefed reporters.\n\n"
+        "Chief Spokesperson for Energy and Climate Action Ana Lenz briefed reporters.\n\n"
         "Asked about the pipeline, the Spokesperson said the permit was still under review."
     )
     assert kept(text) == [("Ana Lenz", "the permit was still under review")]
@@ -191,11 +190,11 @@ def test_a_role_no_one_was_given_is_rejected_with_a_reason() -> None:
 def test_a_company_with_an_org_spokeswoman_and_a_business_name() -> None:
     text = (
         "Marlow Bakeries closed two shops. “We offered every worker a new job,” Marlow "
-        "spokeswoman Nadia Ferris said. Marlow Bakeries said in a statement that it "
+        "spokeswoman Julia Berg said. Marlow Bakeries said in a statement that it "
         "expected sales to recover."
     )
     assert kept(text) == [
-        ("Nadia Ferris", "We offered every worker a new job"),
+        ("Julia Berg", "We offered every worker a new job"),
         ("Marlow Bakeries", "it expected sales to recover"),
     ]
 

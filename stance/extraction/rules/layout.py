@@ -41,7 +41,7 @@ def is_furniture(line: str) -> bool:
     if " | " in text or text.startswith(("By ", "(Reporting", "(Editing", "(The ")):
         return True
     if text.startswith("(") and text.endswith(")"):
-        return True  # "(The briefing was concluded at 2:41 p.m.)"
+        return True  # "(End of transcript.)"
     return bool(_DATE_ONLY.match(text) or _GREETING.match(text))
 
 

@@ -217,7 +217,7 @@ class Mentions:
 
     def body_of_kind(self, noun: str, before: int) -> Body | None:
         """The body last named before an offset whose name says it is what the noun says
-        ("the US airline" -> Peachtree Airways), if any."""
+        ("the US airline" -> Nordic Airways), if any."""
         kinds = {noun, *_NOUN_EQUIVALENTS.get(noun, ())}
         index = bisect_left(self.body_mentions, (before, -1))
         for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
@@ -227,7 +227,7 @@ class Mentions:
         return None
 
     def _in_page_furniture(self, chain: re.Match[str]) -> bool:
-        """A chain in a headline ("Airline Sends Angry Letter To Maker") or a tag or credit
+        """A chain in a headline ("Mayor Slams New Bus Plan") or a tag or credit
         line ("Newsroom | Company News") names no one."""
         start = self.view.rfind("\n", 0, chain.start()) + 1
         end = self.view.find("\n", chain.end())
@@ -293,7 +293,7 @@ class Mentions:
         ):
             return  # "Marlow Bakeries", "Crest Holdings": a business, not a person
         if word_key(name[-1]) in _MEDIA_WORDS:
-            return  # "the Midland Courier reports": an outlet, not a person
+            return  # "the Valley Times reports": an outlet, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):

@@ -78,7 +78,7 @@ class Recent:
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
         people = self.people or ([self.person] if self.person else [])
-        # Only people the text shows to be people: a gender, a title or a role ("Midland
+        # Only people the text shows to be people: a gender, a title or a role ("Norvik
         # Water" is two capitalised words, not someone "he" can be).
         candidates = [p for p in reversed(people) if gender_of(p) is not None or p.roles]
         for person in candidates[:3]:  # the person in focus first, if the gender fits
@@ -329,7 +329,7 @@ class Speakers:
         last = longest_phrase(tokens, from_end=True)
         if last is not None and last.kind == "proper" and len(last.text.split()) < len(tokens):
             person = self.mentions.person_of(last.text)
-            if person is not None:  # "Acme spokeswoman Nadia Ferris": the person named last
+            if person is not None:  # "Acme spokeswoman Julia Berg": the person named last
                 self.mentions.add_title(person, tokens[: -len(last.text.split())], at)
                 return self.resolve(last, at)
         return self._phrase(parts[0], at, from_end=False)

@@ -313,9 +313,9 @@ NOT_A_CLAIM = re.compile(
     r"|defer to)\b"
     r"|(?:i|we)\s*(?:['’]d|would|will|['’]ll)\s+refer you to"
     r"|let me (?:hand|turn|pass) (?:it )?(?:over )?to"
-    # Running the event: "Just one thing at the top", "With that, over to you", "Let us
-    # begin", "I'll give the floor to ...", "I haven't seen those remarks".
-    r"|just (?:one|a few|two) things? (?:at the top|before)|(?:and )?then i['’]?ll take"
+    # Running the event: opening and closing lines, handing the floor over, not having
+    # seen what a question cites.
+    r"|(?:just )?(?:one|a few|a couple of|two) things? (?:at|from) the top|then i['’]?ll take"
     r"|with that,? (?:over to you|i['’]?ll|i will|let me|we['’]?ll)|(?:let us|let['’]s) (?:begin"
     r"|start|get started)\b|(?:i|we)\s*(?:will|['’]ll|would like to|['’]d like to) (?:now )?give"
     r" the floor|i (?:haven['’]t|have not) (?:seen|read) (?:those|these|the|that|his|her|their)"
