@@ -43,6 +43,17 @@ def test_he_skips_a_woman_in_focus_for_the_man_named_before() -> None:
     assert kept(text) == [("Karl Weiss", "The budget was never in danger")]
 
 
+def test_he_is_the_man_in_focus_when_his_name_tells_no_gender() -> None:
+    text = (
+        "Council leader Ana Diaz said the utility had waited too long. Bram Okoro rejected "
+        'that account. "We followed the rules to the letter," he said.'
+    )
+    assert kept(text) == [
+        ("Ana Diaz", "the utility had waited too long"),
+        ("Bram Okoro", "We followed the rules to the letter"),
+    ]
+
+
 def test_a_pronoun_no_person_fits_abstains_visibly() -> None:
     text = 'Norvik Water raised prices in May. "We had no choice at all," she said.'
     [claim] = all_claims(text)

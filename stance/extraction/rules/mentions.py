@@ -289,9 +289,9 @@ class Mentions:
             not title
             and len(name) == 2
             and not is_first_name(name[0])
-            and (name[-1].endswith(("ies", "ings")))
+            and (name[-1].endswith(("ies", "ings")) or word_key(name[-1]) in ORGANIZATION_WORDS)
         ):
-            return  # "Marlow Bakeries", "Crest Holdings": a business, not a person
+            return  # "Marlow Bakeries", "Norvik Water": a business, not a person
         if word_key(name[-1]) in _MEDIA_WORDS:
             return  # "the Valley Times reports": an outlet, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:

@@ -99,6 +99,9 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
         if first is not None:
             cut += first
             name = tokens[cut:]
+    if len(name) > 3 and not any(t in _NAME_PARTICLES for t in name):
+        cut += len(name) - (3 if re.fullmatch(r"[A-Z]\.", name[-2]) else 2)  # a title's tail
+        name = tokens[cut:]
     if len(name) > 2 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
         # "Assistant Secretary for Energy Resources Geoffrey Pyatt": the words after "for"
         # complete the title; the name is the last two words (three with an initial).

@@ -14,6 +14,8 @@ The rules are spread over modules that each do one thing:
   read once) and stance.extraction.rules.lexicon_stance (the stance patterns built from them);
 - stance.extraction.rules.text: the de-glued view of the text ("TomasRavel" -> "Tomas Ravel" with
   offsets kept), paragraphs, sentences, quotations;
+- stance.extraction.rules.layout: the page around a story (headlines, tags, credits, bylines,
+  boilerplate), which is never a claim and names no speaker;
 - stance.extraction.rules.phrases: capitalised names and the noun phrases that can name a speaker;
 - stance.extraction.rules.names: how names, titles and places are written;
 - stance.extraction.rules.mentions: who and what the document names;
@@ -42,6 +44,7 @@ from stance.extraction.rules import (
     confidence,
     cues,
     events,
+    layout,
     lexicon,
     lexicon_stance,
     mentions,
@@ -77,6 +80,7 @@ _RULE_MODULES = (
     stances,
     lexicon_stance,
     confidence,
+    layout,
 )
 
 

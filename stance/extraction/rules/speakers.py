@@ -78,15 +78,14 @@ class Recent:
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
         people = self.people or ([self.person] if self.person else [])
-        # Only people the text shows to be people: a gender, a title or a role ("Norvik
-        # Water" is two capitalised words, not someone "he" can be).
-        candidates = [p for p in reversed(people) if gender_of(p) is not None or p.roles]
-        for person in candidates[:3]:  # the person in focus first, if the gender fits
+        for rank, person in enumerate(list(reversed(people))[:3]):  # the one in focus first
             gender = gender_of(person)
-            if gender is None:
-                person.gender = wanted  # later pronouns agree with this one
-                return person
             if gender == wanted:
+                return person
+            # Someone the text does not show to be a person ("Norvik Water" is two
+            # capitalised words) is "he" or "she" only when in focus.
+            if gender is None and (person.roles or rank == 0):
+                person.gender = wanted  # later pronouns agree with this one
                 return person
         return None
 
