@@ -210,6 +210,18 @@ def test_a_company_with_an_org_spokeswoman_and_a_business_name() -> None:
     ]
 
 
+def test_a_place_based_prefix_and_a_long_title_are_no_part_of_a_name() -> None:
+    text = (
+        "Oslo-based Nordic Airways said the strike had cost it 40 million dollars.\n\n"
+        "Chief Spokesperson for Transport and Energy Policy Anna Osei said the ministry "
+        "would not intervene in the dispute."
+    )
+    assert [(c.speaker, c.speaker_mention) for c in all_claims(text)] == [
+        ("Nordic Airways", "Nordic Airways"),
+        ("Anna Osei", "Chief Spokesperson for Transport and Energy Policy Anna Osei"),
+    ]
+
+
 # --- 7. Stance by meaning --------------------------------------------------------------------
 
 

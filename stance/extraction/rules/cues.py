@@ -154,7 +154,7 @@ STATEMENT = re.compile(
 # Where an author's name ends in a heading: "X on the talks", "X to the Assembly".
 STATEMENT_TAIL = re.compile(
     r"\s+(?:on|regarding|about|concerning|in\s+connection\s+with|to\s+the|at\s+the"
-    r"|in\s+response\s+to|following|after|for)\s+",
+    r"|in\s+response\s+to|following|after)\s+",
     re.IGNORECASE,
 )
 # A cue after what it reports: "..., the museum's management said." (the speaker may

@@ -270,6 +270,8 @@ class Mentions:
         title, name = split_title(tokens)
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
+        if len(name) > 2 and not title and self._title_before_chain(offset):
+            title, name = name[:-2], name[-2:]  # "... and Energy Policy Ruben Osei"
         if len(name) == 1 and any(word_key(t) in ORGANIZATION_WORDS for t in title):
             return  # "Port of Carrick": a body, not a person
         before = self.view[max(0, offset - 40) : offset]

@@ -287,6 +287,10 @@ class Walk:
         who = (m.group("who") or m.group("owner")).strip().rstrip(".")
         who = re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0])
         self.mentions.register_label(who, m.start())  # "Prime Minister Ana Ruiz": a person
+        named = re.search(r"(?:[A-Z][\w'’.-]+\s+)*[A-Z][\w'’.-]+$", who)
+        person = self.mentions.person_of(named.group()) if named else None
+        if person is not None:  # "the Spokesperson for Trade Policy Ana Lenz": Ana Lenz
+            return Speaker(person.name, who, person, "person")
         phrase = classify(who) or NounPhrase("proper", who)
         return self.speakers.resolve(phrase, m.start())
 

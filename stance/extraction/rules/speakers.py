@@ -147,6 +147,10 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         if person is not None:
             return Speaker(person.name, mention, person, "person")
     if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
+        named = _NAME_AT_END.search(mention)
+        person = mentions.person_of(named.group()) if named else None
+        if person is not None:  # "Spokesperson for Trade Policy Ana Lenz": a person after all
+            return Speaker(person.name, mention, person, "person")
         words = mention.split()
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
             words = words[1:]
@@ -251,6 +255,28 @@ def _body_of_phrase(mentions: Mentions, text: str, at: int) -> str | None:
     return body.name if body is not None else None
 
 
+# Words before a name that are no part of it: "and Trade Policy Ana Lenz" (the tail of a
+# title split at "and"), "Oslo-based Nordic Airways".
+_NAME_LEAD = re.compile(r"^(?:(?:and|or)\s+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?-based\s+)")
+# Capitalised words that end a mention: the name a long title leads up to.
+_NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
+# A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
+_OWNED_MEDIUM = re.compile(
+    r"^(?P<owner>[A-Z][^,;:]{0,60}?)['’]s\s+(?:latest\s+|own\s+|written\s+)?(?:"
+    + "|".join(sorted(words("sources", "media")))
+    + r"|remarks|comments|post|interview|speech)\b"
+)
+
+
+def _trimmed_name(phrase: NounPhrase) -> NounPhrase:
+    """A proper name without what the chain caught around it."""
+    text = _NAME_LEAD.sub("", phrase.text)
+    owned = _OWNED_MEDIUM.match(text)
+    if owned is not None:
+        text = owned.group("owner")
+    return phrase if text == phrase.text else NounPhrase("proper", text)
+
+
 @dataclass
 class Speakers:
     """Speaker finding and resolution over one document's view, with what it remembers."""
@@ -267,6 +293,8 @@ class Speakers:
         return self.view.text
 
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
+        if phrase.kind == "proper":
+            phrase = _trimmed_name(phrase)
         speaker = resolve(self.mentions, phrase, at, self.recent)
         return replace(speaker, mention=self._source_words(speaker.mention, at))
 
