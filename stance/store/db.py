@@ -303,10 +303,18 @@ left join entities s on s.id = c.speaker_id
 where {queries.CURRENT}
 """
 
+
+@migrations()
+def m200_claim_confidence(db: Database) -> None:
+    # How sure the extractor was of a claim (0-1, null when it does not say), so that queries
+    # can hide the unsure ones.
+    db.table("claims").add_column("confidence", float)
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
-    'content, start, "end", attribution, claim_type, grounding, reason) '
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    'content, start, "end", attribution, claim_type, grounding, reason, confidence) '
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TARGET = (
     "insert into claim_targets (claim_id, entity_id, name, kind, stance, date) "
@@ -486,6 +494,7 @@ class Store:
                         claim.claim_type,
                         claim.grounding,
                         claim.reason,
+                        claim.confidence,
                     ],
                 ).lastrowid
                 for target in claim.targets:
