@@ -25,6 +25,7 @@ from stance.ingestion.pipeline import (
     ingest,
     normalize_date,
 )
+from stance.inputs import DATE_ORDERS, ReadOptions, read_url_list
 from stance.output.render import Format, print_json, render
 from stance.resolve.events import DecideLater, use_judge
 from stance.store.db import ClaimFilter, Store
@@ -125,8 +126,9 @@ class IngestProgress:
     failures, tokens, rate and time left. Only on a terminal and without --quiet; input
     errors are printed either way, one line each."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, notes: bool = True) -> None:
         self.enabled = enabled
+        self.notes = notes
         self.progress = Progress(
             TextColumn("ingesting"),
             BarColumn(),
@@ -166,6 +168,9 @@ class IngestProgress:
             self.progress.start()
 
     def advance(self, result: IngestResult) -> None:
+        if self.notes:
+            for note in result.notes:
+                self.progress.console.print(f"stance: note: {note}", markup=False)
         if result.error:
             self.progress.console.print(f"stance: error: {result.error}", markup=False)
         self.counts["claims"] += result.claims
@@ -184,11 +189,34 @@ class IngestProgress:
 
 
 @cli.command(name="ingest")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--urls",
+    "url_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A file of URLs to fetch, one a line (# comments allowed).",
+)
 @click.option("--source", help="Outlet or body that published the text(s).")
 @click.option("--url", help="Where the text was published.")
 @click.option("--published", help="Publication date (YYYY-MM-DD or any common form).")
 @click.option("--title", help="Title of the text.")
+@click.option(
+    "--date-order",
+    type=click.Choice(DATE_ORDERS, case_sensitive=False),
+    help="How to read numeric dates such as 05.04.2024 (without it, ambiguous ones are "
+    "stored as unknown).",
+)
+@click.option(
+    "--fetch-full",
+    is_flag=True,
+    help="For feed items that carry only a summary, fetch the item's page.",
+)
+@click.option("--text-column", help="Dataset column with the article's text.")
+@click.option("--source-column", help="Dataset column with the outlet.")
+@click.option("--date-column", help="Dataset column with the publication date.")
+@click.option("--url-column", help="Dataset column with the article's URL.")
+@click.option("--title-column", help="Dataset column with the title.")
 @model_options
 @click.option(
     "--concurrency",
@@ -204,10 +232,18 @@ class IngestProgress:
 @handle_errors
 def ingest_command(
     paths: tuple[str, ...],
+    url_lists: tuple[str, ...],
     source: str | None,
     url: str | None,
     published: str | None,
     title: str | None,
+    date_order: str | None,
+    fetch_full: bool,
+    text_column: str | None,
+    source_column: str | None,
+    date_column: str | None,
+    url_column: str | None,
+    title_column: str | None,
     backend: str,
     model: str | None,
     base_url: str | None,
@@ -218,14 +254,45 @@ def ingest_command(
     as_json: bool,
     db_path: str,
 ) -> None:
-    """Extract claims from PATHS (files, folders, or - for stdin) and store them.
+    """Extract claims from PATHS and store them: files, folders, URLs, or - for stdin.
 
-    A file may begin with a header block of `source:`, `url:`, `published:` and `title:`
-    lines followed by one blank line; the flags override it. Each document is stored whole
-    or not at all: after Ctrl-C or a crash, the same command finishes the work.
+    Web pages (saved or by URL) are reduced to the article, with the page's title, site
+    name, date and canonical URL; RSS/Atom feeds give one document per item; JSONL, CSV
+    and TSV files of articles one document per row (columns found by their usual names,
+    or named with --text-column and the like); PDF and DOCX with the extras.
+
+    A text file may begin with a header block of `source:`, `url:`, `published:` and
+    `title:` lines followed by one blank line; the flags override it. Each document is
+    stored whole or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
+    order = date_order.upper() if date_order else None
+    names = list(paths)
+    for listing in url_lists:
+        names += read_url_list(listing)
+    if not names:
+        raise click.UsageError("give PATHS (files, folders, URLs or -) or --urls FILE")
     metadata = Metadata(
-        source=source, url=url, title=title, published=normalize_date(published, "--published")
+        source=source,
+        url=url,
+        title=title,
+        published=normalize_date(published, "--published", order),  # type: ignore[arg-type]
+    )
+    columns = {
+        role: name
+        for role, name in (
+            ("text", text_column),
+            ("source", source_column),
+            ("published", date_column),
+            ("url", url_column),
+            ("title", title_column),
+        )
+        if name
+    }
+    options = ReadOptions(
+        metadata=metadata,
+        date_order=order,  # type: ignore[arg-type]
+        columns=columns,
+        fetch_full=fetch_full,
     )
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     extractor = make_extractor(config)
@@ -242,16 +309,16 @@ def ingest_command(
                 markup=False,
             )
     store = open_store(db_path)
-    progress = IngestProgress(enabled=not quiet and err.is_terminal)
+    progress = IngestProgress(enabled=not quiet and err.is_terminal, notes=not quiet)
     # With a model, doubtful event matches wait for the model at the next compare or timeline.
     judge = DecideLater() if extractor.backend == "llm" else None
     try:
         with progress, use_judge(judge):
             summary = ingest(
                 store,
-                paths,
+                names,
                 extractor,
-                metadata=metadata,
+                options=options,
                 force=force,
                 concurrency=concurrency,
                 stdin=sys.stdin.buffer.read,

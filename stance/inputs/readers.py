@@ -5,6 +5,7 @@ as what its content is (text with a header block, a web page, a feed, a dataset,
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -177,7 +178,9 @@ class Reader:
                 try:
                     fetched = self.fetcher.fetch(link)
                     text = decode(fetched.data, link).text
-                    yield self.page(item_label, text, fetched.url, list(notes), item.metadata)
+                    # The page's canonical URL wins over the feed's link.
+                    known = replace(item.metadata, url=None)
+                    yield self.page(item_label, text, fetched.url, list(notes), known)
                     continue
                 except InputError as exc:
                     notes = [*notes, f"{item_label}: kept the summary: {exc}"]

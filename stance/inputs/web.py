@@ -23,7 +23,7 @@ _HTML_START = re.compile(
     re.IGNORECASE | re.DOTALL,
 )
 _TAGS = re.compile(r"</?(?:p|div|br|span|a|b|i|em|strong|li|ul|h[1-6]|article|body)\b[^>]*>", re.I)
-_TITLE_SEPARATORS = re.compile(r"\s+[|\-–—:·•»]\s+")
+_TITLE_SEPARATORS = re.compile(r"\s*:\s+|\s+[|\-–—·•»]\s+")
 
 
 def looks_like_html(text: str) -> bool:
