@@ -159,7 +159,7 @@ def _jsonl_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
         try:
             row = json.loads(line)
         except ValueError as exc:
-            yield InputError(f"{label}: row {number}: not valid JSON ({exc.args[0]})")
+            yield InputError(f"{label}: row {number}: not valid JSON ({_reason(exc)})")
             continue
         if not isinstance(row, dict):
             yield InputError(f"{label}: row {number}: not a JSON object")
@@ -173,7 +173,7 @@ def _json_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
     try:
         data = json.loads(text)
     except ValueError as exc:
-        raise InputError(f"{label}: not valid JSON ({exc.args[0]})") from exc
+        raise InputError(f"{label}: not valid JSON ({_reason(exc)})") from exc
     if isinstance(data, dict):  # {"articles": [...]}, as news APIs answer
         lists = [v for v in data.values() if isinstance(v, list)]
         data = lists[0] if len(lists) == 1 else None
@@ -187,3 +187,7 @@ def _json_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
         if mapping is None:
             mapping = _mapping(list(row), chosen, label)
         yield _row(number, row, mapping, label)
+
+
+def _reason(exc: ValueError) -> str:
+    return str(getattr(exc, "msg", exc))

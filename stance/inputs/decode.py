@@ -14,6 +14,7 @@ from charset_normalizer import from_bytes
 
 from stance.core.errors import InputError
 
+PREFERRED = "cp1252"
 _BOMS = {
     b"\xff\xfe": "utf-16",
     b"\xfe\xff": "utf-16",
@@ -45,11 +46,17 @@ def decode(data: bytes, label: str) -> Decoded:
             return Decoded(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
             pass
-    best = from_bytes(data[:200_000]).best()
+    matches = from_bytes(data[:200_000])
+    best = matches.best()
     if best is not None:
-        text = data.decode(best.encoding, errors="replace")
+        encoding = best.encoding
+        # Legacy Western encodings tie on short texts; Windows-1252 is by far the most used.
+        ties = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        if any(PREFERRED in m.could_be_from_charset for m in ties):
+            encoding = PREFERRED
+        text = data.decode(encoding, errors="replace")
         if _printable(text):
-            return Decoded(text, f"{label}: not UTF-8; read as {best.encoding} (detected)")
+            return Decoded(text, f"{label}: not UTF-8; read as {encoding} (detected)")
     raise InputError(
         f"{label}: looks like a binary file, not text; give a text, HTML, PDF or DOCX file"
     )
