@@ -148,7 +148,8 @@ def normalize_date(
     """An ISO date for a date given on the command line: unreadable is a usage error there."""
     read = read_date(value, order=order)
     if value and value.strip() and read.value is None:
-        raise InputError(f"{label}: {read.note}; use YYYY-MM-DD")
+        reason = (read.note or "").split("; stored as unknown")[0]
+        raise InputError(f"{label}: {reason}; use YYYY-MM-DD")
     return read.value
 
 

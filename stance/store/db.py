@@ -595,8 +595,10 @@ class Store:
 
     def documents(self) -> list[dict[str, Any]]:
         sql = """
-            select d.id, d.source, d.url, d.title, d.published, d.ingested_at,
-                   length(d.text) as chars,
+            select d.id, d.source, d.url, d.title, d.published, d.published_from,
+                   d.language, d.ingested_at, length(d.text) as chars,
+                   (select count(*) from appearances a where a.document_id = d.id)
+                      as appearances,
                    (select count(*) from claims c where c.document_id = d.id
                       and c.run_id in (select run_id from current_runs)
                       and c.grounding != 'rejected') as claims,

@@ -5,7 +5,7 @@ import json
 from click.testing import CliRunner
 
 from stance.cli import cli
-from stance.inputs import ReadOptions, Reader
+from stance.inputs import Reader, ReadOptions
 from stance.store.db import Store
 
 ROWS = [
