@@ -3,6 +3,7 @@ package, a few milliseconds per article), among the languages news in stance com
 
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from typing import Any
@@ -11,9 +12,10 @@ from typing import Any
 LANGUAGES = (
     "en", "ru", "hy", "az", "ka", "uk", "tr", "fa", "ar", "fr", "de", "es", "it", "pt", "zh",
 )  # fmt: skip
-SAMPLE_CHARS = 2000  # enough for a confident answer; keeps long texts fast
+SAMPLE_CHARS = 700  # a paragraph: enough for a confident answer, and fast (linear in it)
 MIN_LETTERS = 20  # below this, no guess
 _lock = threading.Lock()
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +30,7 @@ def _identifier() -> Any:
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it is too short to tell."""
     sample = text[:SAMPLE_CHARS]
-    if sum(ch.isalpha() for ch in sample) < MIN_LETTERS:
+    if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return None
     with _lock:  # one model, shared by reader threads
         code, probability = _identifier().classify(sample)
