@@ -25,6 +25,8 @@ from stance.core.errors import InputError, StanceError
 from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import Extractor
 from stance.inputs import InputText, Metadata, Reader, ReadOptions, normalize_date
+from stance.resolve.judge import Judge
+from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
 
 __all__ = [
@@ -190,10 +192,16 @@ def ingest(
     stdin: Callable[[], bytes] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    judge: Judge | None = None,
 ) -> IngestSummary:
     """Ingest every input; failures are reported per input and the rest is still stored.
 
     `options` say how to read the inputs (`metadata` alone is the flags' metadata).
+    After each document is stored, the resolution pass (`stance.resolve.linker`) resolves
+    its speakers, targets and events in a transaction of its own, and anything a crash left
+    unresolved; `judge` decides doubtful event matches (rules when None). Claim relations
+    are left to `stance resolve --model` (the subjects whose claims changed are listed).
+
     `on_start(total)` is called once the inputs are read (folders expanded, datasets split
     into rows, URLs fetched), and `on_result` once for each document, in the calling thread.
     Ctrl-C raises `IngestInterrupted` once what was in flight is stored or abandoned.
@@ -277,6 +285,7 @@ def ingest(
             )
             return
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
+        resolve_pending(store, judge, relations=False)
         if saved is None:  # another process stored this very run meanwhile
             store.add_appearance(doc)
             report(IngestResult(item.label, "cached", document_id=doc.id, notes=item.notes))
@@ -302,6 +311,7 @@ def ingest(
         except KeyboardInterrupt:
             raise IngestInterrupted(summary, len(inputs)) from None
         add_later_appearances()
+        resolve_pending(store, judge, relations=False)
         return summary
 
     workers = _Workers(extractor, concurrency)
@@ -326,6 +336,7 @@ def ingest(
     finally:
         workers.close()
     add_later_appearances()
+    resolve_pending(store, judge, relations=False)
     return summary
 
 

@@ -92,9 +92,16 @@ def delete_documents(db: Database, document_ids: list[str]) -> int:
     marks = ", ".join("?" for _ in document_ids)
     claim_ids = f"select id from claims where document_id in ({marks})"
     tables = [t for t in db.table_names() if not t.startswith("sqlite_")]
+    run_ids = f"select id from runs where document_id in ({marks})"
     for table in tables:
-        if table != "claims" and "claim_id" in _columns(db, table):
-            db.execute(f"delete from [{table}] where claim_id in ({claim_ids})", document_ids)
+        if table == "claims":
+            continue
+        columns = _columns(db, table)
+        for column in ("claim_id", "claim_a", "claim_b"):  # targets, relations, ...
+            if column in columns:
+                db.execute(f"delete from [{table}] where {column} in ({claim_ids})", document_ids)
+        if "run_id" in columns:  # runs waiting for the resolution pass, ...
+            db.execute(f"delete from [{table}] where run_id in ({run_ids})", document_ids)
     db.execute(f"delete from claims where document_id in ({marks})", document_ids)
     for table in tables:
         if table not in ("claims", "runs", "documents") and "document_id" in _columns(db, table):
