@@ -61,7 +61,6 @@ class Fetcher:
             max_redirects=max_redirects,
             headers={"User-Agent": f"stance/{__version__} (+news claim tracker)"},
             transport=transport,
-            trust_env=False,
         )
 
     def close(self) -> None:
