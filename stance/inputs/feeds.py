@@ -6,8 +6,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import feedparser
-
 from stance.inputs.base import Metadata
 from stance.inputs.web import html_to_text
 
@@ -33,6 +31,8 @@ class FeedItem:
 
 
 def read_feed(raw: str) -> Iterator[FeedItem]:
+    import feedparser  # imported when a feed is met
+
     parsed = feedparser.parse(raw)
     feed_title = (parsed.feed.get("title") or "").strip() or None
     for number, entry in enumerate(parsed.entries, start=1):

@@ -27,11 +27,27 @@ def _identifier() -> Any:
     return identifier
 
 
+# English function words that other languages written in Latin letters seldom use: a text
+# full of them is English without asking the model (whose loading takes a second or two).
+_ENGLISH = frozenset(
+    "the and of that with for was were has have are from this which would will by said its "
+    "their they been".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _plainly_english(sample: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(sample)]
+    return len(words) >= 40 and sum(w in _ENGLISH for w in words) >= 0.15 * len(words)
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when it is too short to tell."""
     sample = text[:SAMPLE_CHARS]
     if len(_LETTER.findall(sample)) < MIN_LETTERS:
         return None
+    if _plainly_english(sample):
+        return "en"
     with _lock:  # one model, shared by reader threads
         code, probability = _identifier().classify(sample)
     return str(code) if probability >= 0.5 else None

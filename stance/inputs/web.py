@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-import trafilatura
-
 # The start of an HTML document or fragment, after any BOM, XML declaration or comments.
 _HTML_START = re.compile(
     r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
@@ -89,6 +87,8 @@ def _json_ld_dates(raw: str) -> str | None:
 def read_page(raw: str, url: str | None = None) -> Page:
     """The article of a web page; a page trafilatura finds no article in falls back to its
     visible text."""
+    import trafilatura  # imported when a page is met: it takes a while to import
+
     result = trafilatura.bare_extraction(
         raw,
         url=url,
