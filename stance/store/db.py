@@ -289,6 +289,7 @@ class Store:
             ) from exc
 
     def close(self) -> None:
+        """Close the connection; the Store cannot be used afterwards."""
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -547,6 +548,8 @@ class Store:
         return found
 
     def documents(self) -> list[dict[str, Any]]:
+        """Every stored document without its text: metadata, length in characters (`chars`),
+        claims shown by queries (`claims`) and the status of its latest run (`last_run`)."""
         sql = """
             select d.id, d.source, d.url, d.title, d.published, d.ingested_at,
                    length(d.text) as chars,
@@ -570,6 +573,8 @@ class Store:
         return Document(**row)
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every extraction run, oldest first: backend, model, hashes, status, error, tokens,
+        notes, and the number of claims it stored (rejected ones included)."""
         sql = """
             select r.id, r.document_id, r.backend, r.model, r.prompt_sha, r.schema_sha,
                    r.status, r.error, r.started_at, r.finished_at, r.input_tokens,
@@ -580,6 +585,7 @@ class Store:
         return list(self.db.query(sql))
 
     def entities(self) -> list[dict[str, Any]]:
+        """Every entity with its aliases and the claims it makes and is the target of."""
         # Counted once per table with GROUP BY, then joined: correlated subqueries per
         # entity took a minute on a database of a million claims.
         sql = """
