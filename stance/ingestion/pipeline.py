@@ -14,6 +14,7 @@ done.
 from __future__ import annotations
 
 import html
+import os
 import queue
 import re
 import threading
@@ -257,21 +258,67 @@ def make_input(label: str, raw: str, metadata: Metadata, *, is_html: bool = Fals
     )
 
 
+PathArgument = str | os.PathLike[str]
+
+
+def as_paths(names: PathArgument | Iterable[PathArgument]) -> list[str]:
+    """The inputs of `ingest` as a list of path strings: a single path is one input."""
+    if isinstance(names, (str, os.PathLike)):
+        names = [names]
+    elif isinstance(names, (bytes, bytearray)) or not isinstance(names, Iterable):
+        raise TypeError(
+            f"stance.ingest() takes a path or an iterable of paths, not {type(names).__name__}"
+        )
+    paths: list[str] = []
+    for name in names:
+        path = os.fspath(name) if isinstance(name, (str, os.PathLike)) else name
+        if not isinstance(path, str):
+            raise TypeError(
+                "stance.ingest(): each path must be a str or os.PathLike, "
+                f"not {type(path).__name__} ({path!r})"
+            )
+        paths.append(path)
+    return paths
+
+
+def _unreadable_folder(error: OSError, fallback: str) -> InputError:
+    name = str(Path(error.filename)) if error.filename else fallback
+    return InputError(f"{name}: cannot read this folder ({error.strerror}); check its permissions")
+
+
+def _list_folder(name: str) -> Iterator[str | InputError]:
+    """Text files under a folder (recursively, sorted); a folder that cannot be listed is an
+    error of its own, and the rest is still listed."""
+    errors: list[InputError] = []
+    found: list[Path] = []
+    for folder, _, files in os.walk(
+        name, onerror=lambda e: errors.append(_unreadable_folder(e, name))
+    ):
+        found.extend(
+            path
+            for path in (Path(folder) / file for file in files)
+            if path.suffix.lower() in TEXT_SUFFIXES and path.is_file()
+        )
+    yield from errors
+    if not found and not errors:
+        yield InputError(f"{name}: no .txt, .md, .html or .htm files in this folder")
+    yield from (str(p) for p in sorted(found))
+
+
 def expand_paths(paths: Iterable[str]) -> Iterator[str | InputError]:
-    """Files named, and text files found in folders (recursively, in a stable order)."""
+    """Files named, and text files found in folders (recursively, in a stable order).
+
+    Anything that exists and is not a folder is read as a file: /dev/null, a pipe such as
+    the shell's `<(command)`, a device.
+    """
     for name in paths:
         if name == "-":
             yield name
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            )
-            if not found:
-                yield InputError(f"{name}: no .txt, .md, .html or .htm files in this folder")
-            yield from (str(p) for p in found)
-        elif path.is_file():
+            yield from _list_folder(name)
+        elif path.exists():
             yield name
         else:
             yield InputError(f"{name}: no such file or folder; check the path")
@@ -353,7 +400,7 @@ class _Workers:
 
 def ingest(
     store: Store,
-    names: Iterable[str],
+    names: PathArgument | Iterable[PathArgument],
     extractor: Extractor,
     *,
     metadata: Metadata | None = None,
@@ -365,6 +412,8 @@ def ingest(
 ) -> IngestSummary:
     """Ingest every input; failures are reported per input and the rest is still stored.
 
+    `names` is one path (str or os.PathLike) or an iterable of them; anything else is a
+    TypeError, raised before anything is read or stored.
     `on_start(total)` is called once the inputs are listed (folders expanded), and
     `on_result` once for each input, in the calling thread. Ctrl-C raises
     `IngestInterrupted` once what was in flight is stored or abandoned.
@@ -373,7 +422,7 @@ def ingest(
     metadata = metadata or Metadata()
     read_stdin = stdin or (lambda: b"")
     schema = schema_sha()
-    inputs = list(expand_paths(names))
+    inputs = list(expand_paths(as_paths(names)))
     if on_start:
         on_start(len(inputs))
 
