@@ -14,7 +14,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.core.errors import StanceError
+from stance.core.errors import InputError, StanceError, UsageError
+from stance.core.models import StoredClaim
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
@@ -34,6 +35,14 @@ F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CLAIM_COLUMNS = ["id", "published", "source", "speaker", "cue", "quote", "targets", "grounding"]
+
+
+def option_date(value: str | None, option: str) -> str | None:
+    """A date given as an option, in ISO 8601; one that cannot be read is a usage error."""
+    try:
+        return normalize_date(value, option)
+    except InputError as exc:
+        raise UsageError(str(exc)) from exc
 
 
 def default_db() -> str:
@@ -225,7 +234,7 @@ def ingest_command(
     or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
     metadata = Metadata(
-        source=source, url=url, title=title, published=normalize_date(published, "--published")
+        source=source, url=url, title=title, published=option_date(published, "--published")
     )
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     extractor = make_extractor(config)
@@ -314,8 +323,8 @@ def claims_command(
         about=about,
         source=source,
         document=document,
-        since=normalize_date(since, "--since"),
-        until=normalize_date(until, "--until"),
+        since=option_date(since, "--since"),
+        until=option_date(until, "--until"),
         include_rejected=include_rejected,
     )
     claims = open_store(db_path).claims(where)
@@ -329,7 +338,8 @@ def claims_command(
         }
         for c in claims
     ]
-    columns = CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+    # CSV: every field of a claim, whether or not there are rows, so scripts can rely on it.
+    columns = CLAIM_COLUMNS if fmt == "table" else list(StoredClaim.model_fields)
     render(rows, fmt, columns=columns, title="claims")
 
 

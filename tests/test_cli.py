@@ -117,7 +117,7 @@ def test_usage_errors_exit_2(run):
     )
     bad_date = run("ingest", AZERNEWS, "--published", "someday")
     assert (bad_date.exit_code, bad_date.stderr) == (
-        1,
+        2,
         "stance: error: --published: cannot read 'someday' as a date; use YYYY-MM-DD\n",
     )
 
