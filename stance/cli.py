@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -111,6 +112,14 @@ def handle_errors(func: F) -> F:
         except StanceError as exc:
             err.print(f"stance: error: {exc}", markup=False)
             sys.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:
+            # What opening the store did not see (a view broken by hand, a page gone bad).
+            err.print(
+                f"stance: error: {kwargs.get('db_path')}: the database cannot be read ({exc}); "
+                "restore the file from a backup, or give another --db path",
+                markup=False,
+            )
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -235,6 +236,53 @@ def m050_run_notes(db: Database) -> None:
     db.table("runs").add_column("notes", str)
 
 
+@dataclass(frozen=True)
+class Schema:
+    """The tables (with their columns) and views that the migrations make."""
+
+    tables: dict[str, frozenset[str]]
+    views: dict[str, str]  # name -> CREATE VIEW statement
+
+    @classmethod
+    def of(cls, db: Database) -> Schema:
+        rows = db.execute(
+            "select type, name, sql from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite_%' and name not like '\\_%' escape '\\'"
+        ).fetchall()
+        tables = {
+            name: frozenset(c.name for c in db.table(name).columns)
+            for kind, name, _ in rows
+            if kind == "table"
+        }
+        return cls(tables, {name: sql for kind, name, sql in rows if kind == "view"})
+
+
+@cache
+def expected_schema() -> Schema:
+    """What a database migrated to the latest version holds: a new one made in memory."""
+    fresh = Database(memory=True)
+    migrations.apply(fresh)
+    schema = Schema.of(fresh)
+    fresh.close()
+    return schema
+
+
+def schema_damage(db: Database) -> str | None:
+    """What a migrated database lacks of the expected tables and columns, or None."""
+    expected, found = expected_schema(), Schema.of(db)
+    missing = sorted(set(expected.tables) - set(found.tables))
+    if missing:
+        if len(missing) == 1:
+            return f"the table {missing[0]} is missing"
+        return f"the tables {', '.join(missing)} are missing"
+    for table, columns in sorted(expected.tables.items()):
+        lacking = sorted(columns - found.tables[table])
+        if lacking:
+            plural = "s" * (len(lacking) > 1)
+            return f"the table {table} has no column{plural} {', '.join(lacking)}"
+    return None
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason) '
@@ -283,10 +331,31 @@ class Store:
                 # not both create its tables.
                 with self.write_transaction():
                     migrations.apply(self.db)
+            damage = self._check_schema()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
             ) from exc
+        if damage:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: damaged stance database: {damage}; restore the file from a "
+                "backup, or give another --db path to start anew"
+            )
+
+    def _check_schema(self) -> str | None:
+        """What the database lacks of its tables and columns (a table dropped by hand, a
+        file cut short), or None. Views hold no data: a missing one is made again."""
+        damage = schema_damage(self.db)
+        if damage:
+            return damage
+        views = set(self.db.view_names())
+        missing = {n: sql for n, sql in expected_schema().views.items() if n not in views}
+        if missing:
+            with self.write_transaction():
+                for sql in missing.values():
+                    self.db.execute(sql)
+        return None
 
     def close(self) -> None:
         """Close the connection; the Store cannot be used afterwards."""
