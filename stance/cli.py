@@ -115,8 +115,8 @@ def handle_errors(func: F) -> F:
         except sqlite3.DatabaseError as exc:
             # What opening the store did not see (a view broken by hand, a page gone bad).
             err.print(
-                f"stance: error: {kwargs.get('db_path')}: the database cannot be read ({exc}); "
-                "restore the file from a backup, or give another --db path",
+                f"stance: error: {kwargs.get('db_path') or 'the database'}: database error "
+                f"({exc}); restore the file from a backup, or give another --db path",
                 markup=False,
             )
             sys.exit(1)

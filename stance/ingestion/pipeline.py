@@ -28,7 +28,7 @@ from typing import Literal
 import dateparser
 
 from stance.core.clock import now
-from stance.core.errors import InputError, StanceError
+from stance.core.errors import InputError, StanceError, StoreError
 from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import Extractor
 from stance.store.db import Store
@@ -459,6 +459,21 @@ def ingest(
         if isinstance(result, Exception):
             raise result
         extraction, error = result
+        try:
+            report(stored_result(item, started, extraction, error))
+        except StoreError as exc:
+            # This document did not fit (a full disk): nothing of it is stored, and the next
+            # ones are still tried.
+            report(
+                IngestResult(
+                    label=item.label, status="failed", error=f"{item.label}: not stored: {exc}"
+                )
+            )
+
+    def stored_result(
+        item: InputText, started: str, extraction: Extraction | None, error: str
+    ) -> IngestResult:
+        """Store one outcome (a run and its claims, or a failed run)."""
         doc = item.document
         if extraction is None:
             store.save_failure(
@@ -470,29 +485,23 @@ def ingest(
                 error=error,
                 started_at=started,
             )
-            report(
-                IngestResult(
-                    label=item.label,
-                    status="failed",
-                    document_id=doc.id,
-                    error=f"{item.label}: {error}",
-                )
+            return IngestResult(
+                label=item.label,
+                status="failed",
+                document_id=doc.id,
+                error=f"{item.label}: {error}",
             )
-            return
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
         if saved is None:  # another process stored this very run meanwhile
-            report(IngestResult(label=item.label, status="cached", document_id=doc.id))
-            return
-        report(
-            IngestResult(
-                label=item.label,
-                status="new",
-                document_id=doc.id,
-                claims=saved.claims,
-                rejected=saved.rejected,
-                input_tokens=extraction.input_tokens or 0,
-                output_tokens=extraction.output_tokens or 0,
-            )
+            return IngestResult(label=item.label, status="cached", document_id=doc.id)
+        return IngestResult(
+            label=item.label,
+            status="new",
+            document_id=doc.id,
+            claims=saved.claims,
+            rejected=saved.rejected,
+            input_tokens=extraction.input_tokens or 0,
+            output_tokens=extraction.output_tokens or 0,
         )
 
     if concurrency <= 1:

@@ -412,11 +412,27 @@ class Store:
                 time.sleep(0.05)
         try:
             yield
+            # Inside the try: a COMMIT that fails (a full disk) must roll back too, or the
+            # connection would stay in a transaction that the next write would extend.
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+
+    @contextmanager
+    def _storing(self) -> Iterator[None]:
+        """A write that fails (full disk, I/O error, lock held too long) becomes a StoreError
+        naming the database; what the transaction wrote is rolled back."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the database or its disk is full; free some space, then "
+                    "run the same command again"
+                ) from exc
+            raise StoreError(f"{self.path}: cannot write ({exc})") from exc
 
     def save_run(
         self,
@@ -428,10 +444,12 @@ class Store:
     ) -> SavedRun | None:
         """Store a document, a successful run and its claims in one transaction.
 
+        A write that fails (a full disk) raises StoreError and leaves nothing of the document.
+
         With `replace_cached=False`, a run of the same configuration stored meanwhile by
         another process wins, and nothing is written (returns None).
         """
-        with self.write_transaction():
+        with self._storing(), self.write_transaction():
             if not replace_cached and self.cached_run(
                 document.id,
                 extraction.backend,
@@ -508,7 +526,7 @@ class Store:
         started_at: str,
     ) -> int:
         """Store the document and a failed run, so that the next ingest retries it."""
-        with self.write_transaction():
+        with self._storing(), self.write_transaction():
             self._upsert_document(document)
             return self._insert_run(
                 document.id,

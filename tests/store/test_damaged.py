@@ -97,6 +97,6 @@ def test_any_other_database_error_is_one_line_naming_the_database(ingested, tmp_
     result = CliRunner().invoke(cli, ["claims", "--db", str(db)])
     assert (result.exit_code, result.stderr) == (
         1,
-        f"stance: error: {db}: the database cannot be read (no such table: main.gone); "
+        f"stance: error: {db}: database error (no such table: main.gone); "
         "restore the file from a backup, or give another --db path\n",
     )

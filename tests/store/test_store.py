@@ -216,7 +216,7 @@ def test_a_document_is_stored_whole_or_not_at_all(store, monkeypatch):
         return resolve_entity(db, name, kind)
 
     monkeypatch.setattr("stance.store.db.resolve_entity", resolve_then_fail)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match=r"stance\.db: cannot write \(disk I/O error\)"):
         store.save_run(doc, extraction, started_at="x")
     for table in ("documents", "runs", "claims", "claim_targets", "entities"):
         assert store.db[table].count == 0, table
