@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from stance.core.errors import InputError, StanceError, UsageError
 from stance.core.models import StoredClaim
+from stance.core.text import printable
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
@@ -44,6 +45,12 @@ def option_date(value: str | None, option: str) -> str | None:
         return normalize_date(value, option)
     except InputError as exc:
         raise UsageError(str(exc)) from exc
+
+
+def say(message: str) -> None:
+    """One line on stderr (`stance: ...`): what it quotes from outside (file names, errors
+    that name them) is escaped, so that it cannot drive the terminal or forge other lines."""
+    err.print(printable(message, one_line=True), markup=False)
 
 
 def default_db() -> str:
@@ -110,14 +117,13 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except StanceError as exc:
-            err.print(f"stance: error: {exc}", markup=False)
+            say(f"stance: error: {exc}")
             sys.exit(exc.exit_code)
         except sqlite3.DatabaseError as exc:
             # What opening the store did not see (a view broken by hand, a page gone bad).
-            err.print(
+            say(
                 f"stance: error: {kwargs.get('db_path') or 'the database'}: database error "
-                f"({exc}); restore the file from a backup, or give another --db path",
-                markup=False,
+                f"({exc}); restore the file from a backup, or give another --db path"
             )
             sys.exit(1)
 
@@ -185,7 +191,8 @@ class IngestProgress:
 
     def advance(self, result: IngestResult) -> None:
         if result.error:
-            self.progress.console.print(f"stance: error: {result.error}", markup=False)
+            line = printable(f"stance: error: {result.error}", one_line=True)
+            self.progress.console.print(line, markup=False)
         self.counts["claims"] += result.claims
         self.counts["rejected"] += result.rejected
         self.counts["failed"] += result.status == "failed"
@@ -254,10 +261,9 @@ def ingest_command(
                 "an LLM gives better results: pass --model or set STANCE_MODEL."
             )
         else:
-            err.print(
+            say(
                 f"stance: using the model {extractor.model} through "
-                f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}.",
-                markup=False,
+                f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}."
             )
     store = open_store(db_path)
     progress = IngestProgress(enabled=not quiet and err.is_terminal)
@@ -484,10 +490,9 @@ def eval_command(
     documents = load_gold(gold)
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     extractor = make_extractor(config)
-    err.print(
+    say(
         f"stance: scoring {len(documents)} gold documents with the {extractor.backend} backend"
-        + (f" ({extractor.model})" if extractor.model else ""),
-        markup=False,
+        + (f" ({extractor.model})" if extractor.model else "")
     )
     with tempfile.TemporaryDirectory() as scratch:
         with open_store(db_path or os.path.join(scratch, "eval.db")) as store:
@@ -614,7 +619,7 @@ def merge_command(keep: str, other: str, as_json: bool, db_path: str) -> None:
     if as_json:
         print_json(merged.__dict__)
     else:
-        click.echo(f"merged '{other}' into {merged.name} (#{merged.id})")
+        click.echo(printable(f"merged '{other}' into {merged.name} (#{merged.id})", one_line=True))
 
 
 @cli.command(name="split")
@@ -632,8 +637,11 @@ def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path:
         print_json(created.__dict__)
     else:
         click.echo(
-            f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
-            f"{created.name} (#{created.id})"
+            printable(
+                f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
+                f"{created.name} (#{created.id})",
+                one_line=True,
+            )
         )
 
 
@@ -689,8 +697,11 @@ def report_command(
         raise UsageError(f"cannot write {output}: {exc.strerror}; give another -o path") from exc
     claims = sum(len(s.claims) for s in result.speakers)
     click.echo(
-        f"wrote {output}: {result.subject.name}, {claims} claim{'s' * (claims != 1)} by "
-        f"{len(result.speakers)} speaker(s), {len(result.contradictions)} contradiction(s)"
+        printable(
+            f"wrote {output}: {result.subject.name}, {claims} claim{'s' * (claims != 1)} by "
+            f"{len(result.speakers)} speaker(s), {len(result.contradictions)} contradiction(s)",
+            one_line=True,
+        )
     )
 
 

@@ -32,27 +32,31 @@ def test_claims_csv_has_the_same_columns_empty_or_not(run):
     assert empty.exit_code == 0
     assert run("ingest", "-q", AZERNEWS).exit_code == 0
     full = run("claims", "--csv")
-    assert csv_header(empty.stdout) == csv_header(full.stdout) == [
-        "id",
-        "document_id",
-        "source",
-        "url",
-        "published",
-        "speaker",
-        "speaker_mention",
-        "cue",
-        "quote",
-        "content",
-        "start",
-        "end",
-        "attribution",
-        "claim_type",
-        "grounding",
-        "targets",
-        "run_id",
-        "backend",
-        "model",
-    ]
+    assert (
+        csv_header(empty.stdout)
+        == csv_header(full.stdout)
+        == [
+            "id",
+            "document_id",
+            "source",
+            "url",
+            "published",
+            "speaker",
+            "speaker_mention",
+            "cue",
+            "quote",
+            "content",
+            "start",
+            "end",
+            "attribution",
+            "claim_type",
+            "grounding",
+            "targets",
+            "run_id",
+            "backend",
+            "model",
+        ]
+    )
     assert empty.stdout.count("\n") == 1
 
 
