@@ -727,15 +727,25 @@ class Store:
         return list(self.db.query("select * from evals where gold_sha = ? order by id", [gold_sha]))
 
     def integrity_problems(self) -> Iterator[str]:
-        """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
-        sql = """
-            select c.id, c.quote, substr(d.text, c.start + 1, c.end - c.start) as evidence
-            from claims c join documents d on d.id = c.document_id
-            where c.grounding != 'rejected'
-        """
-        for row in self.db.query(sql):
-            if row["evidence"] != row["quote"]:
-                yield f"claim {row['id']}: stored quote differs from the text at its offsets"
+        """Claims that break DESIGN.md's invariant: text[start:end] must be the quote.
+
+        Compared in Python, one document at a time: SQLite's substr() stops at a NUL, which a
+        stored text may hold."""
+        documents = self.db.query(
+            "select distinct document_id from claims where grounding != 'rejected'"
+        )
+        for (document_id,) in [tuple(r.values()) for r in documents]:
+            text = self.db.execute(
+                "select text from documents where id = ?", [document_id]
+            ).fetchone()
+            claims = self.db.execute(
+                'select id, quote, start, "end" from claims where document_id = ? '
+                "and grounding != 'rejected' order by id",
+                [document_id],
+            )
+            for claim_id, quote, start, end in claims:
+                if text is None or start is None or end is None or text[0][start:end] != quote:
+                    yield f"claim {claim_id}: stored quote differs from the text at its offsets"
 
 
 def _marks(values: list[Any]) -> str:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from stance.core import gazetteer
 from stance.core.models import ExtractedClaim, Extraction, schema_sha
+from stance.core.text import CleanText
 from stance.extraction.check import check_claims
 from stance.extraction.rules import (
     cues,
@@ -127,14 +128,16 @@ class RulesExtractor:
         return _rules_sha()
 
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
-        document = Document(text, published)
-        drafts = document.run() if text.strip() else []
+        # The rules read a clean copy (no zero-width or control characters); quotes and
+        # offsets come from the text itself.
+        clean = CleanText.of(text)
+        document = Document(clean.text, published)
+        drafts = document.run() if clean.text.strip() else []
         pairs: list[tuple[ExtractedClaim, int]] = []
         previous: Draft | None = None
         for draft in drafts:
-            pairs.append(
-                (self._claim(document, draft, previous), document.view.to_source(draft.start))
-            )
+            claim = self._claim(document, clean, draft, previous)
+            pairs.append((claim, clean.to_source(document.view.to_source(draft.start))))
             previous = draft
         return Extraction(
             claims=check_claims(text, pairs),
@@ -148,13 +151,17 @@ class RulesExtractor:
         )
 
     @staticmethod
-    def _claim(document: Document, draft: Draft, previous: Draft | None) -> ExtractedClaim:
+    def _claim(
+        document: Document, clean: CleanText, draft: Draft, previous: Draft | None
+    ) -> ExtractedClaim:
         """The claim a draft makes: its source quote, content, type and targets. The previous
         draft lends its events to "such steps" and its targets to "It ..." when the same
         speaker goes on."""
         view = document.v
-        start, end = document.view.to_source(draft.start), document.view.to_source(draft.end)
-        quote = document.text[start:end]
+        start, end = clean.span(
+            document.view.to_source(draft.start), document.view.to_source(draft.end)
+        )
+        quote = clean.source[start:end]
         shown = view[draft.start : draft.end]
         speaker = draft.speaker
         claim_type = claim_type_of(draft.lemma, shown)
