@@ -526,6 +526,32 @@ def _judge_for(
     return make_judge(config, store.db)
 
 
+Result = TypeVar("Result")
+
+
+def query_with_judge(
+    store: Store,
+    options: tuple[str, str | None, str | None, str | None],
+    query: Callable[[Any], Result],
+) -> Result:
+    """Run a query with the configured judge; when its model cannot be asked (server down),
+    the rules decide instead and one note on stderr says so: a query still answers."""
+    from stance.core.errors import ModelError
+    from stance.resolve.judge import RuleJudge
+
+    judge = _judge_for(store, *options)
+    try:
+        return query(judge)
+    except ModelError as error:
+        if isinstance(judge, RuleJudge):
+            raise
+        say(
+            "stance: note: the rules decided doubtful matches and relations this time (pass "
+            f"--backend rules to skip the model): {error}"
+        )
+        return query(RuleJudge())
+
+
 by_option = click.option(
     "--by",
     type=click.Choice(["speaker", "source"]),
@@ -562,11 +588,10 @@ def compare_command(
     from stance.query.compare import compare
 
     store = open_store(db_path)
-    result = compare(
+    result = query_with_judge(
         store,
-        query,
-        by=by,  # type: ignore[arg-type]
-        judge=_judge_for(store, backend, model, base_url, mode),
+        (backend, model, base_url, mode),
+        lambda judge: compare(store, query, by=by, judge=judge),  # type: ignore[arg-type]
     )
     if as_json:
         print_json(result)
@@ -596,8 +621,10 @@ def timeline_command(
     from stance.query.timeline import timeline
 
     store = open_store(db_path)
-    result = timeline(
-        store, speaker, about=about, judge=_judge_for(store, backend, model, base_url, mode)
+    result = query_with_judge(
+        store,
+        (backend, model, base_url, mode),
+        lambda judge: timeline(store, speaker, about=about, judge=judge),
     )
     if as_json:
         print_json(result)
@@ -680,11 +707,10 @@ def report_command(
     from stance.query.compare import compare
 
     store = open_store(db_path)
-    result = compare(
+    result = query_with_judge(
         store,
-        query,
-        by=by,  # type: ignore[arg-type]
-        judge=_judge_for(store, backend, model, base_url, mode),
+        (backend, model, base_url, mode),
+        lambda judge: compare(store, query, by=by, judge=judge),  # type: ignore[arg-type]
     )
     page = render_report(store, result)
     if output == "-":
