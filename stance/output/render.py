@@ -41,7 +41,7 @@ def printable_copy(value: T) -> T:
         fields = type(value).model_fields
         return value.model_copy(update={k: printable_copy(getattr(value, k)) for k in fields})
     if isinstance(value, (list, tuple)):
-        return type(value)(printable_copy(v) for v in value)  # type: ignore[return-value]
+        return type(value)(printable_copy(v) for v in value)
     if isinstance(value, dict):
         return {k: printable_copy(v) for k, v in value.items()}  # type: ignore[return-value]
     return value

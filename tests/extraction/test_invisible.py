@@ -1,7 +1,5 @@
 """Invisible and control characters do not cut names, sentences or quotes."""
 
-from pathlib import Path
-
 import stance
 from stance.ingestion.pipeline import ingest
 from stance.store.db import Store

@@ -2,7 +2,6 @@
 half-written."""
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
