@@ -38,6 +38,12 @@ _INVISIBLE = "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u
 # Control characters other than tab, newline and carriage return (layout, kept as they are).
 _CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
 _ODD_RUN = re.compile(f"[{_INVISIBLE}{_CONTROL}]+")
+_INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
+
+
+def in_word(char: str) -> bool:
+    """A letter or digit, or an invisible character (which may stand inside a word)."""
+    return char.isalnum() or _INVISIBLE_CHAR.match(char) is not None
 _HAS_CONTROL = re.compile(f"[{_CONTROL}]")
 
 

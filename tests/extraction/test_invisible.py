@@ -62,3 +62,17 @@ def test_a_nul_after_the_first_8192_bytes_does_not_glue_a_span_across_it(tmp_pat
         ("Antony Blinken", "the meeting is not against Azerbaijan"),
         ("Ilham Aliyev", "it has an anti-Azerbaijan nature"),
     ]
+
+
+def test_a_fuzzy_span_widens_to_whole_words_across_invisible_characters():
+    from stance.extraction.ground import align
+
+    text = (
+        "On Monday President Ali\u200cyev declared that the meeting has an anti-Azerbaijan "
+        "nature, officials said."
+    )
+    found = align("yev declared that the meetng has an anti-Azerbaijan nature", text)
+    assert (found.status, text[found.start : found.end]) == (
+        "fuzzy",
+        "Ali\u200cyev declared that the meeting has an anti-Azerbaijan nature",
+    )
