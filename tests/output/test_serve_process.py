@@ -28,7 +28,7 @@ def wait_until(condition, seconds: float) -> bool:
     return condition()
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_stops_datasette_and_removes_the_metadata_file(tmp_path, signum):
     db = tmp_path / "stance.db"
     Store(db).close()
