@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
+from stance.store.db import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 AZERNEWS = str(ROOT / "fixtures" / "azernews-2024-04-03-blinken-aliyev.txt")
@@ -27,7 +28,8 @@ def csv_header(output: str) -> list[str]:
     return next(csv.reader(io.StringIO(output)))
 
 
-def test_claims_csv_has_the_same_columns_empty_or_not(run):
+def test_claims_csv_has_the_same_columns_empty_or_not(run, tmp_path):
+    Store(tmp_path / "cli.db").close()  # a database with nothing in it yet
     empty = run("claims", "--csv")
     assert empty.exit_code == 0
     assert run("ingest", "-q", AZERNEWS).exit_code == 0

@@ -44,6 +44,8 @@ _INVISIBLE_CHAR = re.compile(f"[{_INVISIBLE}]")
 def in_word(char: str) -> bool:
     """A letter or digit, or an invisible character (which may stand inside a word)."""
     return char.isalnum() or _INVISIBLE_CHAR.match(char) is not None
+
+
 _HAS_CONTROL = re.compile(f"[{_CONTROL}]")
 
 

@@ -336,8 +336,9 @@ def expected_schema() -> Schema:
     return schema
 
 
-def schema_damage(db: Database) -> str | None:
-    """What a migrated database lacks of the expected tables and columns, or None."""
+def schema_damage(db: Database, *, views: bool = False) -> str | None:
+    """What a migrated database lacks of the expected tables and columns (and views, when
+    asked: a writable store makes them again), or None."""
     expected, found = expected_schema(), Schema.of(db)
     missing = sorted(set(expected.tables) - set(found.tables))
     if missing:
@@ -349,6 +350,9 @@ def schema_damage(db: Database) -> str | None:
         if lacking:
             plural = "s" * (len(lacking) > 1)
             return f"the table {table} has no column{plural} {', '.join(lacking)}"
+    missing_views = sorted(set(expected.views) - set(found.views)) if views else []
+    if missing_views:
+        return f"the view {missing_views[0]} is missing"
     return None
 
 
@@ -394,17 +398,9 @@ class Store:
                         f"{self.path}: made by an older stance and needs upgrading; run "
                         f"`stance resolve --db {self.path}` (or an ingest) once, then query"
                     )
-                return
-            self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("pragma foreign_keys = on")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-            if migrations.pending(self.db):
-                # Under the write lock: two processes opening a new database at once must
-                # not both create its tables.
-                with self.write_transaction():
-                    migrations.apply(self.db)
-            damage = self._check_schema()
+                damage = schema_damage(self.db, views=True)
+            else:
+                damage = self._open_for_writing()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
@@ -415,6 +411,19 @@ class Store:
                 f"{self.path}: damaged stance database: {damage}; restore the file from a "
                 "backup, or give another --db path to start anew"
             )
+
+    def _open_for_writing(self) -> str | None:
+        """Settings, migrations and the schema check of a writable database; its damage."""
+        self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("pragma foreign_keys = on")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+        if migrations.pending(self.db):
+            # Under the write lock: two processes opening a new database at once must
+            # not both create its tables.
+            with self.write_transaction():
+                migrations.apply(self.db)
+        return self._check_schema()
 
     def _check_schema(self) -> str | None:
         """What the database lacks of its tables and columns (a table dropped by hand, a

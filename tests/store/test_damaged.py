@@ -93,6 +93,7 @@ def test_any_other_database_error_is_one_line_naming_the_database(ingested, tmp_
         "drop view claim_view",
         "drop view current_runs",
         "create view current_runs as select * from gone",
+        "create view claim_view as select * from current_runs",
     )
     result = CliRunner().invoke(cli, ["claims", "--db", str(db)])
     assert (result.exit_code, result.stderr) == (
