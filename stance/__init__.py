@@ -7,7 +7,14 @@
 ...     store.claims(stance.ClaimFilter(about="April 5 meeting"))
 """
 
-from stance.core.errors import InputError, ModelError, StanceError, StoreError, UsageError
+from stance.core.errors import (
+    InputError,
+    ModelError,
+    NotFoundError,
+    StanceError,
+    StoreError,
+    UsageError,
+)
 from stance.core.models import Claim, ExtractedClaim, ExtractionResult, StoredClaim, Target
 from stance.core.version import __version__
 from stance.extraction.api import extract, make_extractor
@@ -28,6 +35,7 @@ __all__ = [
     "ExtractorConfig",
     "InputError",
     "ModelError",
+    "NotFoundError",
     "StanceError",
     "Store",
     "StoreError",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import tempfile
 import time
@@ -15,7 +16,9 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.core.errors import StanceError
+from stance.core.errors import InputError, StanceError, UsageError
+from stance.core.models import StoredClaim
+from stance.core.text import printable
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
@@ -27,6 +30,7 @@ from stance.ingestion.pipeline import (
     normalize_date,
 )
 from stance.inputs import DATE_ORDERS, ReadOptions, read_url_list
+from stance.inputs.dates import DateOrder
 from stance.output.render import Format, print_json, render, shape_rows
 from stance.store.db import ClaimFilter, Store
 
@@ -35,6 +39,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 CLAIM_COLUMNS = ["id", "published", "source", "speaker", "cue", "quote", "targets", "grounding"]
+
+
+def option_date(value: str | None, option: str, order: DateOrder | None = None) -> str | None:
+    """A date given as an option, in ISO 8601; one that cannot be read is a usage error."""
+    try:
+        return normalize_date(value, option, order)
+    except InputError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def say(message: str) -> None:
+    """One line on stderr (`stance: ...`): what it quotes from outside (file names, errors
+    that name them) is escaped, so that it cannot drive the terminal or forge other lines."""
+    err.print(printable(message, one_line=True), markup=False)
 
 
 def default_db() -> str:
@@ -156,8 +174,15 @@ def handle_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except StanceError as exc:
-            err.print(f"stance: error: {exc}", markup=False)
+            say(f"stance: error: {exc}")
             sys.exit(exc.exit_code)
+        except sqlite3.DatabaseError as exc:
+            # What opening the store did not see (a view broken by hand, a page gone bad).
+            say(
+                f"stance: error: {kwargs.get('db_path') or 'the database'}: database error "
+                f"({exc}); restore the file from a backup, or give another --db path"
+            )
+            sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
 
@@ -233,7 +258,8 @@ class IngestProgress:
             for note in result.notes:
                 self.progress.console.print(f"stance: note: {note}", markup=False)
         if result.error:
-            self.progress.console.print(f"stance: error: {result.error}", markup=False)
+            line = printable(f"stance: error: {result.error}", one_line=True)
+            self.progress.console.print(line, markup=False)
         self.counts["claims"] += result.claims
         self.counts["rejected"] += result.rejected
         self.counts["failed"] += result.status == "failed"
@@ -336,7 +362,7 @@ def ingest_command(
         source=source,
         url=url,
         title=title,
-        published=normalize_date(published, "--published", order),  # type: ignore[arg-type]
+        published=option_date(published, "--published", order),  # type: ignore[arg-type]
     )
     columns = {
         role: name
@@ -364,10 +390,9 @@ def ingest_command(
                 "an LLM gives better results: pass --model or set STANCE_MODEL."
             )
         else:
-            err.print(
+            say(
                 f"stance: using the model {extractor.model} through "
-                f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}.",
-                markup=False,
+                f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}."
             )
     from stance.resolve.judge import DeferToResolve
 
@@ -455,8 +480,8 @@ def claims_command(
         about=about,
         source=source,
         document=document,
-        since=normalize_date(since, "--since"),
-        until=normalize_date(until, "--until"),
+        since=option_date(since, "--since"),
+        until=option_date(until, "--until"),
         include_rejected=include_rejected,
     )
     claims = read_store(db_path).claims(where)
@@ -471,9 +496,13 @@ def claims_command(
             for c in claims
             for t in _targets_or_none(c.targets)
         ]
-        columns = [*CLAIM_COLUMNS[:-2], "target_name", "target_stance", "grounding"]
+        if fmt == "table":
+            columns = [*CLAIM_COLUMNS[:-2], "target_name", "target_stance", "grounding"]
+        else:  # the same columns whether or not there are rows
+            claim_fields = [f for f in StoredClaim.model_fields if f != "targets"]
+            columns = [*claim_fields, "target_name", "target_kind", "target_stance"]
         rows = shape.apply(rows)
-        render(rows, fmt, columns=shape.fields or (columns if fmt == "table" else None))
+        render(rows, fmt, columns=shape.fields or columns)
         return
     if fmt in ("json", "jsonl") and shape == Shape(jsonl=shape.jsonl):
         render(claims, fmt)
@@ -489,8 +518,9 @@ def claims_command(
         for c in claims
     ]
     rows = shape.apply(rows)
+    # CSV: every field of a claim, whether or not there are rows, so scripts can rely on it.
     columns = list(shape.fields) or (
-        CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+        CLAIM_COLUMNS if fmt == "table" else list(StoredClaim.model_fields)
     )
     render(rows, fmt, columns=columns, title="claims")
 
@@ -606,7 +636,7 @@ def edit_command(
     }
     if published is not None:
         order = date_order.upper() if date_order else None
-        changes["published"] = normalize_date(published, "--published", order)  # type: ignore[arg-type]
+        changes["published"] = option_date(published, "--published", order)  # type: ignore[arg-type]
     store = open_store(db_path)
     with store.write_transaction():
         row = edit_document(store.db, resolve_document_id(store.db, document), changes)
@@ -743,10 +773,9 @@ def eval_command(
     documents = load_gold(gold)
     config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     extractor = make_extractor(config)
-    err.print(
+    say(
         f"stance: scoring {len(documents)} gold documents with the {extractor.backend} backend"
-        + (f" ({extractor.model})" if extractor.model else ""),
-        markup=False,
+        + (f" ({extractor.model})" if extractor.model else "")
     )
     with tempfile.TemporaryDirectory() as scratch:
         with open_store(db_path or os.path.join(scratch, "eval.db")) as store:
@@ -871,7 +900,7 @@ def merge_command(keep: str, other: str, as_json: bool, db_path: str) -> None:
     if as_json:
         print_json(merged.__dict__)
     else:
-        click.echo(f"merged '{other}' into {merged.name} (#{merged.id})")
+        click.echo(printable(f"merged '{other}' into {merged.name} (#{merged.id})", one_line=True))
 
 
 @cli.command(name="split")
@@ -889,8 +918,11 @@ def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path:
         print_json(created.__dict__)
     else:
         click.echo(
-            f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
-            f"{created.name} (#{created.id})"
+            printable(
+                f"split {', '.join(repr(a) for a in aliases)} off '{entity}' into "
+                f"{created.name} (#{created.id})",
+                one_line=True,
+            )
         )
 
 
@@ -931,8 +963,11 @@ def report_command(query: str, output: str, by: str, db_path: str) -> None:
         raise UsageError(f"cannot write {output}: {exc.strerror}; give another -o path") from exc
     claims = sum(len(s.claims) for s in result.speakers)
     click.echo(
-        f"wrote {output}: {result.subject.name}, {claims} claim{'s' * (claims != 1)} by "
-        f"{len(result.speakers)} speaker(s), {len(result.contradictions)} contradiction(s)"
+        printable(
+            f"wrote {output}: {result.subject.name}, {claims} claim{'s' * (claims != 1)} by "
+            f"{len(result.speakers)} speaker(s), {len(result.contradictions)} contradiction(s)",
+            one_line=True,
+        )
     )
 
 

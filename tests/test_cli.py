@@ -117,7 +117,7 @@ def test_usage_errors_exit_2(run):
     )
     bad_date = run("ingest", AZERNEWS, "--published", "someday")
     assert (bad_date.exit_code, bad_date.stderr) == (
-        1,
+        2,
         "stance: error: --published: cannot read 'someday' as a date; use YYYY-MM-DD\n",
     )
 
@@ -164,6 +164,7 @@ def test_an_unreachable_server_is_one_line_and_the_documents_are_kept(run, monke
     assert (result.exit_code, result.stderr.splitlines()[-1]) == (
         1,
         f"stance: error: {AZERNEWS}: cannot reach the model server at {url}: is it running? "
-        "check --base-url/OPENAI_BASE_URL",
+        "check --base-url/OPENAI_BASE_URL (no OPENAI_API_KEY is set either), or use the "
+        "offline extractor: --backend rules",
     )
     assert [d["last_run"] for d in json.loads(run("documents", "--json").stdout)] == ["failed"]

@@ -39,6 +39,11 @@ def extract(
     include_rejected: bool = False,
 ) -> list[Claim]:
     """Extract and check the claims of one text. Rejected claims only when asked for."""
+    if not isinstance(text, str):
+        hint = " (decode bytes first: data.decode('utf-8'))" if isinstance(text, bytes) else ""
+        raise TypeError(
+            f"stance.extract() takes the text as a str, not {type(text).__name__}{hint}"
+        )
     extractor = make_extractor(
         ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode, api_key=api_key)
     )

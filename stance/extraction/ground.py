@@ -16,6 +16,8 @@ from typing import Literal
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from stance.core.text import in_word
+
 FUZZY_MIN_SCORE = 90.0  # rapidfuzz partial-ratio percentage over normalised text
 FUZZY_MIN_COVERAGE = 0.9  # share of the quote's normalised characters inside the match
 FUZZY_MIN_CHARS = 12  # shorter quotes must match exactly or after normalisation
@@ -131,9 +133,10 @@ def _normalized_index(norm: NormalizedText, offset: int) -> int:
 
 
 def _snap_to_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a fuzzy span so that it neither starts nor ends inside a word."""
-    while start > 0 and text[start - 1].isalnum():
+    """Widen a fuzzy span so that it neither starts nor ends inside a word (a zero-width
+    character inside a word does not end it)."""
+    while start > 0 and in_word(text[start - 1]):
         start -= 1
-    while end < len(text) and text[end].isalnum():
+    while end < len(text) and in_word(text[end]):
         end += 1
     return start, end

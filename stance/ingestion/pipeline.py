@@ -13,6 +13,7 @@ done.
 
 from __future__ import annotations
 
+import os
 import queue
 import threading
 import time
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from stance.core.clock import now
-from stance.core.errors import InputError, StanceError
+from stance.core.errors import InputError, StanceError, StoreError
 from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import Extractor
 from stance.extraction.rules.confidence import NOT_ENGLISH
@@ -182,9 +183,32 @@ class _Workers:
             self.jobs.put(None)
 
 
+PathArgument = str | os.PathLike[str]
+
+
+def as_paths(names: PathArgument | Iterable[PathArgument]) -> list[str]:
+    """The inputs of `ingest` as a list of path strings: a single path is one input."""
+    if isinstance(names, (str, os.PathLike)):
+        names = [names]
+    elif isinstance(names, (bytes, bytearray)) or not isinstance(names, Iterable):
+        raise TypeError(
+            f"stance.ingest() takes a path or an iterable of paths, not {type(names).__name__}"
+        )
+    paths: list[str] = []
+    for name in names:
+        path = os.fspath(name) if isinstance(name, (str, os.PathLike)) else name
+        if not isinstance(path, str):
+            raise TypeError(
+                "stance.ingest(): each path must be a str or os.PathLike, "
+                f"not {type(path).__name__} ({path!r})"
+            )
+        paths.append(path)
+    return paths
+
+
 def ingest(
     store: Store,
-    names: Iterable[str],
+    names: PathArgument | Iterable[PathArgument],
     extractor: Extractor,
     *,
     metadata: Metadata | None = None,
@@ -199,7 +223,9 @@ def ingest(
 ) -> IngestSummary:
     """Ingest every input; failures are reported per input and the rest is still stored.
 
-    `options` say how to read the inputs (`metadata` alone is the flags' metadata).
+    `names` is one path (str or os.PathLike) or an iterable of them; anything else is a
+    TypeError, raised before anything is read or stored. `options` say how to read the
+    inputs (`metadata` alone is the flags' metadata).
     After each document is stored, the resolution pass (`stance.resolve.linker`) resolves
     its speakers, targets and events in a transaction of its own, and anything a crash left
     unresolved; `judge` decides doubtful event matches (rules when None). Claim relations
@@ -215,7 +241,7 @@ def ingest(
     own_reader = reader is None
     reader = reader or Reader(options, stdin=stdin)
     try:
-        inputs = list(reader.read(names))
+        inputs = list(reader.read(as_paths(names)))
     finally:
         if own_reader:
             reader.close()
@@ -266,6 +292,21 @@ def ingest(
         if isinstance(result, Exception):
             raise result
         extraction, error = result
+        try:
+            report(stored_result(item, started, extraction, error))
+        except StoreError as exc:
+            # This document did not fit (a full disk): nothing of it is stored, and the next
+            # ones are still tried.
+            report(
+                IngestResult(
+                    label=item.label, status="failed", error=f"{item.label}: not stored: {exc}"
+                )
+            )
+
+    def stored_result(
+        item: InputText, started: str, extraction: Extraction | None, error: str
+    ) -> IngestResult:
+        """Store one outcome (a run and its claims, or a failed run)."""
         doc = item.document
         if extraction is None:
             store.save_failure(
@@ -277,33 +318,27 @@ def ingest(
                 error=error,
                 started_at=started,
             )
-            report(
-                IngestResult(
-                    label=item.label,
-                    status="failed",
-                    document_id=doc.id,
-                    error=f"{item.label}: {error}",
-                    notes=item.notes,
-                )
+            return IngestResult(
+                label=item.label,
+                status="failed",
+                document_id=doc.id,
+                error=f"{item.label}: {error}",
+                notes=item.notes,
             )
-            return
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
         resolve_pending(store, judge, relations=False)
         if saved is None:  # another process stored this very run meanwhile
             store.add_appearance(doc)
-            report(IngestResult(item.label, "cached", document_id=doc.id, notes=item.notes))
-            return
-        report(
-            IngestResult(
-                label=item.label,
-                status="new",
-                document_id=doc.id,
-                claims=saved.claims,
-                rejected=saved.rejected,
-                input_tokens=extraction.input_tokens or 0,
-                output_tokens=extraction.output_tokens or 0,
-                notes=item.notes,
-            )
+            return IngestResult(item.label, "cached", document_id=doc.id, notes=item.notes)
+        return IngestResult(
+            label=item.label,
+            status="new",
+            document_id=doc.id,
+            claims=saved.claims,
+            rejected=saved.rejected,
+            input_tokens=extraction.input_tokens or 0,
+            output_tokens=extraction.output_tokens or 0,
+            notes=item.notes,
         )
 
     if concurrency <= 1:

@@ -4,6 +4,7 @@ as what its content is (text with a header block, a web page, a feed, a dataset,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -27,23 +28,44 @@ FOLDER_SUFFIXES = TEXT_SUFFIXES + tuple(s for s in DATASET_SUFFIXES if s != ".js
 Item = InputText | InputError
 
 
+def _unreadable_folder(error: OSError, fallback: str) -> InputError:
+    name = str(Path(error.filename)) if error.filename else fallback
+    return InputError(f"{name}: cannot read this folder ({error.strerror}); check its permissions")
+
+
+def _list_folder(name: str) -> Iterator[str | InputError]:
+    """Readable files under a folder (recursively, sorted); a folder that cannot be listed is
+    an error of its own, and the rest is still listed."""
+    errors: list[InputError] = []
+    found: list[Path] = []
+    for folder, _, files in os.walk(
+        name, onerror=lambda e: errors.append(_unreadable_folder(e, name))
+    ):
+        found.extend(
+            path
+            for path in (Path(folder) / file for file in files)
+            if path.suffix.lower() in FOLDER_SUFFIXES and path.is_file()
+        )
+    yield from errors
+    if not found and not errors:
+        yield InputError(f"{name}: no text, HTML, feed, dataset, PDF or DOCX files in this folder")
+    yield from (str(p) for p in sorted(found))
+
+
 def expand_paths(names: Iterable[str]) -> Iterator[str | InputError]:
-    """Files named, URLs, and readable files found in folders (recursively, stable order)."""
+    """Files named, URLs, and readable files found in folders (recursively, stable order).
+
+    Anything that exists and is not a folder is read as a file: /dev/null, a pipe such as the
+    shell's `<(command)`, a device.
+    """
     for name in names:
         if name == "-" or is_url(name):
             yield name
             continue
         path = Path(name)
         if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in FOLDER_SUFFIXES
-            )
-            if not found:
-                yield InputError(
-                    f"{name}: no text, HTML, feed, dataset, PDF or DOCX files in this folder"
-                )
-            yield from (str(p) for p in found)
-        elif path.is_file():
+            yield from _list_folder(name)
+        elif path.exists():
             yield name
         else:
             yield InputError(f"{name}: no such file, folder or URL; check the path")

@@ -7,11 +7,14 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
+
+from stance.core.text import printable
 
 Format = Literal["table", "json", "csv", "jsonl"]
 
@@ -23,6 +26,24 @@ def to_jsonable(value: Any) -> Any:
         return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: to_jsonable(v) for k, v in value.items()}
+    return value
+
+
+T = TypeVar("T")
+
+
+def printable_copy(value: T) -> T:
+    """A copy of a result (pydantic models, lists, dicts, strings) whose every string is safe
+    to show on a terminal (`printable`): what a terminal view renders."""
+    if isinstance(value, str):
+        return printable(value)  # type: ignore[return-value]
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return value.model_copy(update={k: printable_copy(getattr(value, k)) for k in fields})
+    if isinstance(value, (list, tuple)):
+        return type(value)(printable_copy(v) for v in value)
+    if isinstance(value, dict):
+        return {k: printable_copy(v) for k, v in value.items()}  # type: ignore[return-value]
     return value
 
 
@@ -76,7 +97,7 @@ def render(
         return
     console = console or default_console()
     if not data:
-        console.print(f"[dim]no {title or 'rows'}[/dim]" if title else "[dim]nothing to show[/dim]")
+        console.print(Text(f"no {title or 'rows'}" if title else "nothing to show", style="dim"))
         return
     long_text = [c for c in cols if c in wide]
     table = Table(title=title, show_lines=bool(long_text), expand=bool(long_text))
@@ -86,8 +107,9 @@ def render(
         else:
             table.add_column(col, overflow="fold", max_width=24)
     for row in data:
-        # Text(), not markup: document text may contain [brackets] that rich would eat.
-        table.add_row(*(Text(_cell(row.get(c))) for c in cols))
+        # Text(), not markup: document text may contain [brackets] that rich would eat; and
+        # control characters escaped: an article must not drive the terminal.
+        table.add_row(*(Text(printable(_cell(row.get(c)))) for c in cols))
     console.print(table)
 
 

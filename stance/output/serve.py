@@ -1,5 +1,8 @@
 """Browse a stance database with Datasette (`pip install 'stance[web]'`).
 
+Datasette runs as a child process. Ctrl-C, SIGTERM or SIGHUP to `stance serve` stops it and
+removes the temporary metadata file: nothing is left listening on the port.
+
 `datasette stance.db` is useful as it is (foreign keys, label columns); `stance serve` adds
 descriptions, facets and canned queries for the questions users ask most.
 """
@@ -7,10 +10,13 @@ descriptions, facets and canned queries for the questions users ask most.
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from stance.core.errors import UsageError
@@ -88,6 +94,46 @@ def metadata(database_name: str) -> dict[str, Any]:
     }
 
 
+STOP_GRACE = 5.0  # seconds Datasette gets to stop before it is killed
+
+
+def package_root() -> Path:
+    """The folder of the `stance` package."""
+    return Path(__file__).resolve().parent.parent
+
+
+def install_hint() -> str:
+    """How to install the web extra: editable in a source checkout, from PyPI otherwise."""
+    checkout = package_root().parent
+    pyproject = checkout / "pyproject.toml"
+    if pyproject.is_file() and 'name = "stance"' in pyproject.read_text(encoding="utf-8"):
+        return f"pip install -e '.[web]' (in {checkout})"
+    return "pip install 'stance[web]'"
+
+
+class _Stopped(Exception):
+    """SIGTERM or SIGHUP arrived while Datasette ran."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=STOP_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def serve(
     db_path: str, *, host: str = "127.0.0.1", port: int = 8001, open_browser: bool = False
 ) -> int:
@@ -95,7 +141,7 @@ def serve(
     try:
         import datasette  # noqa: F401
     except ImportError as exc:
-        raise UsageError("stance serve needs Datasette: pip install 'stance[web]'") from exc
+        raise UsageError(f"stance serve needs Datasette: {install_hint()}") from exc
     if not Path(db_path).exists():
         raise UsageError(f"{db_path}: no such database; ingest something first")
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
@@ -115,7 +161,22 @@ def serve(
     ]
     if open_browser:
         command.append("--open")
+    # A signal must reach the `finally` below, so that the child and the file go too.
+    handlers: dict[signal.Signals, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            handlers[signum] = signal.signal(signum, _raise_stopped)
+    process: subprocess.Popen[bytes] | None = None
     try:
-        return subprocess.call(command)
+        process = subprocess.Popen(command)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 130
+    except _Stopped as stopped:
+        return 128 + stopped.signum
     finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
+        if process is not None:
+            _stop(process)
         Path(handle.name).unlink(missing_ok=True)

@@ -11,6 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from stance.core.models import StoredClaim
+from stance.output.render import printable_copy
 from stance.query.compare import ComparedClaim, Comparison
 from stance.query.timeline import Shift, Timeline
 
@@ -74,6 +75,7 @@ LISTED = 4  # claims a coverage cell lists before "+N more"
 
 def render_comparison(result: Comparison, console: Console | None = None) -> None:
     console = console or Console()
+    result = printable_copy(result)  # what came from articles must not drive the terminal
     claims = {c.id: c for s in result.speakers for c in s.claims}
     appearance_of = {a.claim_id: c for c in claims.values() for a in c.appearances}
     title = Text.assemble(
@@ -209,6 +211,7 @@ def _render_coverage(
 
 def render_timeline(result: Timeline, console: Console | None = None) -> None:
     console = console or Console()
+    result = printable_copy(result)
     about = f" about {result.about.name}" if result.about else ""
     console.print(
         Text.assemble(("Timeline: ", "bold"), (result.speaker.name, "bold underline"), about)

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
@@ -340,6 +341,57 @@ def m400_documents_language_and_appearances(db: Database) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Schema:
+    """The tables (with their columns) and views that the migrations make."""
+
+    tables: dict[str, frozenset[str]]
+    views: dict[str, str]  # name -> CREATE VIEW statement
+
+    @classmethod
+    def of(cls, db: Database) -> Schema:
+        rows = db.execute(
+            "select type, name, sql from sqlite_master where type in ('table', 'view') "
+            "and name not like 'sqlite_%' and name not like '\\_%' escape '\\'"
+        ).fetchall()
+        tables = {
+            name: frozenset(c.name for c in db.table(name).columns)
+            for kind, name, _ in rows
+            if kind == "table"
+        }
+        return cls(tables, {name: sql for kind, name, sql in rows if kind == "view"})
+
+
+@cache
+def expected_schema() -> Schema:
+    """What a database migrated to the latest version holds: a new one made in memory."""
+    fresh = Database(memory=True)
+    migrations.apply(fresh)
+    schema = Schema.of(fresh)
+    fresh.close()
+    return schema
+
+
+def schema_damage(db: Database, *, views: bool = False) -> str | None:
+    """What a migrated database lacks of the expected tables and columns (and views, when
+    asked: a writable store makes them again), or None."""
+    expected, found = expected_schema(), Schema.of(db)
+    missing = sorted(set(expected.tables) - set(found.tables))
+    if missing:
+        if len(missing) == 1:
+            return f"the table {missing[0]} is missing"
+        return f"the tables {', '.join(missing)} are missing"
+    for table, columns in sorted(expected.tables.items()):
+        lacking = sorted(columns - found.tables[table])
+        if lacking:
+            plural = "s" * (len(lacking) > 1)
+            return f"the table {table} has no column{plural} {', '.join(lacking)}"
+    missing_views = sorted(set(expected.views) - set(found.views)) if views else []
+    if missing_views:
+        return f"the view {missing_views[0]} is missing"
+    return None
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason, confidence) '
@@ -382,24 +434,49 @@ class Store:
                         f"{self.path}: made by an older stance and needs upgrading; run "
                         f"`stance resolve --db {self.path}` (or an ingest) once, then query"
                     )
-                return
-            self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
-            self.db.execute("pragma foreign_keys = on")
-            if self.path != ":memory:":
-                self.db.enable_wal()
-                # WAL's recommended setting: a crash of the process loses nothing committed;
-                # a commit no longer waits for the disk (three times faster ingest of short
-                # documents).
-                self.db.execute("pragma synchronous = normal")
-            if migrations.pending(self.db):
-                # Under the write lock: two processes opening a new database at once must
-                # not both create its tables.
-                with self.write_transaction():
-                    migrations.apply(self.db)
+                damage = schema_damage(self.db, views=True)
+            else:
+                damage = self._open_for_writing()
         except (sqlite3.DatabaseError, OSError) as exc:
             raise StoreError(
                 f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
             ) from exc
+        if damage:
+            self.db.close()
+            raise StoreError(
+                f"{self.path}: damaged stance database: {damage}; restore the file from a "
+                "backup, or give another --db path to start anew"
+            )
+
+    def _open_for_writing(self) -> str | None:
+        """Settings, migrations and the schema check of a writable database; its damage."""
+        self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
+        self.db.execute("pragma foreign_keys = on")
+        if self.path != ":memory:":
+            self.db.enable_wal()
+            # WAL's recommended setting: a crash of the process loses nothing committed; a
+            # commit no longer waits for the disk (three times faster ingest of short texts).
+            self.db.execute("pragma synchronous = normal")
+        if migrations.pending(self.db):
+            # Under the write lock: two processes opening a new database at once must
+            # not both create its tables.
+            with self.write_transaction():
+                migrations.apply(self.db)
+        return self._check_schema()
+
+    def _check_schema(self) -> str | None:
+        """What the database lacks of its tables and columns (a table dropped by hand, a
+        file cut short), or None. Views hold no data: a missing one is made again."""
+        damage = schema_damage(self.db)
+        if damage:
+            return damage
+        views = set(self.db.view_names())
+        missing = {n: sql for n, sql in expected_schema().views.items() if n not in views}
+        if missing:
+            with self.write_transaction():
+                for sql in missing.values():
+                    self.db.execute(sql)
+        return None
 
     def _connect(self) -> sqlite3.Connection:
         if self.path.startswith("file:"):
@@ -409,6 +486,7 @@ class Store:
         return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
 
     def close(self) -> None:
+        """Close the connection; the Store cannot be used afterwards."""
         self.db.close()
 
     def __enter__(self) -> Store:
@@ -473,11 +551,27 @@ class Store:
                 time.sleep(0.05)
         try:
             yield
+            # Inside the try: a COMMIT that fails (a full disk) must roll back too, or the
+            # connection would stay in a transaction that the next write would extend.
+            conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
-        conn.execute("COMMIT")
+
+    @contextmanager
+    def _storing(self) -> Iterator[None]:
+        """A write that fails (full disk, I/O error, lock held too long) becomes a StoreError
+        naming the database; what the transaction wrote is rolled back."""
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_FULL" or "full" in str(exc):
+                raise StoreError(
+                    f"{self.path}: the database or its disk is full; free some space, then "
+                    "run the same command again"
+                ) from exc
+            raise StoreError(f"{self.path}: cannot write ({exc})") from exc
 
     def save_run(
         self,
@@ -492,9 +586,10 @@ class Store:
         Claims are stored as extracted: speakers and targets by name, not yet resolved to
         entities. The run is left for the resolution pass (`stance.resolve.linker`), which the
         ingest writer runs next. With `replace_cached=False`, a run of the same configuration
-        stored meanwhile by another process wins, and nothing is written (returns None).
+        stored meanwhile by another process wins, and nothing is written (returns None). A
+        write that fails (a full disk) raises StoreError and leaves nothing of the document.
         """
-        with self.write_transaction():
+        with self._storing(), self.write_transaction():
             if not replace_cached and self.cached_run(
                 document.id,
                 extraction.backend,
@@ -570,7 +665,7 @@ class Store:
         started_at: str,
     ) -> int:
         """Store the document and a failed run, so that the next ingest retries it."""
-        with self.write_transaction():
+        with self._storing(), self.write_transaction():
             self._upsert_document(document)
             return self._insert_run(
                 document.id,
@@ -604,6 +699,8 @@ class Store:
         return queries.claims_by_id(self.db, ids)
 
     def documents(self) -> list[dict[str, Any]]:
+        """Every stored document without its text: metadata, length in characters (`chars`),
+        claims shown by queries (`claims`) and the status of its latest run (`last_run`)."""
         return queries.documents(self.db)
 
     def document(self, document_id: str) -> Document | None:
@@ -617,9 +714,12 @@ class Store:
         return Document(**row)
 
     def runs(self) -> list[dict[str, Any]]:
+        """Every extraction run, oldest first: backend, model, hashes, status, error, tokens,
+        notes, and the number of claims it stored (rejected ones included)."""
         return queries.runs(self.db)
 
     def entities(self) -> list[dict[str, Any]]:
+        """Every entity with its aliases and the claims it makes and is the target of."""
         return queries.entities(self.db)
 
     def run_claims(self, run_id: int) -> list[Claim]:

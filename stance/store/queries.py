@@ -245,15 +245,23 @@ def claims_by_speakers_between(
 
 
 def integrity_problems(db: Database) -> Iterator[str]:
-    """Claims that break the invariant: text[start:end] must be the quote."""
-    sql = """
-        select c.id, c.quote, substr(d.text, c.start + 1, c.end - c.start) as evidence
-        from claims c join documents d on d.id = c.document_id
-        where c.grounding != 'rejected'
-    """
-    for row in db.query(sql):
-        if row["evidence"] != row["quote"]:
-            yield f"claim {row['id']}: stored quote differs from the text at its offsets"
+    """Claims that break the invariant: text[start:end] must be the quote.
+
+    Compared in Python, one document at a time: SQLite's substr() stops at a NUL, which a
+    stored text may hold."""
+    documents = db.execute(
+        "select distinct document_id from claims where grounding != 'rejected'"
+    ).fetchall()
+    for (document_id,) in documents:
+        text = db.execute("select text from documents where id = ?", [document_id]).fetchone()
+        claims = db.execute(
+            'select id, quote, start, "end" from claims where document_id = ? '
+            "and grounding != 'rejected' order by id",
+            [document_id],
+        )
+        for claim_id, quote, start, end in claims:
+            if text is None or start is None or end is None or text[0][start:end] != quote:
+                yield f"claim {claim_id}: stored quote differs from the text at its offsets"
 
 
 # --- Documents and runs -----------------------------------------------------------------------

@@ -475,6 +475,7 @@ def test_unreachable_server() -> None:
         llm.extract(ARTICLE)
     assert str(raised.value) == (
         f"cannot reach the model server at {url}: is it running? check --base-url/OPENAI_BASE_URL"
+        " (no OPENAI_API_KEY is set either), or use the offline extractor: --backend rules"
     )
 
 

@@ -218,7 +218,7 @@ def test_a_document_is_stored_whole_or_not_at_all(store, monkeypatch):
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(Store, "_insert_run", insert_then_fail)
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StoreError, match=r"stance\.db: cannot write \(disk I/O error\)"):
         store.save_run(doc, extraction, started_at="x")
     for table in ("documents", "runs", "claims", "claim_targets", "unresolved_runs"):
         assert store.db[table].count == 0, table

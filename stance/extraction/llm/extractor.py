@@ -523,9 +523,11 @@ class LLMExtractor:
                 f"({tries}): is it overloaded or still loading the model? retry later"
             )
         elif isinstance(error, openai.APIConnectionError):
+            no_key = " (no OPENAI_API_KEY is set either)" if self._api_key == NO_API_KEY else ""
             message = (
                 f"cannot reach the model server at {url}: is it running? "
-                "check --base-url/OPENAI_BASE_URL"
+                f"check --base-url/OPENAI_BASE_URL{no_key}, or use the offline extractor: "
+                "--backend rules"
             )
         elif isinstance(error, openai.APIStatusError):
             message = self._status_message(error, budget, tries)

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from stance.core import gazetteer
 from stance.core.models import Claim, ExtractedClaim, Extraction, schema_sha
+from stance.core.text import CleanText
 from stance.extraction.check import check_claims
 from stance.extraction.rules import (
     confidence,
@@ -150,14 +151,17 @@ class RulesExtractor:
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
         if text.strip() and not reads_as_english(text):
             return self._empty(NOT_ENGLISH)
-        document = Document(text, published)
-        drafts = document.run() if text.strip() else []
+        # The rules read a clean copy (no zero-width or control characters); quotes and
+        # offsets come from the text itself.
+        clean = CleanText.of(text)
+        document = Document(clean.text, published)
+        drafts = document.run() if clean.text.strip() else []
         pairs: list[tuple[ExtractedClaim, int]] = []
         judged: dict[tuple[str, str], tuple[float, str | None]] = {}
         previous: Draft | None = None
         for draft in drafts:
-            claim = self._claim(document, draft, previous)
-            pairs.append((claim, document.view.to_source(draft.start)))
+            claim = self._claim(document, clean, draft, previous)
+            pairs.append((claim, clean.to_source(document.view.to_source(draft.start))))
             judged.setdefault((claim.speaker, claim.quote), judge(draft.speaker))
             previous = draft
         return self._empty(None).model_copy(
@@ -178,13 +182,17 @@ class RulesExtractor:
         )
 
     @staticmethod
-    def _claim(document: Document, draft: Draft, previous: Draft | None) -> ExtractedClaim:
+    def _claim(
+        document: Document, clean: CleanText, draft: Draft, previous: Draft | None
+    ) -> ExtractedClaim:
         """The claim a draft makes: its source quote, content, type and targets. The previous
         draft lends its events to "such steps" and its targets to "It ..." when the same
         speaker goes on."""
         view = document.v
-        start, end = document.view.to_source(draft.start), document.view.to_source(draft.end)
-        quote = document.text[start:end]
+        start, end = clean.span(
+            document.view.to_source(draft.start), document.view.to_source(draft.end)
+        )
+        quote = clean.source[start:end]
         shown = view[draft.start : draft.end]
         speaker = draft.speaker
         claim_type = claim_type_of(draft.lemma, shown)
