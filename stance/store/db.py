@@ -332,6 +332,7 @@ class Store:
     def __init__(self, path: str | Path = "stance.db", *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
+        self.closed = False
         try:
             conn = _connect_read_only(self.path) if read_only else self._connect()
             self.db = Database(conn)
@@ -350,6 +351,10 @@ class Store:
             self.db.execute("pragma foreign_keys = on")
             if self.path != ":memory:":
                 self.db.enable_wal()
+                # WAL with synchronous=NORMAL: a crash of the process loses nothing committed
+                # (a power cut may lose the last commits, never consistency); a document and
+                # its resolution are two commits, and a full sync of each was half the cost.
+                self.db.execute("pragma synchronous = normal")
             if migrations.pending(self.db):
                 # Under the write lock: two processes opening a new database at once must
                 # not both create its tables.
@@ -368,6 +373,18 @@ class Store:
         return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
 
     def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        if not self.read_only and self.path != ":memory:":
+            # Leave the file whole, without -wal and -shm beside it, when this was the last
+            # connection: a read-only query then reads it as it is and creates nothing.
+            # With other connections open this changes nothing; the last one does it.
+            try:
+                self.db.execute("pragma wal_checkpoint(truncate)")
+                self.db.execute("pragma journal_mode = delete")
+            except sqlite3.OperationalError:
+                pass
         self.db.close()
 
     def __enter__(self) -> Store:
