@@ -33,9 +33,7 @@ QUERIES = [
 
 def snapshot(folder: Path) -> dict[str, str]:
     """Every file of the folder with the sha256 of its bytes."""
-    return {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())
-    }
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
 @pytest.fixture(scope="module")
