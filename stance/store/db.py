@@ -265,7 +265,7 @@ def m100_resolution_pass(db: Database) -> None:
         "create unique index claim_targets_claim_entity on claim_targets (claim_id, entity_id)"
     )
     db.execute("create index claim_targets_entity on claim_targets (entity_id)")
-    db.execute(_CLAIM_VIEW)
+    db.execute(queries.CLAIM_VIEW_SQL)
     # Runs stored and not yet resolved: the pass takes them from here (a crash in between
     # leaves them for the next ingest or `stance resolve`).
     db.table("unresolved_runs").create({"run_id": int}, pk="run_id")
@@ -289,19 +289,6 @@ def m100_resolution_pass(db: Database) -> None:
         "create index event_participants_latest on event_participants (participant, entity_id)"
     )
 
-
-_CLAIM_VIEW = f"""
-create view claim_view as
-select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
-       c.quote, c.content, coalesce(e.name, t.name) as target, t.stance, c.attribution,
-       c.claim_type, c.grounding, c.document_id
-from claims c
-join documents d on d.id = c.document_id
-left join claim_targets t on t.claim_id = c.id
-left join entities e on e.id = t.entity_id
-left join entities s on s.id = c.speaker_id
-where {queries.CURRENT}
-"""
 
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "

@@ -692,6 +692,21 @@ def relation_subjects_pending(db: Database) -> list[int]:
     ]
 
 
+# The view Datasette facets on: one row per claim and target of the current runs.
+CLAIM_VIEW_SQL = f"""
+create view claim_view as
+select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
+       c.quote, c.content, coalesce(e.name, t.name) as target, t.stance, c.attribution,
+       c.claim_type, c.grounding, c.document_id
+from claims c
+join documents d on d.id = c.document_id
+left join claim_targets t on t.claim_id = c.id
+left join entities e on e.id = t.entity_id
+left join entities s on s.id = c.speaker_id
+where {CURRENT}
+"""
+
+
 # --- Datasette's canned queries (`stance serve`) -------------------------------------------------
 
 CLAIMS_ABOUT_SQL = f"""
