@@ -188,8 +188,11 @@ def handle_errors(func: F) -> F:
 
 
 def open_store(db_path: str) -> Store:
-    """The database, for a command that writes (created and upgraded as needed)."""
-    return Store(db_path)
+    """The database, for a command that writes (created and upgraded as needed); closed when
+    the command ends."""
+    store = Store(db_path)
+    click.get_current_context().call_on_close(store.close)
+    return store
 
 
 def read_store(db_path: str) -> Store:

@@ -15,6 +15,7 @@ resolver (`stance.resolve`) creates entities under them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from stance.core.gazetteer import ACTOR_WORDS, is_place_word, phrase_words, place_named, places_in
 from stance.core.names import ROLE_WORDS, TITLE_WORDS
@@ -115,6 +116,7 @@ def _person_tokens(name: str) -> list[str] | None:
     return None
 
 
+@lru_cache(maxsize=65536)
 def canonical(name: str, kind: str) -> Canonical:
     """The canonical form of a mention; `kind` is what the extractor said it is."""
     cleaned = " ".join(name.split()).strip(" .,;:\"'“”") or name

@@ -113,11 +113,11 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
         db, mention.features, mention.key, mention.document_id
     )
     found.discard(mention.entity_id)
+    found -= queries.split_off(db, mention.key)
+    stored = queries.stored_features_of(db, sorted(found))
     scored = []
     for candidate in sorted(found):
-        if queries.separated(db, mention.key, candidate):
-            continue
-        known = queries.stored_features(db, candidate)
+        known = stored.get(candidate)
         if known is not None:
             value = score(
                 mention.features,

@@ -267,7 +267,7 @@ def m100_resolution_pass(db: Database) -> None:
         "create unique index claim_targets_claim_entity on claim_targets (claim_id, entity_id)"
     )
     db.execute("create index claim_targets_entity on claim_targets (entity_id)")
-    db.execute(_CLAIM_VIEW)
+    db.execute(queries.CLAIM_VIEW_SQL)
     # Runs stored and not yet resolved: the pass takes them from here (a crash in between
     # leaves them for the next ingest or `stance resolve`).
     db.table("unresolved_runs").create({"run_id": int}, pk="run_id")
@@ -290,20 +290,6 @@ def m100_resolution_pass(db: Database) -> None:
     db.execute(
         "create index event_participants_latest on event_participants (participant, entity_id)"
     )
-
-
-_CLAIM_VIEW = f"""
-create view claim_view as
-select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
-       c.quote, c.content, coalesce(e.name, t.name) as target, t.stance, c.attribution,
-       c.claim_type, c.grounding, c.document_id
-from claims c
-join documents d on d.id = c.document_id
-left join claim_targets t on t.claim_id = c.id
-left join entities e on e.id = t.entity_id
-left join entities s on s.id = c.speaker_id
-where {queries.CURRENT}
-"""
 
 
 @migrations()
@@ -421,6 +407,7 @@ class Store:
     def __init__(self, path: str | Path = "stance.db", *, read_only: bool = False) -> None:
         self.path = str(path)
         self.read_only = read_only
+        self.closed = False
         try:
             conn = _connect_read_only(self.path) if read_only else self._connect()
             self.db = Database(conn)
@@ -487,6 +474,18 @@ class Store:
 
     def close(self) -> None:
         """Close the connection; the Store cannot be used afterwards."""
+        if self.closed:
+            return
+        self.closed = True
+        if not self.read_only and self.path != ":memory:":
+            # Leave the file whole, without -wal and -shm beside it, when this was the last
+            # connection: a read-only query then reads it as it is and creates nothing.
+            # With other connections open this changes nothing; the last one does it.
+            try:
+                self.db.execute("pragma wal_checkpoint(truncate)")
+                self.db.execute("pragma journal_mode = delete")
+            except sqlite3.OperationalError:
+                pass
         self.db.close()
 
     def __enter__(self) -> Store:

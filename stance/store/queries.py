@@ -547,6 +547,35 @@ def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     )
 
 
+def stored_features_of(db: Database, ids: list[int]) -> dict[int, EventFeatures]:
+    """The stored features of these events, in one query."""
+    rows = db.execute(
+        "select entity_id, date, month_day, participants, type, type_word, words, year "
+        f"from events where entity_id in ({marks(ids)})",
+        list(ids),
+    ).fetchall()
+    return {
+        int(r[0]): EventFeatures(
+            r[1],
+            r[2],
+            tuple(json.loads(r[3] or "[]")),
+            r[4],
+            r[5],
+            tuple(json.loads(r[6] or "[]")),
+            r[7],
+        )
+        for r in rows
+    }
+
+
+def split_off(db: Database, key: str) -> set[int]:
+    """The entities the user split this name off (`stance split`)."""
+    rows = db.execute(
+        "select entity_id from entity_overrides where action = 'split' and alias_key = ?", [key]
+    )
+    return {int(r[0]) for r in rows.fetchall()}
+
+
 def first_published(db: Database, ids: list[int]) -> str | None:
     row = db.execute(
         f"select min(first_published) from events where entity_id in ({marks(ids)})", ids
@@ -636,7 +665,7 @@ def event_candidates(
     return found | same_document, same_document
 
 
-CANDIDATES = 500  # events read at most per lookup when linking a mention
+CANDIDATES = 100  # events read at most per lookup when linking a mention (the latest)
 
 
 def _ids(db: Database, sql: str, value: object) -> set[int]:
@@ -699,6 +728,21 @@ def relation_subjects_pending(db: Database) -> list[int]:
     return [
         int(r[0]) for r in db.execute("select entity_id from relations_pending order by entity_id")
     ]
+
+
+# The view Datasette facets on: one row per claim and target of the current runs.
+CLAIM_VIEW_SQL = f"""
+create view claim_view as
+select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
+       c.quote, c.content, coalesce(e.name, t.name) as target, t.stance, c.attribution,
+       c.claim_type, c.grounding, c.document_id
+from claims c
+join documents d on d.id = c.document_id
+left join claim_targets t on t.claim_id = c.id
+left join entities e on e.id = t.entity_id
+left join entities s on s.id = c.speaker_id
+where {CURRENT}
+"""
 
 
 # --- Datasette's canned queries (`stance serve`) -------------------------------------------------

@@ -1,4 +1,5 @@
 import json
+import sqlite3
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
 from stance.store.queries import matching_event_ids
 from testkit.fake_extractor import FakeExtractor, said
-from testkit.fakeserver import FakeOpenAIServer, echo_claims, tool_reply
+from testkit.fakeserver import FakeOpenAIServer, echo_claims, question_asked, tool_reply
 
 AZ = (
     "Antony Blinken said the trilateral meeting between the U.S., the European Union, and "
@@ -373,3 +374,33 @@ def test_stance_ingest_with_a_model_leaves_doubtful_matches_to_stance_resolve(
     ]
     with Store(db) as store:
         assert (event_count(store), pending_count(store)) == (1, 0)
+
+
+def test_no_model_request_runs_while_the_write_lock_is_held(
+    tmp_path, fake_server: FakeOpenAIServer
+):
+    path = tmp_path / "a.db"
+    lock_free: list[bool] = []
+
+    def answer_if_the_database_is_writable(body):
+        # Another connection takes the write lock at once, or finds it held.
+        other = sqlite3.connect(path, timeout=0)
+        try:
+            other.execute("begin immediate")
+            other.execute("rollback")
+            lock_free.append(True)
+        except sqlite3.OperationalError:
+            lock_free.append(False)
+        finally:
+            other.close()
+        if question_asked(body) == "ClaimRelation":
+            return tool_reply({"label": "unrelated", "reason": "x"}, name="ClaimRelation")
+        return tool_reply({"same_event": True, "reason": "same parties"}, name="EventMatch")
+
+    fake_server.responder = answer_if_the_database_is_writable
+    config = ExtractorConfig(backend="llm", model="test", base_url=fake_server.url)
+    with Store(path) as store:
+        meeting_then_doubtful_mention(store, judge=LLMJudge(config, store.db))
+        assert event_count(store) == 1
+        assert store.db["unresolved_runs"].count == 0
+    assert lock_free and all(lock_free)
