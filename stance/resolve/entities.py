@@ -25,8 +25,10 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from stance.core.gazetteer import ACTOR_WORDS, is_place_word, phrase_words, place_named, places_in
+from stance.core.name_variants import LEGAL_FORMS, trim_leading_junk
 from stance.core.names import TITLE_WORDS, names_agree
 from stance.extraction.speakers import ROLE_WORDS
+from stance.resolve.variants import find_variant, record_merge, record_names, roles_of
 
 EVENT_WORDS = frozenset(
     """meeting meetings conference summit talks call phonecall visit session forum exercises
@@ -126,6 +128,8 @@ def _person_tokens(name: str) -> list[str] | None:
                 continue
             break
         rest = tokens[cut:] if has_title else tokens
+        # "and Security Policy Peter Stano": what a cut-off role left before the name.
+        rest = trim_leading_junk(rest, _STRIP)
         if rest:
             return rest
     return None
@@ -146,6 +150,10 @@ def canonical(name: str, kind: str) -> Canonical:
         display = " ".join(tokens or []).strip(" .,;:")
         display = display[:-2] if display.endswith(("'s", "’s")) else display
         person_words = [w for w in phrase_words(display) if w not in TITLE_WORDS]
+        # "CrowdStrike Inc" speaks as a body, not as a person surnamed "Inc".
+        is_company = len(person_words) >= 2 and person_words[-1] in LEGAL_FORMS
+        if is_company:
+            return Canonical(display, "organization", _key(person_words))
         if person_words and not any(w in _BODY_WORDS for w in person_words):
             full = [w for w in person_words if len(w) > 1] or person_words
             if len(full) >= 2:
@@ -213,6 +221,7 @@ def _create(db: Database, canon: Canonical, alias: str) -> int:
         or 0
     )
     add_alias(db, entity_id, alias, canon.key)
+    record_names(db, entity_id, canon.kind, canon.name, roles_of(alias, canon.name))
     if canon.surname:
         db.execute(
             "insert into person_names (entity_id, surname) values (?, ?)",
@@ -228,8 +237,11 @@ def _prefer_name(db: Database, entity_id: int, canon: Canonical) -> None:
         db.execute("update entities set name = ? where id = ?", [canon.name, entity_id])
 
 
-def resolve_entity(db: Database, name: str, kind: str) -> int:
-    """The id of the entity this name refers to, created when there is none."""
+def resolve_entity(db: Database, name: str, kind: str, document_id: str | None = None) -> int:
+    """The id of the entity this name refers to, created when there is none.
+
+    A new spelling of a known person or body joins it (`stance.resolve.variants`), recorded.
+    """
     alias = " ".join(name.split()) or name
     canon = canonical(alias, kind)
     if canon.kind not in ("country", "organization") and is_event_mention(alias, kind):
@@ -249,6 +261,20 @@ def resolve_entity(db: Database, name: str, kind: str) -> int:
         if len(full) == 1:  # unambiguous: "Aliyev" is the one Aliyev we know
             add_alias(db, full[0], alias, canon.key)
             return full[0]
+    variant = find_variant(
+        db,
+        name=canon.name,
+        kind=canon.kind,
+        key=canon.key,
+        short=canon.short,
+        alias=alias,
+        document_id=document_id,
+    )
+    if variant is not None:
+        add_alias(db, variant.entity_id, alias, canon.key)
+        record_merge(db, variant.entity_id, alias, canon.key, variant.match)
+        return variant.entity_id
+    if canon.short:
         return _create(db, canon, alias)
     entity_id = _create(db, canon, alias)
     if canon.surname:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from stance.core.clock import now
 from stance.core.errors import NotFoundError, UsageError
 from stance.resolve.entities import EntityRef, canonical, entity_refs, separated  # noqa: F401
+from stance.resolve.variants import record_names
 
 
 def move_entity(db: Database, *, keep: int, drop: int) -> None:
@@ -30,6 +31,8 @@ def move_entity(db: Database, *, keep: int, drop: int) -> None:
     db.execute("update or ignore claim_targets set entity_id = ? where entity_id = ?", [keep, drop])
     db.execute("delete from claim_targets where entity_id = ?", [drop])
     db.execute("update person_names set entity_id = ? where entity_id = ?", [keep, drop])
+    db.execute("update name_keys set entity_id = ? where entity_id = ?", [keep, drop])
+    db.execute("update entity_merges set entity_id = ? where entity_id = ?", [keep, drop])
     merge_event_rows(db, keep, drop)
     db.execute("delete from entities where id = ?", [drop])
 
@@ -147,6 +150,13 @@ def split_entity(db: Database, entity_query: str, aliases: list[str]) -> EntityR
                 "insert into person_names (entity_id, surname) values (?, ?)",
                 [new_id, canon.surname],
             )
+        # An automatic fold of these names is undone: its record goes, the new entity is
+        # indexed under its own name.
+        db.execute(
+            f"delete from entity_merges where entity_id = ? and alias_key in ({marks})",
+            [entity.id, *keys],
+        )
+        record_names(db, new_id, entity.kind, aliases[0].strip(), frozenset())
         if entity.kind == "event":
             refresh_event(db, entity.id)
             refresh_event(db, new_id)

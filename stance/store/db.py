@@ -20,6 +20,7 @@ from sqlite_utils.migrations import Migrations
 from stance.core.clock import now
 from stance.core.errors import StoreError
 from stance.core.models import Claim, Document, Extraction, StoredClaim, StoredTarget, Target
+from stance.core.name_variants import name_key_row
 from stance.resolve.entities import matching_entity_ids, resolve_entity
 
 BUSY_TIMEOUT_MS = 30_000
@@ -235,6 +236,49 @@ def m050_run_notes(db: Database) -> None:
     db.table("runs").add_column("notes", str)
 
 
+@migrations()
+def m500_name_variants(db: Database) -> None:
+    # Names of persons and bodies by spelling-insensitive keys (`stance.resolve.variants`),
+    # and every automatic fold of one spelling into a known entity, with its reason.
+    db.table("name_keys").create(
+        {
+            "entity_id": int,
+            "kind": str,
+            "first_word": str,
+            "first_key": str,
+            "last_key": str,
+            "org_key": str,
+            "words": int,
+            "roles": str,
+        },
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
+    for column in ("entity_id", "last_key", "org_key", "first_word"):
+        db.table("name_keys").create_index([column])
+    db.table("name_keys").create_index(["first_key", "last_key"])
+    db.table("entity_merges").create(
+        {
+            "id": int,
+            "entity_id": int,
+            "alias": str,
+            "alias_key": str,
+            "rule": str,
+            "reason": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("entity_merges").create_index(["entity_id"])
+    # The names of older databases.
+    rows = db.execute(
+        "select id, kind, name from entities where kind in ('person', 'organization')"
+    ).fetchall()
+    for entity_id, kind, name in rows:
+        row = name_key_row(str(kind), str(name), frozenset())
+        if row is not None:
+            db.table("name_keys").insert({"entity_id": int(entity_id), **row})
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason) '
@@ -389,7 +433,11 @@ class Store:
             for claim in extraction.claims:
                 grounded = claim.grounding != "rejected"
                 rejected += not grounded
-                speaker_id = resolve_entity(self.db, claim.speaker, "person") if grounded else None
+                speaker_id = (
+                    resolve_entity(self.db, claim.speaker, "person", document.id)
+                    if grounded
+                    else None
+                )
                 # Plain INSERTs: sqlite-utils' insert() looks the table up again on every
                 # call, which made the writer the bottleneck of a concurrent ingest.
                 claim_id = self.db.conn.execute(
@@ -596,13 +644,18 @@ class Store:
             names as (
                 select entity_id, group_concat(alias, ' | ') as aliases from aliases
                 group by entity_id
+            ),
+            merges as (
+                select entity_id, group_concat(alias || ' (' || reason || ')', ' | ') as merged
+                from entity_merges group by entity_id
             )
-            select e.id, e.name, e.kind, names.aliases,
+            select e.id, e.name, e.kind, names.aliases, merges.merged,
                    coalesce(made.n, 0) as claims_made, coalesce(about.n, 0) as claims_about
             from entities e
             left join names on names.entity_id = e.id
             left join made on made.entity_id = e.id
             left join about on about.entity_id = e.id
+            left join merges on merges.entity_id = e.id
             order by e.name
         """
         return list(self.db.query(sql))

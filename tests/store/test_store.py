@@ -209,11 +209,11 @@ def test_a_document_is_stored_whole_or_not_at_all(store, monkeypatch):
     extraction = FakeExtractor(script).extract(TEXT)
     calls = []
 
-    def resolve_then_fail(db, name, kind):
+    def resolve_then_fail(db, name, kind, document_id=None):
         calls.append(name)
         if len(calls) == 3:  # fail in the middle of the second claim
             raise sqlite3.OperationalError("disk I/O error")
-        return resolve_entity(db, name, kind)
+        return resolve_entity(db, name, kind, document_id)
 
     monkeypatch.setattr("stance.store.db.resolve_entity", resolve_then_fail)
     with pytest.raises(sqlite3.OperationalError):
