@@ -10,7 +10,8 @@ known person or body into its entity, and records why.
   or more an edit distance of one (two for ten or more) with the same first letter, or a
   Jaro-Winkler similarity of at least 0.93.
 - `person_variant(a, b)`: two full personal names (first name, surname) whose first names
-  have one transliteration key and whose surnames are close. "Ilham Aliyev" and "Mehriban
+  have one transliteration key (or one consonant apart: "Davit"/"David") and whose
+  surnames are close. "Ilham Aliyev" and "Mehriban
   Aliyeva" are not one person (the first names differ), nor "Maria Rossi" and "Mario Rossi"
   (first names one letter apart are different names more often than slips).
 - `org_key("CrowdStrike Inc.")` → "crowdstrike": a body's name without its legal form.
@@ -36,7 +37,16 @@ LEGAL_FORMS = frozenset(
 )
 # Words that join a role to a name and are never part of a personal name.
 CONNECTORS = frozenset({"and", "of", "for", "the", "to", "on", "at", "in", "&", "-", "–"})
-_FOLDS = (("kh", "h"), ("th", "t"), ("ph", "f"), ("ck", "k"), ("dzh", "j"), ("zh", "j"))
+_FOLDS = (
+    ("kh", "h"),
+    ("th", "t"),
+    ("ph", "f"),
+    ("ck", "k"),
+    ("dzh", "j"),
+    ("zh", "j"),
+    ("q", "g"),  # Azerbaijani and Turkic Q/G: "Qadirzade"/"Gadirzade"
+)
+_VOWELS = frozenset("aeiou")
 _DOUBLE = re.compile(r"(.)\1+")
 _WORD = re.compile(r"[^\W_]+")
 JARO_WINKLER_MIN = 0.93
@@ -83,6 +93,19 @@ class VariantMatch:
     reason: str
 
 
+def given_names_agree(a: str, b: str) -> bool:
+    """First names of one person: one transliteration key, or one consonant for another in
+    a name of four letters or more ("Davit"/"David"); a vowel changed is another name
+    ("Maria"/"Mario")."""
+    ka, kb = translit_key(a), translit_key(b)
+    if ka == kb:
+        return True
+    if len(ka) != len(kb) or len(ka) < 4 or ka[0] != kb[0]:
+        return False
+    diff = [(x, y) for x, y in zip(ka, kb, strict=True) if x != y]
+    return len(diff) == 1 and not (set(diff[0]) & _VOWELS)
+
+
 def _given_and_surname(words: list[str]) -> tuple[str, str] | None:
     """The first and the last word of a personal name of two words or more (middle initials
     are left out before: "Antony J. Blinken" → ("antony", "blinken"))."""
@@ -100,7 +123,7 @@ def person_variant(a: list[str], b: list[str]) -> VariantMatch | None:
     if pa == pb:
         return VariantMatch("same_name", f"same first name and surname as {' '.join(b)}")
     (ga, sa), (gb, sb) = pa, pb
-    if translit_key(ga) != translit_key(gb) or not words_close(sa, sb):
+    if not (given_names_agree(ga, gb) and words_close(sa, sb)):
         return None
     parts = []
     for mine, theirs, what in ((ga, gb, "first name"), (sa, sb, "surname")):
@@ -150,8 +173,8 @@ def trim_leading_junk(tokens: list[str], strip: frozenset[str]) -> list[str]:
         if words and all(w in CONNECTORS or w in strip for w in words):
             cut = i + 1
             continue
-        if token[:1].islower():  # a lower-case word is not part of a name
-            cut = i + 1
+        if token[:1].islower() or token.lower().endswith(("-based", "-born")):
+            cut = i + 1  # a lower-case word, or "Atlanta-based", is not part of a name
             continue
         break
     return tokens[cut:]

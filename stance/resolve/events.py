@@ -26,12 +26,14 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from stance.resolve.entities import entity_refs, separated
+from stance.resolve.event_cluster import nearby_sharing_words, same_in_document, shared_near
 from stance.resolve.event_features import (
     DOUBTFUL,
     SURE,
     EventFeatures,
     features,
     find_date,
+    label,
     score,
     union,
     with_context,
@@ -48,12 +50,13 @@ def _row(f: EventFeatures, published: str | None) -> dict[str, object]:
         "words": json.dumps(list(f.words)),
         "year": f.year,
         "first_published": published,
+        "venue": f.venue,
     }
 
 
 def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     row = db.execute(
-        "select date, month_day, participants, type, type_word, words, year "
+        "select date, month_day, participants, type, type_word, words, year, venue "
         "from events where entity_id = ?",
         [entity_id],
     ).fetchone()
@@ -67,6 +70,8 @@ def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
         row[4],
         tuple(json.loads(row[5] or "[]")),
         row[6],
+        (),
+        row[7],
     )
 
 
@@ -74,9 +79,17 @@ def _save_features(db: Database, entity_id: int, f: EventFeatures, published: st
     row = _row(f, published)
     db.execute(
         "insert or replace into events (entity_id, date, month_day, type, type_word, "
-        "participants, words, year, first_published) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "participants, words, year, first_published, venue) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [entity_id, *row.values()],
     )
+    # Shown by its canonical name ("Armenia–EU–US meeting, Brussels, 2024-04-05"), never by
+    # the sentence fragment a mention happened to be.
+    current = db.execute("select name from entities where id = ?", [entity_id]).fetchone()
+    if current is not None:
+        db.execute(
+            "update entities set name = ? where id = ?", [label(f, str(current[0])), entity_id]
+        )
     db.execute("delete from event_participants where entity_id = ?", [entity_id])
     for participant in f.participants:
         db.execute(
@@ -174,6 +187,7 @@ def _candidates(db: Database, m: Mention) -> tuple[set[int], set[int]]:
             [m.key],
         ).fetchall()
     }
+    found |= set(nearby_sharing_words(db, f, m.published))
     same_document = {
         int(r[0])
         for r in db.execute(
@@ -297,6 +311,19 @@ def _matching_event(db: Database, mention: Mention, judge: object) -> int | None
                 published=mention.published,
             )
             scored.append((value, candidate, known))
+    # Undated mentions near in time that share a distinctive word or the venue ("the
+    # trilateral meeting" a day after "the June 12 trilateral meeting"), and two names of
+    # one kind of event in one document that nothing tells apart.
+    for candidate in sorted(candidates):
+        first = db.execute(
+            "select first_published from events where entity_id = ?", [candidate]
+        ).fetchone()
+        known = stored_features(db, candidate)
+        if known is not None and (
+            shared_near(mention.features, mention.published, known, first[0] if first else None)
+            or (candidate in same_document and same_in_document(mention.features, known))
+        ):
+            scored.append((SURE, candidate, known))
     # The best candidates first; a doubtful one is asked about, and a "no" tries the next.
     for value, best, known in sorted(scored, key=lambda s: (-s[0], s[1]))[:3]:
         if value < DOUBTFUL:

@@ -170,12 +170,13 @@ def _full_person(
     if len(full) < 2:
         return None
     surname = translit_key(full[-1])
-    # Same key, or the same first two letters (for surnames a letter apart).
+    # The same surname key (first names are compared below), or the same first name and
+    # a surname with the same first letter (for surnames a letter apart).
     rows = _rows(
         db,
-        "k.kind = 'person' and k.words >= 2 and k.first_key = ? "
-        "and (k.last_key = ? or k.last_key like ?)",
-        [translit_key(full[0]), surname, surname[:2] + "%"],
+        "k.kind = 'person' and k.words >= 2 "
+        "and (k.last_key = ? or (k.first_key = ? and k.last_key like ?))",
+        [surname, translit_key(full[0]), surname[:1] + "%"],
     )
     for entity_id, known, _, known_roles in rows:
         match = person_variant(full, name_words(known))

@@ -279,6 +279,14 @@ def m500_name_variants(db: Database) -> None:
             db.table("name_keys").insert({"entity_id": int(entity_id), **row})
 
 
+@migrations()
+def m501_event_venue(db: Database) -> None:
+    # Where an event takes place ("Brussels"), and events looked up by when they were first
+    # reported (undated mentions are matched with events reported in the same days).
+    db.table("events").add_column("venue", str)
+    db.table("events").create_index(["first_published"])
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason) '

@@ -57,7 +57,7 @@ def by_quote(result: Comparison) -> dict[int, str]:
 def test_compare_puts_the_two_sides_of_the_april_5_meeting_next_to_each_other(store):
     result = compare(store, "April 5 meeting")
     assert (result.subject.label, result.subject.kind) == (
-        "US-EU-Armenia meeting (2024-04-05)",
+        "Armenia–EU–US meeting, Brussels, 2024-04-05",
         "event",
     )
     sides = [(s.name, s.stance, [c.quote for c in s.claims]) for s in result.speakers]
@@ -79,7 +79,7 @@ def test_compare_puts_the_two_sides_of_the_april_5_meeting_next_to_each_other(st
             AZ_ABOUT[1],
             AZ_ABOUT[2],
             "opposite stances on Armenia; Antony J. Blinken "
-            "supports US-EU-Armenia meeting (2024-04-05); Ilham Aliyev opposes it",
+            "supports Armenia–EU–US meeting, Brussels, 2024-04-05; Ilham Aliyev opposes it",
         )
     ]
 
@@ -259,7 +259,7 @@ def test_compare_through_the_scripted_model_server(tmp_path, fake_server: FakeOp
             NOT_AGAINST,
             ANTI,
             "not against Azerbaijan vs anti-Azerbaijan nature; "
-            "Antony J. Blinken supports US-EU-Armenia meeting (2024-04-05); "
+            "Antony J. Blinken supports Armenia–EU–US meeting, Brussels, 2024-04-05; "
             "Ilham Aliyev opposes it",
         )
     ]

@@ -96,7 +96,7 @@ def test_a_saved_run_is_queried_back_as_the_contract_shapes_it(store):
             claim_type="statement",
             grounding="exact",
             targets=[
-                StoredTarget(name="April 5 meeting", kind="event", stance="support"),
+                StoredTarget(name="Meeting, 2024-04-05", kind="event", stance="support"),
                 StoredTarget(name="Azerbaijan", kind="country", stance="neutral"),
             ],
             run_id=1,
@@ -119,7 +119,7 @@ def test_a_saved_run_is_queried_back_as_the_contract_shapes_it(store):
             attribution="indirect",
             claim_type="statement",
             grounding="exact",
-            targets=[StoredTarget(name="April 5 meeting", kind="event", stance="oppose")],
+            targets=[StoredTarget(name="Meeting, 2024-04-05", kind="event", stance="oppose")],
             run_id=1,
             backend="fake",
             model="scripted",
@@ -175,7 +175,7 @@ def test_entities_count_the_claims_they_make_and_are_about(store):
     assert counts == {
         "Antony Blinken": ("person", 1, 0),  # its rejected claim is not counted
         "Ilham Aliyev": ("person", 1, 0),
-        "April 5 meeting": ("event", 0, 2),
+        "Meeting, April 5": ("event", 0, 2),
         "Azerbaijan": ("country", 0, 1),
     }
 
