@@ -544,6 +544,8 @@ def compare_command(
         by=by,  # type: ignore[arg-type]
         judge=_judge_for(store, backend, model, base_url, mode),
     )
+    if result.note:
+        click.echo(result.note, err=True)
     if as_json:
         print_json(result)
     else:
@@ -575,6 +577,8 @@ def timeline_command(
     result = timeline(
         store, speaker, about=about, judge=_judge_for(store, backend, model, base_url, mode)
     )
+    for note in result.notes:
+        click.echo(note, err=True)
     if as_json:
         print_json(result)
     else:
@@ -659,6 +663,8 @@ def report_command(
         by=by,  # type: ignore[arg-type]
         judge=_judge_for(store, backend, model, base_url, mode),
     )
+    if result.note:
+        click.echo(result.note, err=True)
     page = render_report(store, result)
     if output == "-":
         sys.stdout.write(page)

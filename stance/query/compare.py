@@ -25,10 +25,10 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from stance.core.models import StoredClaim
+from stance.query.pick import pick
 from stance.resolve.event_features import label as event_label
 from stance.resolve.events import link_pending, stored_features
 from stance.resolve.judge import Judge, RuleJudge
-from stance.resolve.overrides import find_entity
 from stance.store.db import Store
 
 MAX_CLAIMS = 2000  # claims about a subject compared at most (the latest)
@@ -110,6 +110,12 @@ class Comparison(BaseModel):
         default=0,
         description="Claims about the subject in all; only "
         "the latest `limit` of them are compared.",
+    )
+    note: str | None = Field(
+        default=None, description="What the query picked when it matched several (for stderr)."
+    )
+    also_matched: list[Subject] = Field(
+        default_factory=list, description="What else the query matched, best first."
     )
 
 
@@ -233,7 +239,8 @@ def compare(
     """
     judge = judge or RuleJudge()
     link_pending(store.db, judge)
-    ref = find_entity(store.db, query, role="entity or event")
+    picked = pick(store.db, query, role="entity or event")
+    ref = picked.ref
     aliases = [
         str(r[0])
         for r in store.db.execute(
@@ -263,6 +270,8 @@ def compare(
         by=by,
         judge=judge.name,
         total_claims=total,
+        note=picked.note(query),
+        also_matched=[Subject(id=r.id, name=r.name, kind=r.kind) for r in picked.others],
     )
 
 

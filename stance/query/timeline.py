@@ -23,9 +23,9 @@ from stance.query.compare import (
     load_claims,
     overall_stance,
 )
+from stance.query.pick import pick
 from stance.resolve.events import link_pending
 from stance.resolve.judge import Judge
-from stance.resolve.overrides import find_entity
 from stance.store.db import Store
 
 MAX_CLAIMS = 5_000  # a timeline reads at most this many of the speaker's latest claims
@@ -55,6 +55,9 @@ class Timeline(BaseModel):
     about: Subject | None
     points: list[TimelinePoint]
     shifts: list[Shift]
+    notes: list[str] = Field(
+        default_factory=list, description="What a query picked when it matched several."
+    )
 
 
 def timeline(
@@ -62,8 +65,11 @@ def timeline(
 ) -> Timeline:
     """SPEAKER's stance per date toward ABOUT (or toward everything they speak of)."""
     link_pending(store.db, judge)
-    who = find_entity(store.db, speaker, role="speaker")
-    subject = find_entity(store.db, about, role="entity or event") if about else None
+    picked_who = pick(store.db, speaker, role="speaker")
+    who = picked_who.ref
+    picked_about = pick(store.db, about, role="entity or event") if about else None
+    subject = picked_about.ref if picked_about else None
+    notes = [picked_who.note(speaker), picked_about.note(about or "") if picked_about else None]
     params: list[object] = [who.id]
     where = f"c.speaker_id = ? and {_current()}"
     if subject is not None:
@@ -104,6 +110,7 @@ def timeline(
         about=_subject(store, subject.id, subject.name, subject.kind) if subject else None,
         points=ordered,
         shifts=shifts(ordered),
+        notes=[n for n in notes if n],
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
-from stance.core.errors import NotFoundError, UsageError
+from stance.core.errors import NotFoundError
 from stance.query.compare import Comparison, compare
 from stance.store.db import Store
 from testkit.fake_extractor import FakeExtractor
@@ -125,13 +125,18 @@ def test_an_entity_subject_and_clear_errors(store):
         r"did you mean: 'Antony J. Blinken'",
     ):
         compare(store, "Antony Blinkin")
-    with pytest.raises(
-        UsageError,
-        match=r"'Brussels meeting' matches 2 entities: the "
-        r"trilateralmeeting .* \(#2, event\); the meeting in "
-        r"Brussels today \(#\d+, event\); name one of them",
-    ):
-        compare(store, "Brussels meeting")
+    # Two meetings in Brussels: the one with most claims is picked, and the note says so.
+    result = compare(store, "Brussels meeting")
+    assert (result.subject.id, [s.name for s in result.also_matched]) == (
+        2,
+        ["Talks, Brussels, 2023-07-15"],
+    )
+    assert result.note == (
+        "'Brussels meeting' matches 2: picked Armenia–EU–US meeting, Brussels, 2024-04-05 "
+        "(#2, event, 17 claims); also Talks, Brussels, 2023-07-15 (#13, event); give an #id "
+        "to pick another"
+    )
+    assert compare(store, "#13").subject.name == "Talks, Brussels, 2023-07-15"
 
 
 def cli_run(db: str, *args: str):
