@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from rapidfuzz import fuzz
 
 from stance.core.models import StoredClaim
+from stance.query.contradictions import rank_pair, ranked_groups
 from stance.query.pick import pick
 from stance.resolve.event_features import label as event_label
 from stance.resolve.events import link_pending, stored_features
@@ -32,7 +33,6 @@ from stance.resolve.judge import Judge, RuleJudge
 from stance.store.db import Store
 
 MAX_CLAIMS = 2000  # claims about a subject compared at most (the latest)
-MAX_STANCE_PAIRS = 100  # stance contradictions listed at most (the biggest subjects have more)
 MAX_RELATION_PAIRS = 24  # claim pairs sent to the model for a relation label, at most
 MAX_OTHER_CLAIMS = 5  # claims a source reports instead, per source
 MAX_FUZZY_GROUP = 400  # claims per speaker compared pairwise for near-copies
@@ -90,10 +90,19 @@ class SourceCoverage(BaseModel):
 
 
 class Contradiction(BaseModel):
+    """A group of contradicting pairs between two speakers; `a`/`b` is its strongest pair."""
+
     a: int
     b: int
     reason: str
     kind: Literal["stance", "content"]
+    strength: int = Field(
+        default=2,
+        description="3: one denies what the other asserts; 2: opposite stances on the "
+        "subject; 1: opposite stances on another shared target.",
+    )
+    count: int = Field(default=1, description="Pairs of claims between these two speakers.")
+    pairs: list[tuple[int, int]] = Field(default_factory=list)
 
 
 class Comparison(BaseModel):
@@ -366,56 +375,7 @@ def _reported_instead(
 
 # --- Contradictions -------------------------------------------------------------------------------
 
-OPPOSITE = frozenset({"support", "oppose"})
-
-
-def _shared_opposite(a: StoredClaim, b: StoredClaim, subject: str) -> list[str]:
-    """Targets other than the subject on which the two claims take opposite stances."""
-    stances_b = {t.name: t.stance for t in b.targets}
-    return [
-        t.name
-        for t in a.targets
-        if t.name != subject and t.name in stances_b and {t.stance, stances_b[t.name]} == OPPOSITE
-    ]
-
-
 Pair = tuple[ComparedClaim, ComparedClaim]
-
-
-def _stance_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
-    """(supporting, opposing) claims of different speakers, at most `limit`."""
-    support = [c for c in claims if c.stance == "support"]
-    oppose = [c for c in claims if c.stance == "oppose"]
-    pairs: list[Pair] = []
-    for a in support:
-        for b in oppose:
-            if a.speaker != b.speaker:
-                pairs.append((a, b))
-                if len(pairs) >= limit:
-                    return pairs
-    return pairs
-
-
-def _target_pairs(claims: list[ComparedClaim], subject: str, limit: int) -> list[Pair]:
-    """Claims of different speakers with opposite stances on a shared target (not the subject)."""
-    by_target: dict[tuple[str, str], list[ComparedClaim]] = defaultdict(list)
-    for claim in claims:
-        for target in claim.targets:
-            if target.name != subject and target.stance in OPPOSITE:
-                by_target[(target.name, target.stance)].append(claim)
-    pairs: list[Pair] = []
-    seen: set[tuple[int, int]] = set()
-    for (name, stance), group in sorted(by_target.items()):
-        if stance != "support":
-            continue
-        for a in group:
-            for b in by_target.get((name, "oppose"), []):
-                if a.speaker != b.speaker and (a.id, b.id) not in seen:
-                    seen.add((a.id, b.id))
-                    pairs.append((a, b))
-                    if len(pairs) >= limit:
-                        return pairs
-    return pairs
 
 
 def _other_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
@@ -432,38 +392,59 @@ def _other_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
 def _contradictions(
     subject: Subject, claims: list[ComparedClaim], judge: Judge
 ) -> list[Contradiction]:
-    found: dict[frozenset[int], Contradiction] = {}
-    stance_pairs = _stance_pairs(claims, MAX_STANCE_PAIRS)
-    for a, b in stance_pairs:
-        found[frozenset((a.id, b.id))] = Contradiction(
-            a=a.id,
-            b=b.id,
-            kind="stance",
-            reason=f"{a.speaker} supports {subject.label or subject.name}; {b.speaker} opposes it",
+    """Ranked groups (`stance.query.contradictions`); with a model, its relation labels on
+    the strongest pairs add content clashes the stances do not show."""
+    label = subject.label or subject.name
+    stances = {c.id: c.stance for c in claims}
+    groups, _ = ranked_groups(claims, stances, subject.name, label)
+    found = [
+        Contradiction(
+            a=g.a,
+            b=g.b,
+            reason=g.reason,
+            kind=g.kind,  # type: ignore[arg-type]
+            strength=g.strength,
+            count=g.count,
+            pairs=g.pairs,
         )
-    target_pairs = _target_pairs(claims, subject.name, MAX_STANCE_PAIRS)
-    content: list[tuple[Pair, str]] = []
+        for g in groups
+    ]
     if isinstance(judge, RuleJudge):
-        content = [
-            ((a, b), "opposite stances on " + ", ".join(_shared_opposite(a, b, subject.name)))
-            for a, b in target_pairs
-        ]
-    else:
-        # The pairs most likely to clash go to the model first.
-        candidates: dict[frozenset[int], Pair] = {}
-        for a, b in [*stance_pairs, *target_pairs, *_other_pairs(claims, MAX_RELATION_PAIRS)]:
-            candidates.setdefault(frozenset((a.id, b.id)), (a, b))
-        for a, b in list(candidates.values())[:MAX_RELATION_PAIRS]:
-            relation = judge.relation(subject.name, a, b, a.stance, b.stance)
-            if relation is not None and relation.label == "contradicts":
-                content.append(((a, b), relation.reason or "the contents conflict"))
-    for (a, b), reason in content:
-        key = frozenset((a.id, b.id))
-        if key in found:
-            earlier = found[key]
-            found[key] = Contradiction(
-                a=earlier.a, b=earlier.b, kind="content", reason=f"{reason}; {earlier.reason}"
+        return found
+    by_id = {c.id: c for c in claims}
+    # The pairs of the strongest groups go to the model first, then any other pairs.
+    candidates: dict[frozenset[int], Pair] = {}
+    for item in found:
+        for a_id, b_id in [(item.a, item.b), *item.pairs]:
+            candidates.setdefault(frozenset((a_id, b_id)), (by_id[a_id], by_id[b_id]))
+    for a, b in _other_pairs(claims, MAX_RELATION_PAIRS):
+        candidates.setdefault(frozenset((a.id, b.id)), (a, b))
+    group_of = {frozenset(p): i for i, item in enumerate(found) for p in item.pairs}
+    for key, (a, b) in list(candidates.items())[:MAX_RELATION_PAIRS]:
+        relation = judge.relation(subject.name, a, b, a.stance, b.stance)
+        if relation is None or relation.label != "contradicts":
+            continue
+        reason = relation.reason or "the contents conflict"
+        if key in group_of:
+            # The clash the model confirms stands for its group.
+            earlier = found[group_of[key]]
+            if earlier.strength == 3 and earlier.kind == "content":
+                continue
+            ranked = rank_pair(a, b, a.stance, b.stance, subject.name, label)
+            stance_reason = ranked.reason if ranked else earlier.reason
+            found[group_of[key]] = earlier.model_copy(
+                update={
+                    "a": a.id,
+                    "b": b.id,
+                    "kind": "content",
+                    "reason": f"{reason}; {stance_reason}",
+                    "strength": 3,
+                }
             )
         else:
-            found[key] = Contradiction(a=a.id, b=b.id, kind="content", reason=reason)
-    return sorted(found.values(), key=lambda c: (c.kind != "content", c.a, c.b))
+            found.append(
+                Contradiction(
+                    a=a.id, b=b.id, kind="content", reason=reason, strength=3, pairs=[(a.id, b.id)]
+                )
+            )
+    return sorted(found, key=lambda c: -c.strength)
