@@ -17,16 +17,16 @@ Every query is indexed SQL on the subject's claims; nothing loads the whole data
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz
 
 from stance.core.models import StoredClaim
 from stance.query.contradictions import rank_pair, ranked_groups
+from stance.query.coverage import Appearance, Outlet, appearances_of, outlets
 from stance.query.pick import pick
+from stance.query.statements import group_statements
 from stance.resolve.event_features import label as event_label
 from stance.resolve.events import link_pending, stored_features
 from stance.resolve.judge import Judge, RuleJudge
@@ -51,15 +51,6 @@ class Subject(BaseModel):
         description="A readable name for an event: 'US-EU-Armenia meeting (2024-04-05)'.",
     )
     aliases: list[str] = Field(default_factory=list)
-
-
-class Appearance(BaseModel):
-    """One place where a claim was published."""
-
-    claim_id: int
-    document_id: str
-    source: str | None
-    published: str | None
 
 
 class ComparedClaim(StoredClaim):
@@ -128,55 +119,15 @@ class Comparison(BaseModel):
     )
 
 
-# --- Near-copies ---------------------------------------------------------------------------------
-
-_NOT_WORD = re.compile(r"[\W_]+")
+# --- Statements ----------------------------------------------------------------------------------
 
 
-def _norm(text: str) -> str:
-    return _NOT_WORD.sub("", text.lower())
-
-
-def group_copies(claims: list[StoredClaim]) -> list[list[StoredClaim]]:
-    """Claims that are one claim published several times, grouped (earliest first).
-
-    Two claims are one when the same speaker says nearly the same words (quote similarity of
-    at least COPY_RATIO, spaces and punctuation ignored) in different documents.
-    """
-    parent = {c.id: c.id for c in claims}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_speaker: dict[str | None, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        by_speaker[claim.speaker].append(claim)
-    for group in by_speaker.values():
-        exact: dict[str, int] = {}
-        for claim in group:
-            key = _norm(claim.quote)
-            if key in exact:
-                parent[root(claim.id)] = root(exact[key])
-            else:
-                exact[key] = claim.id
-        if len(group) > MAX_FUZZY_GROUP:
-            continue
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (
-                    a.document_id != b.document_id
-                    and root(a.id) != root(b.id)
-                    and fuzz.ratio(_norm(a.quote), _norm(b.quote)) >= COPY_RATIO
-                ):
-                    parent[root(b.id)] = root(a.id)
-    groups: dict[int, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        groups[root(claim.id)].append(claim)
-    ordered = [sorted(g, key=_when) for g in groups.values()]
-    return sorted(ordered, key=lambda g: _when(g[0]))
+def group_copies(
+    claims: list[StoredClaim], stances: dict[int, str] | None = None
+) -> list[list[StoredClaim]]:
+    """Claims that are one statement reported several times, grouped (earliest first); see
+    `stance.query.statements`."""
+    return group_statements(claims, stances)
 
 
 def _when(claim: StoredClaim) -> tuple[bool, str, int]:
@@ -265,10 +216,11 @@ def compare(
         label=event_label(known, ref.name) if known else None,
     )
     claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
-    groups = group_copies(claims)
-    compared = [_compared(group, stances) for group in groups]
+    groups = group_copies(claims, stances)
+    carried = outlets(store.db, [c.document_id for c in claims])
+    compared = [_compared(group, stances, carried) for group in groups]
     speakers = _speakers(compared, speaker_ids)
-    sources, other_claims = _coverage(store, groups, speaker_ids)
+    sources, other_claims = _coverage(store, compared, speaker_ids)
     contradictions = _contradictions(subject, compared, judge)
     return Comparison(
         subject=subject,
@@ -284,12 +236,11 @@ def compare(
     )
 
 
-def _compared(group: list[StoredClaim], stances: dict[int, str]) -> ComparedClaim:
+def _compared(
+    group: list[StoredClaim], stances: dict[int, str], carried: dict[str, list[Outlet]]
+) -> ComparedClaim:
     first = group[0]
-    appearances = [
-        Appearance(claim_id=c.id, document_id=c.document_id, source=c.source, published=c.published)
-        for c in group
-    ]
+    appearances = appearances_of(group, carried)
     return ComparedClaim(
         **first.model_dump(), stance=stances.get(first.id, "neutral"), appearances=appearances
     )
@@ -317,21 +268,25 @@ def _speakers(
 
 
 def _coverage(
-    store: Store, groups: list[list[StoredClaim]], speaker_ids: dict[int, int | None]
+    store: Store, compared: list[ComparedClaim], speaker_ids: dict[int, int | None]
 ) -> tuple[list[SourceCoverage], list[StoredClaim]]:
+    """Per outlet: the statements it carries (by their appearances, the same count as the
+    timeline's), those it leaves out, and what it reports instead."""
     reported: dict[str, list[int]] = defaultdict(list)
     documents: dict[str, set[str]] = defaultdict(set)
-    present: dict[str, set[int]] = defaultdict(set)  # source → groups (by first claim id)
-    for group in groups:
-        for claim in group:
-            label = source_label(claim.source, claim.document_id)
-            reported[label].append(claim.id)
-            documents[label].add(claim.document_id)
-            present[label].add(group[0].id)
-    others = _reported_instead(store, groups, {s for s in speaker_ids.values() if s is not None})
+    present: dict[str, set[int]] = defaultdict(set)  # source → statements (by first claim id)
+    for claim in compared:
+        for appearance in claim.appearances:
+            label = source_label(appearance.source, appearance.document_id)
+            if appearance.claim_id not in reported[label]:
+                reported[label].append(appearance.claim_id)
+            documents[label].add(appearance.document_id)
+            present[label].add(claim.id)
+    statement_ids = {a.claim_id for c in compared for a in c.appearances}
+    others = _reported_instead(store, compared, statement_ids, speaker_ids)
     for label, (document_ids, _) in others.items():
         documents[label] |= document_ids
-    all_groups = [g[0].id for g in groups]
+    all_statements = [c.id for c in compared]
     coverage = []
     for label in sorted(documents, key=lambda s: (-len(present[s]), s)):
         other_ids = others.get(label, (set(), []))[1]
@@ -340,7 +295,7 @@ def _coverage(
                 source=label,
                 document_ids=sorted(documents[label]),
                 claim_ids=sorted(reported[label]),
-                missing_claim_ids=[g for g in all_groups if g not in present[label]],
+                missing_claim_ids=[g for g in all_statements if g not in present[label]],
                 other_claim_ids=other_ids[:MAX_OTHER_CLAIMS],
             )
         )
@@ -349,13 +304,16 @@ def _coverage(
 
 
 def _reported_instead(
-    store: Store, groups: list[list[StoredClaim]], speakers: set[int]
+    store: Store,
+    compared: list[ComparedClaim],
+    subject_ids: set[int],
+    speaker_ids: dict[int, int | None],
 ) -> dict[str, tuple[set[str], list[int]]]:
     """Per source: claims by the subject's speakers, in the subject's days, on other things."""
-    dates = sorted(c.published[:10] for g in groups for c in g if c.published)
+    speakers = {s for s in speaker_ids.values() if s is not None}
+    dates = sorted(a.published[:10] for c in compared for a in c.appearances if a.published)
     if not dates or not speakers:
         return {}
-    subject_ids = {c.id for g in groups for c in g}
     marks = ", ".join("?" for _ in speakers)
     rows = store.db.execute(
         f"select c.id, c.document_id, d.source from claims c join documents d "

@@ -23,6 +23,7 @@ from stance.query.compare import (
     load_claims,
     overall_stance,
 )
+from stance.query.coverage import outlets
 from stance.query.pick import pick
 from stance.resolve.events import link_pending
 from stance.resolve.judge import Judge
@@ -88,11 +89,12 @@ def timeline(
     claims = load_claims(store, sorted(targets))
     points: dict[tuple[str | None, int], list[ComparedClaim]] = defaultdict(list)
     names: dict[int, str] = {}
+    carried = outlets(store.db, [c.document_id for c in claims])
     for group in group_copies(claims):
         for entity_id, name, stance in targets[group[0].id]:
             names[entity_id] = name
             date = group[0].published[:10] if group[0].published else None
-            points[(date, entity_id)].append(_compared(group, {group[0].id: stance}))
+            points[(date, entity_id)].append(_compared(group, {group[0].id: stance}, carried))
     ordered = [
         TimelinePoint(
             date=date,
