@@ -21,12 +21,14 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from stance.core.models import StoredClaim
 
 OPPOSITE = frozenset({"support", "oppose"})
 MAX_PER_SPEAKER = 30  # a speaker's claims read per pair of speakers, at most
 MAX_GROUPS = 60  # groups listed, at most
+MAX_SPEAKERS_PER_SIDE = 40  # the speakers with most claims on each side are paired
 _NEGATION = re.compile(r"\b(?:not|no|never|nor|neither|nothing|n't|deny|denies|denied|reject\w*)\b")
 _EVENT_WORDS = frozenset(
     """meeting meetings conference summit talks call visit session forum gathering january
@@ -54,6 +56,7 @@ class RankedPair:
     pairs: list[tuple[int, int]] = field(default_factory=list)
 
 
+@lru_cache(maxsize=16384)
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in _WORD.findall(text.lower()) if w not in _STOP)
 
@@ -138,49 +141,56 @@ def ranked_groups(
             stances.get(claim.id) if stances.get(claim.id) in OPPOSITE else None
         )
 
+    # Speakers who take a side, or make a claim with one, the busiest first on each side.
+    taking: dict[str, list[str]] = {"support": [], "oppose": []}
+    for speaker, said in sorted(by_speaker.items(), key=lambda s: (-len(s[1]), s[0] or "")):
+        if speaker is None:
+            continue
+        for stance in {side_of(c) for c in said} - {None}:
+            if len(taking[str(stance)]) < MAX_SPEAKERS_PER_SIDE:
+                taking[str(stance)].append(speaker)
+    pairs_of_speakers = sorted(
+        {tuple(sorted((x, y))) for x in taking["support"] for y in taking["oppose"] if x != y}
+    )
     groups: list[RankedPair] = []
-    speakers = sorted(by_speaker, key=lambda s: s or "")
-    for i, first in enumerate(speakers):
-        for second in speakers[i + 1 :]:
-            if first is None or second is None:
-                continue
-            best: RankedPair | None = None
-            pairs: list[tuple[int, int]] = []
-            for a in by_speaker[first][:MAX_PER_SPEAKER]:
-                for b in by_speaker[second][:MAX_PER_SPEAKER]:
-                    sa, sb = side_of(a), side_of(b)
-                    if sa is None or sb is None or sa == sb:
-                        continue
-                    # Support first in each pair, as the view shows the sides.
-                    x, y = (a, b) if sa == "support" else (b, a)
-                    found = rank_pair(
-                        x,
-                        y,
-                        stances.get(x.id, "neutral"),
-                        stances.get(y.id, "neutral"),
-                        subject,
-                        label,
-                    )
-                    if found is None:
-                        continue
-                    pairs.append((x.id, y.id))
-                    if best is None or (found.strength, found.overlap) > (
-                        best.strength,
-                        best.overlap,
-                    ):
-                        best = found
-            if best is not None:
-                groups.append(
-                    RankedPair(
-                        best.a,
-                        best.b,
-                        best.reason,
-                        best.kind,
-                        best.strength,
-                        best.overlap,
-                        len(pairs),
-                        pairs,
-                    )
+    for first, second in pairs_of_speakers:
+        best: RankedPair | None = None
+        pairs: list[tuple[int, int]] = []
+        for a in by_speaker[first][:MAX_PER_SPEAKER]:
+            for b in by_speaker[second][:MAX_PER_SPEAKER]:
+                sa, sb = side_of(a), side_of(b)
+                if sa is None or sb is None or sa == sb:
+                    continue
+                # Support first in each pair, as the view shows the sides.
+                x, y = (a, b) if sa == "support" else (b, a)
+                found = rank_pair(
+                    x,
+                    y,
+                    stances.get(x.id, "neutral"),
+                    stances.get(y.id, "neutral"),
+                    subject,
+                    label,
                 )
+                if found is None:
+                    continue
+                pairs.append((x.id, y.id))
+                if best is None or (found.strength, found.overlap) > (
+                    best.strength,
+                    best.overlap,
+                ):
+                    best = found
+        if best is not None:
+            groups.append(
+                RankedPair(
+                    best.a,
+                    best.b,
+                    best.reason,
+                    best.kind,
+                    best.strength,
+                    best.overlap,
+                    len(pairs),
+                    pairs,
+                )
+            )
     groups.sort(key=lambda g: (-g.strength, -g.overlap, -g.count, g.a, g.b))
     return groups[:MAX_GROUPS], len(groups)

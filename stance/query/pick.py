@@ -28,7 +28,8 @@ from stance.resolve.events import matching_event_ids
 from stance.resolve.overrides import find_entity, suggestions
 
 _CURRENT = "c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'"
-MAX_SHOWN = 5  # other matches named in the note
+MAX_SHOWN = 5
+COUNT_CAP = 20_000  # other matches named in the note
 _QUERY_FILLER = frozenset({"the", "a", "an", "of", "on", "in", "at", "with", "about", "s"})
 
 
@@ -65,13 +66,16 @@ def speaks_of_an_event(query: str) -> bool:
 def _claim_counts(db: Database, ids: list[int]) -> dict[int, int]:
     counts = dict.fromkeys(ids, 0)
     for entity_id in ids:
+        # Counted up to COUNT_CAP: enough to rank, bounded on the largest subjects.
         about = db.execute(
-            "select count(*) from claim_targets t join claims c on c.id = t.claim_id "
-            f"where t.entity_id = ? and {_CURRENT}",
+            "select count(*) from (select 1 from claim_targets t join claims c on "
+            f"c.id = t.claim_id where t.entity_id = ? and {_CURRENT} limit {COUNT_CAP})",
             [entity_id],
         ).fetchone()[0]
         made = db.execute(
-            f"select count(*) from claims c where c.speaker_id = ? and {_CURRENT}", [entity_id]
+            f"select count(*) from (select 1 from claims c where c.speaker_id = ? and {_CURRENT} "
+            f"limit {COUNT_CAP})",
+            [entity_id],
         ).fetchone()[0]
         counts[entity_id] = int(about) + int(made)
     return counts
@@ -129,6 +133,8 @@ def pick(db: Database, query: str, *, role: str = "entity or event") -> Picked:
     refs = entity_refs(db, sorted(ids))
     if not refs:
         raise NotFoundError(f"no {role} matches '{query}'{suggestions(db, query)}")
+    if len(refs) == 1:
+        return Picked(refs[0])
     counts = _claim_counts(db, [r.id for r in refs])
     eventish = speaks_of_an_event(query)
 
