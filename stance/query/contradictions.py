@@ -10,7 +10,8 @@ opposite stances on the same thing: the subject itself, or another target both n
 2. opposite stances on the subject itself;
 1. opposite stances on another shared target.
 
-Ties go to the pair whose quotes share more words. Pairs between the same two speakers are
+Within a strength, a clash on the subject itself comes first, then the pair whose quotes
+share more words. Pairs between the same two speakers are
 one group: its strongest pair stands for it, with the number of pairs. The work is bounded
 per pair of speakers (`MAX_PER_SPEAKER` claims each), never over all pairs of claims.
 """
@@ -100,7 +101,8 @@ def rank_pair(
     common = _words(label) | _EVENT_WORDS
     words_a, words_b = _words(a.quote) - common, _words(b.quote) - common
     overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
-    overlap += 1.0 if shared else 0.0  # a target both name, with opposite stances
+    # A target both name with opposite stances, when that is all they clash on.
+    overlap += 1.0 if shared and not on_subject else 0.0
     # One names what the other's target is ("not against Azerbaijan" / "anti-Azerbaijan").
     overlap += 0.5 * any(
         _words(t.name) & _words(other.quote) - common
@@ -111,7 +113,7 @@ def rank_pair(
     denies = _negated(a) != _negated(b) and (shared or overlap > 0)
     if denies:
         strength = 3
-        what = ", ".join(shared) if shared else label
+        what = label if on_subject else ", ".join(shared)
         reason = f"{a.speaker} and {b.speaker}: one denies what the other asserts about {what}"
     elif on_subject:
         strength = 2
@@ -125,6 +127,12 @@ def rank_pair(
 
 def _verb(stance: str) -> str:
     return {"support": "supports", "oppose": "opposes"}.get(stance, f"is {stance} on")
+
+
+def _weight(pair: RankedPair) -> tuple[float, float, float]:
+    """Strength, then a clash on the subject itself before one on another target, then the
+    words the two share."""
+    return (pair.strength, float(pair.kind == "stance"), pair.overlap)
 
 
 def ranked_groups(
@@ -174,10 +182,7 @@ def ranked_groups(
                 if found is None:
                     continue
                 pairs.append((x.id, y.id))
-                if best is None or (found.strength, found.overlap) > (
-                    best.strength,
-                    best.overlap,
-                ):
+                if best is None or _weight(found) > _weight(best):
                     best = found
         if best is not None:
             groups.append(
@@ -192,5 +197,5 @@ def ranked_groups(
                     pairs,
                 )
             )
-    groups.sort(key=lambda g: (-g.strength, -g.overlap, -g.count, g.a, g.b))
+    groups.sort(key=lambda g: (tuple(-w for w in _weight(g)), -g.count, g.a, g.b))
     return groups[:MAX_GROUPS], len(groups)

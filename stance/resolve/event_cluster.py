@@ -120,5 +120,8 @@ def same_in_document(mention: EventFeatures, known: EventFeatures) -> bool:
     a proper name may be the venue ("the Lisvane meeting")."""
     if not compatible(mention, known):
         return False
-    own = distinctive(mention) - distinctive(known) - set(mention.proper)
+    # One capitalised word may be a venue the name gives ("Lisvane"); two or more are a
+    # name of its own ("Munich Security Conference").
+    venue_like = set(mention.proper) if len(mention.proper) == 1 else set()
+    own = distinctive(mention) - distinctive(known) - venue_like
     return not own
