@@ -9,10 +9,11 @@ For a subject (an event or any entity, named by its names and aliases):
   and it leaves out, and what it reports instead (claims by the same speakers, in the same
   days, about something else);
 - the contradictions: claims by different speakers with opposite stances toward the subject,
-  and claims whose contents conflict (the model's relation labels when one is configured,
-  else opposite stances on another shared target).
+  and claims whose contents conflict (the relation labels a model gave while ingesting or in
+  `stance resolve --model`, stored; else opposite stances on another shared target).
 
-Every query is indexed SQL on the subject's claims; nothing loads the whole database.
+Only reads: every query is indexed SQL on the subject's claims (`stance.store.queries`);
+nothing loads the whole database, nothing is written and no model is asked.
 """
 
 from __future__ import annotations
@@ -22,21 +23,17 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from stance.core.event_features import label as event_label
 from stance.core.models import StoredClaim
 from stance.query.contradictions import rank_pair, ranked_groups
 from stance.query.coverage import Appearance, Outlet, appearances_of, outlets
 from stance.query.pick import pick
-from stance.query.statements import group_statements
-from stance.resolve.event_features import label as event_label
-from stance.resolve.events import link_pending, stored_features
-from stance.resolve.judge import Judge, RuleJudge
+from stance.resolve.relations import MAX_CLAIMS, load_claims
+from stance.resolve.statements import group_statements
+from stance.store import queries
 from stance.store.db import Store
 
-MAX_CLAIMS = 2000  # claims about a subject compared at most (the latest)
-MAX_RELATION_PAIRS = 24  # claim pairs sent to the model for a relation label, at most
 MAX_OTHER_CLAIMS = 5  # claims a source reports instead, per source
-MAX_FUZZY_GROUP = 400  # claims per speaker compared pairwise for near-copies
-COPY_RATIO = 90  # quotes at least this similar (0..100) are one claim republished
 RELATED_ROWS = 5000  # claims read at most when looking for what sources report instead
 SIDE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "neutral": 3}
 OverallStance = Literal["support", "oppose", "neutral", "mixed"]
@@ -126,12 +123,8 @@ def group_copies(
     claims: list[StoredClaim], stances: dict[int, str] | None = None
 ) -> list[list[StoredClaim]]:
     """Claims that are one statement reported several times, grouped (earliest first); see
-    `stance.query.statements`."""
+    `stance.resolve.statements`."""
     return group_statements(claims, stances)
-
-
-def _when(claim: StoredClaim) -> tuple[bool, str, int]:
-    return (claim.published is None, claim.published or "", claim.id)
 
 
 def source_label(source: str | None, document_id: str) -> str:
@@ -150,38 +143,13 @@ def overall_stance(stances: list[str]) -> OverallStance:
 # --- Compare ------------------------------------------------------------------------------------
 
 
-def _current(alias: str = "c") -> str:
-    return (
-        f"{alias}.run_id in (select run_id from current_runs) and {alias}.grounding != 'rejected'"
-    )
-
-
 def claims_about(
     store: Store, entity_id: int, limit: int = MAX_CLAIMS
 ) -> tuple[list[StoredClaim], dict[int, str], dict[int, int | None], int]:
     """(latest claims about an entity, their stance toward it, their speaker's entity id,
     how many claims there are in all)."""
-    where = f"t.entity_id = ? and {_current()}"
-    total = store.db.execute(
-        f"select count(*) from claim_targets t join claims c on c.id = t.claim_id where {where}",
-        [entity_id],
-    ).fetchone()[0]
-    rows = store.db.execute(
-        f"select c.id, t.stance, c.speaker_id from claim_targets t join claims c "
-        f"on c.id = t.claim_id join documents d on d.id = c.document_id where {where} "
-        f"order by d.published desc, c.id desc limit ?",
-        [entity_id, limit],
-    ).fetchall()
-    stances = {int(r[0]): str(r[1]) for r in rows}
-    speakers = {int(r[0]): (int(r[2]) if r[2] is not None else None) for r in rows}
-    return load_claims(store, list(stances)), stances, speakers, int(total)
-
-
-def load_claims(store: Store, ids: list[int]) -> list[StoredClaim]:
-    found: list[StoredClaim] = []
-    for start in range(0, len(ids), 500):
-        found += store.claims_by_id(ids[start : start + 500])
-    return sorted(found, key=_when)
+    stances, speakers, total = queries.claims_about(store.db, entity_id, limit)
+    return load_claims(store, list(stances)), stances, speakers, total
 
 
 def compare(
@@ -189,7 +157,6 @@ def compare(
     query: str,
     *,
     by: Literal["speaker", "source"] = "speaker",
-    judge: Judge | None = None,
     limit: int = MAX_CLAIMS,
 ) -> Comparison:
     """The claims about QUERY (an event or entity) by speaker and source, with contradictions.
@@ -197,17 +164,10 @@ def compare(
     At most `limit` claims are compared, the latest ones (`total_claims` says how many there
     are in all): a subject with more is better narrowed to an event.
     """
-    judge = judge or RuleJudge()
-    link_pending(store.db, judge)
     picked = pick(store.db, query, role="entity or event")
     ref = picked.ref
-    aliases = [
-        str(r[0])
-        for r in store.db.execute(
-            "select alias from aliases where entity_id = ? order by alias limit 50", [ref.id]
-        )
-    ]
-    known = stored_features(store.db, ref.id) if ref.kind == "event" else None
+    aliases = queries.aliases_of(store.db, ref.id)
+    known = queries.stored_features(store.db, ref.id) if ref.kind == "event" else None
     subject = Subject(
         id=ref.id,
         name=ref.name,
@@ -218,10 +178,11 @@ def compare(
     claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
     groups = group_copies(claims, stances)
     carried = outlets(store.db, [c.document_id for c in claims])
-    compared = [_compared(group, stances, carried) for group in groups]
+    compared = [compared_claim(group, stances, carried) for group in groups]
     speakers = _speakers(compared, speaker_ids)
     sources, other_claims = _coverage(store, compared, speaker_ids)
-    contradictions = _contradictions(subject, compared, judge)
+    relations = queries.stored_relations(store.db, ref.id, [c.id for c in compared])
+    contradictions = _contradictions(subject, compared, relations)
     return Comparison(
         subject=subject,
         speakers=speakers,
@@ -229,14 +190,14 @@ def compare(
         contradictions=contradictions,
         other_claims=other_claims,
         by=by,
-        judge=judge.name,
+        judge=relations[0][4] if relations else "rules",
         total_claims=total,
         note=picked.note(query),
         also_matched=[Subject(id=r.id, name=r.name, kind=r.kind) for r in picked.others],
     )
 
 
-def _compared(
+def compared_claim(
     group: list[StoredClaim], stances: dict[int, str], carried: dict[str, list[Outlet]]
 ) -> ComparedClaim:
     first = group[0]
@@ -314,13 +275,7 @@ def _reported_instead(
     dates = sorted(a.published[:10] for c in compared for a in c.appearances if a.published)
     if not dates or not speakers:
         return {}
-    marks = ", ".join("?" for _ in speakers)
-    rows = store.db.execute(
-        f"select c.id, c.document_id, d.source from claims c join documents d "
-        f"on d.id = c.document_id where c.speaker_id in ({marks}) and d.published >= ? "
-        f"and d.published <= ? and {_current()} order by d.published, c.id limit ?",
-        [*sorted(speakers), dates[0], dates[-1] + "\uffff", RELATED_ROWS],
-    ).fetchall()
+    rows = queries.claims_by_speakers_between(store.db, speakers, dates[0], dates[-1], RELATED_ROWS)
     found: dict[str, tuple[set[str], list[int]]] = {}
     for claim_id, document_id, source in rows:
         if int(claim_id) in subject_ids:
@@ -333,25 +288,12 @@ def _reported_instead(
 
 # --- Contradictions -------------------------------------------------------------------------------
 
-Pair = tuple[ComparedClaim, ComparedClaim]
-
-
-def _other_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
-    pairs: list[Pair] = []
-    for i, a in enumerate(claims):
-        for b in claims[i + 1 :]:
-            if a.speaker != b.speaker:
-                pairs.append((a, b))
-                if len(pairs) >= limit:
-                    return pairs
-    return pairs
-
 
 def _contradictions(
-    subject: Subject, claims: list[ComparedClaim], judge: Judge
+    subject: Subject, claims: list[ComparedClaim], relations: list[tuple[int, int, str, str, str]]
 ) -> list[Contradiction]:
-    """Ranked groups (`stance.query.contradictions`); with a model, its relation labels on
-    the strongest pairs add content clashes the stances do not show."""
+    """Ranked groups (`stance.query.contradictions`); the model's relation labels, stored
+    by the resolution pass (`relations`), make a confirmed clash stand for its group."""
     label = subject.label or subject.name
     stances = {c.id: c.stance for c in claims}
     groups, _ = ranked_groups(claims, stances, subject.name, label)
@@ -367,33 +309,29 @@ def _contradictions(
         )
         for g in groups
     ]
-    if isinstance(judge, RuleJudge):
-        return found
     by_id = {c.id: c for c in claims}
-    # The pairs of the strongest groups go to the model first, then any other pairs.
-    candidates: dict[frozenset[int], Pair] = {}
-    for item in found:
-        for a_id, b_id in [(item.a, item.b), *item.pairs]:
-            candidates.setdefault(frozenset((a_id, b_id)), (by_id[a_id], by_id[b_id]))
-    for a, b in _other_pairs(claims, MAX_RELATION_PAIRS):
-        candidates.setdefault(frozenset((a.id, b.id)), (a, b))
     group_of = {frozenset(p): i for i, item in enumerate(found) for p in item.pairs}
-    for key, (a, b) in list(candidates.items())[:MAX_RELATION_PAIRS]:
-        relation = judge.relation(subject.name, a, b, a.stance, b.stance)
-        if relation is None or relation.label != "contradicts":
+    for a_id, b_id, relation, why, _ in relations:
+        if relation != "contradicts" or a_id not in by_id or b_id not in by_id:
             continue
-        reason = relation.reason or "the contents conflict"
+        a, b = by_id[a_id], by_id[b_id]
+        reason = why or "the contents conflict"
+        key = frozenset((a_id, b_id))
         if key in group_of:
-            # The clash the model confirms stands for its group.
             earlier = found[group_of[key]]
             if earlier.strength == 3 and earlier.kind == "content":
                 continue
-            ranked = rank_pair(a, b, a.stance, b.stance, subject.name, label)
+            x, y = (
+                (a, b)
+                if (earlier.a, earlier.b) == (a_id, b_id) or (a_id, b_id) in earlier.pairs
+                else (b, a)
+            )
+            ranked = rank_pair(x, y, x.stance, y.stance, subject.name, label)
             stance_reason = ranked.reason if ranked else earlier.reason
             found[group_of[key]] = earlier.model_copy(
                 update={
-                    "a": a.id,
-                    "b": b.id,
+                    "a": x.id,
+                    "b": y.id,
                     "kind": "content",
                     "reason": f"{reason}; {stance_reason}",
                     "strength": 3,
@@ -402,7 +340,7 @@ def _contradictions(
         else:
             found.append(
                 Contradiction(
-                    a=a.id, b=b.id, kind="content", reason=reason, strength=3, pairs=[(a.id, b.id)]
+                    a=a_id, b=b_id, kind="content", reason=reason, strength=3, pairs=[(a_id, b_id)]
                 )
             )
     return sorted(found, key=lambda c: -c.strength)

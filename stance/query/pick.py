@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 
 from sqlite_utils import Database
 
+from stance.core.canonical import EVENT_WORDS
 from stance.core.errors import NotFoundError
+from stance.core.event_features import features, venue_in
 from stance.core.gazetteer import phrase_words, place_named, places_in
-from stance.resolve.entities import EVENT_WORDS, EntityRef, candidates_by_name, entity_refs
-from stance.resolve.event_features import features, venue_in
-from stance.resolve.events import matching_event_ids
 from stance.resolve.overrides import find_entity, suggestions
+from stance.store.queries import EntityRef, candidates_by_name, entity_refs, matching_event_ids
 
 _CURRENT = "c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'"
 MAX_SHOWN = 5

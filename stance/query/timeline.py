@@ -17,16 +17,14 @@ from stance.query.compare import (
     ComparedClaim,
     OverallStance,
     Subject,
-    _compared,
-    _current,
+    compared_claim,
     group_copies,
-    load_claims,
     overall_stance,
 )
 from stance.query.coverage import outlets
 from stance.query.pick import pick
-from stance.resolve.events import link_pending
-from stance.resolve.judge import Judge
+from stance.resolve.relations import load_claims
+from stance.store import queries
 from stance.store.db import Store
 
 MAX_CLAIMS = 5_000  # a timeline reads at most this many of the speaker's latest claims
@@ -61,28 +59,16 @@ class Timeline(BaseModel):
     )
 
 
-def timeline(
-    store: Store, speaker: str, *, about: str | None = None, judge: Judge | None = None
-) -> Timeline:
-    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of)."""
-    link_pending(store.db, judge)
+def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timeline:
+    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of). Only reads."""
     picked_who = pick(store.db, speaker, role="speaker")
     who = picked_who.ref
     picked_about = pick(store.db, about, role="entity or event") if about else None
     subject = picked_about.ref if picked_about else None
     notes = [picked_who.note(speaker), picked_about.note(about or "") if picked_about else None]
-    params: list[object] = [who.id]
-    where = f"c.speaker_id = ? and {_current()}"
-    if subject is not None:
-        where += " and t.entity_id = ?"
-        params.append(subject.id)
-    rows = store.db.execute(
-        f"select c.id, t.entity_id, e.name, t.stance from claims c "
-        f"join claim_targets t on t.claim_id = c.id join entities e on e.id = t.entity_id "
-        f"join documents d on d.id = c.document_id where {where} "
-        f"order by d.published desc, c.id desc limit ?",
-        [*params, MAX_CLAIMS],
-    ).fetchall()
+    rows = queries.speaker_stances(
+        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS
+    )
     targets: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for claim_id, entity_id, name, stance in rows:
         targets[int(claim_id)].append((int(entity_id), str(name), str(stance)))
@@ -94,7 +80,7 @@ def timeline(
         for entity_id, name, stance in targets[group[0].id]:
             names[entity_id] = name
             date = group[0].published[:10] if group[0].published else None
-            points[(date, entity_id)].append(_compared(group, {group[0].id: stance}, carried))
+            points[(date, entity_id)].append(compared_claim(group, {group[0].id: stance}, carried))
     ordered = [
         TimelinePoint(
             date=date,
@@ -117,13 +103,9 @@ def timeline(
 
 
 def _subject(store: Store, entity_id: int, name: str, kind: str) -> Subject:
-    aliases = [
-        str(r[0])
-        for r in store.db.execute(
-            "select alias from aliases where entity_id = ? order by alias limit 50", [entity_id]
-        )
-    ]
-    return Subject(id=entity_id, name=name, kind=kind, aliases=aliases)
+    return Subject(
+        id=entity_id, name=name, kind=kind, aliases=queries.aliases_of(store.db, entity_id)
+    )
 
 
 def shifts(points: list[TimelinePoint]) -> list[Shift]:

@@ -1,7 +1,7 @@
 """One real-world event whatever each outlet calls it: mentions near in time that share a
 venue or a distinctive word.
 
-`score` (stance.resolve.event_features) matches mentions by date and participants. Outlets
+`score` (stance.core.event_features) matches mentions by date and participants. Outlets
 often give neither: "the trilateral meeting", "the Lisvane talks", "the conference in
 Lisvane". Two such mentions name one event when
 
@@ -23,8 +23,8 @@ import json
 
 from sqlite_utils import Database
 
+from stance.core.event_features import NEAR_DAYS, REFERRING_WORDS, EventFeatures
 from stance.core.gazetteer import phrase_words
-from stance.resolve.event_features import NEAR_DAYS, REFERRING_WORDS, EventFeatures
 
 MAX_NEARBY = 300
 # Words of an event's name too common to tell one event from another.

@@ -36,8 +36,7 @@ from stance.core.name_variants import (
     person_variant,
     translit_key,
 )
-from stance.core.names import TITLE_WORDS
-from stance.extraction.speakers import ROLE_WORDS
+from stance.core.names import ROLE_WORDS, TITLE_WORDS
 
 MAX_CANDIDATES = 200  # names compared per mention at most
 # Role words worth comparing between two mentions (not "the", "of", country names).

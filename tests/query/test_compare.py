@@ -246,7 +246,9 @@ def test_compare_through_the_scripted_model_server(tmp_path, fake_server: FakeOp
     )
     rest = cli_run(db, "ingest", "-q", *model, *(str(p) for p in OTHERS))
     assert first.exit_code == 0 and rest.exit_code == 0, rest.output
-    shown = json.loads(cli_run(db, "compare", "April 5 meeting", "--json", *model[2:]).stdout)
+    resolved = cli_run(db, "resolve", *model[2:])
+    assert resolved.exit_code == 0, resolved.output
+    shown = json.loads(cli_run(db, "compare", "April 5 meeting", "--json").stdout)
     sides = {s["name"]: (s["stance"], len(s["claims"])) for s in shown["speakers"]}
     assert sides == {
         "Antony J. Blinken": ("support", 4),
@@ -278,6 +280,6 @@ def test_compare_through_the_scripted_model_server(tmp_path, fake_server: FakeOp
     assert shown["judge"] == "model test"
     asked = len(fake_server.chat_requests())
     # The relation labels are cached: the same compare asks the model nothing new.
-    again = json.loads(cli_run(db, "compare", "April 5 meeting", "--json", *model[2:]).stdout)
+    again = json.loads(cli_run(db, "compare", "April 5 meeting", "--json").stdout)
     assert again["contradictions"] == shown["contradictions"]
     assert len(fake_server.chat_requests()) == asked
