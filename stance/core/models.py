@@ -76,6 +76,12 @@ class Claim(ExtractedClaim):
     end: int | None = Field(default=None, description="End offset (exclusive) of the evidence.")
     grounding: Grounding = Field(description="How the quote was found in the text.")
     reason: str | None = Field(default=None, description="Why a claim was rejected.")
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="How sure the extractor is of the speaker and span (0-1); None if unknown.",
+    )
 
 
 class Extraction(BaseModel):
@@ -103,6 +109,11 @@ class Document(BaseModel):
     url: str | None = None
     title: str | None = None
     published: str | None = None
+    published_from: str | None = Field(
+        default=None,
+        description="Where the date came from: header, flag, page, feed, column, dateline, text.",
+    )
+    language: str | None = Field(default=None, description="ISO 639-1 code, detected.")
 
     @staticmethod
     def id_for(text: str) -> str:
