@@ -81,16 +81,26 @@ def test_lisvane_every_name_of_the_meeting_is_one_event(lisvane):
         "trilateral meeting",
         "Kareshia-Union-Marenland conference",
     } <= aliases
-    # Articles from six outlets reach it (the wire's two copies are the inputs helper's).
-    sources = {s.source for s in compare(lisvane, "Lisvane meeting").sources if s.claim_ids}
+    # All eight outlets reach it: the wire's text counts for each of its three outlets.
+    coverage = compare(lisvane, "Lisvane meeting").sources
+    sources = {s.source for s in coverage if s.claim_ids}
     assert sources == {
         "Meridian Wire",
+        "Caspian Herald",
+        "The Ardan Times",
         "Vela News Agency",
         "Sarnov Today",
         "Northern Union External Action Service",
         "Ardan Daily",
         "Washford Ledger",
     }
+    # An outlet leaves out only what none of its documents carries: the three carriers of
+    # the wire story carry and leave out the same statements.
+    wire = [
+        s for s in coverage if s.source in ("Meridian Wire", "Caspian Herald", "The Ardan Times")
+    ]
+    assert len({tuple(s.missing_claim_ids) for s in wire}) == 1
+    assert not set(wire[0].claim_ids) & set(wire[0].missing_claim_ids)
 
 
 def test_lisvane_spelling_variants_are_one_person_and_namesakes_stay_apart(lisvane):
@@ -135,7 +145,7 @@ def test_ironvale_company_and_counsel_variants_are_one_entity_each(ironvale):
     found = people(ironvale)
     assert found["Ironvale Inc"] == {"Ironvale Inc", "Ironvale"}
     assert found["Stephen Kowalczyk"] == {"Stephen Kowalczyk", "Steven Kowalczyk"}
-    assert "Atlanta-based Peachtree Airways" in found["Peachtree Airways"]
+    assert not any("-based" in name for name in found)
 
 
 def test_steppe_shield_variants_are_one_person_each(steppe):
