@@ -828,6 +828,8 @@ def compare_command(query: str, by: str, as_json: bool, db_path: str) -> None:
     from stance.query.compare import compare
 
     result = compare(read_store(db_path), query, by=by)  # type: ignore[arg-type]
+    if result.note:
+        click.echo(result.note, err=True)
     if as_json:
         print_json(result)
     else:
@@ -846,6 +848,8 @@ def timeline_command(speaker: str, about: str | None, as_json: bool, db_path: st
     from stance.query.timeline import timeline
 
     result = timeline(read_store(db_path), speaker, about=about)
+    for note in result.notes:
+        click.echo(note, err=True)
     if as_json:
         print_json(result)
     else:
@@ -955,6 +959,8 @@ def report_command(query: str, output: str, by: str, db_path: str) -> None:
 
     store = read_store(db_path)
     result = compare(store, query, by=by)  # type: ignore[arg-type]
+    if result.note:
+        click.echo(result.note, err=True)
     page = render_report(store, result)
     if output == "-":
         sys.stdout.write(page)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from stance.core.gazetteer import ACTOR_WORDS, is_place_word, phrase_words, place_named, places_in
+from stance.core.name_variants import LEGAL_FORMS, trim_leading_junk
 from stance.core.names import ROLE_WORDS, TITLE_WORDS
 
 EVENT_WORDS = frozenset(
@@ -111,6 +112,8 @@ def _person_tokens(name: str) -> list[str] | None:
                 continue
             break
         rest = tokens[cut:] if has_title else tokens
+        # "and Security Policy Peter Stano": what a cut-off role left before the name.
+        rest = trim_leading_junk(rest, _STRIP)
         if rest:
             return rest
     return None
@@ -132,6 +135,9 @@ def canonical(name: str, kind: str) -> Canonical:
         display = " ".join(tokens or []).strip(" .,;:")
         display = display[:-2] if display.endswith(("'s", "’s")) else display
         person_words = [w for w in phrase_words(display) if w not in TITLE_WORDS]
+        # "CrowdStrike Inc" speaks as a body, not as a person surnamed "Inc".
+        if len(person_words) >= 2 and person_words[-1] in LEGAL_FORMS:
+            return Canonical(display, "organization", _key(person_words))
         if person_words and not any(w in _BODY_WORDS for w in person_words):
             full = [w for w in person_words if len(w) > 1] or person_words
             if len(full) >= 2:

@@ -75,6 +75,7 @@ class EventFeatures:
     words: tuple[str, ...] = field(default=())  # other content words ("trilateral", "joint")
     year: str | None = None  # a year named alone ("the Prague meeting in 2022")
     proper: tuple[str, ...] = ()  # capitalised words of the name ("prague", "munich")
+    venue: str | None = None  # where it takes place, as written ("Brussels", "Lisvane")
 
     def describe(self) -> str:
         parts = [
@@ -220,7 +221,33 @@ def features(name: str, published: str | None, given_date: str | None = None) ->
             if w in rest
         )
     )
-    return EventFeatures(date, month_day, tuple(participants), kind, type_word, rest, year, proper)
+    return EventFeatures(
+        date, month_day, tuple(participants), kind, type_word, rest, year, proper, venue_in(spaced)
+    )
+
+
+_VENUE = re.compile(r"\b(?:in|at)\s+((?:[A-Z][\w'’-]+)(?:[ -][A-Z][\w'’-]+)?)")
+_NOT_VENUES = frozenset(_DATE_WORDS | {"the", "a", "an", "its", "his", "her", "their", "our"})
+
+
+def venue_in(text: str) -> str | None:
+    """Where an event takes place: a capital the text names ("Brussels meeting"), or a
+    capitalised place after "in"/"at" ("the conference in Lisvane")."""
+    for m in _VENUE.finditer(text):
+        place = m.group(1)
+        words = phrase_words(place)
+        if words and words[0] not in _NOT_VENUES and not places_in(words):
+            return place
+    words = phrase_words(text)
+    for capital in _capitals():
+        if capital in words:
+            return capital.title()
+    return None
+
+
+@lru_cache(maxsize=1)
+def _capitals() -> tuple[str, ...]:
+    return tuple(c.lower() for p in PLACES for c in p.capitals if " " not in c)
 
 
 _LINKS = frozenset({"of", "between", "with", "among"})
@@ -234,7 +261,7 @@ def with_context(f: EventFeatures, quote: str | None, published: str | None) -> 
     Armenia-EU-USA" takes the parties named right before it or after "of", "between", "with".
     Places elsewhere in the clause ("not directed against Azerbaijan") are not parties.
     """
-    if not quote or not f.type_word or (f.date and f.participants):
+    if not quote or not f.type_word or (f.date and f.participants and f.venue):
         return f
     at = quote.lower().find(f.type_word)
     if at < 0:
@@ -257,20 +284,39 @@ def with_context(f: EventFeatures, quote: str | None, published: str | None) -> 
         f.words,
         f.year or when.year,
         f.proper,
+        f.venue or venue_in(quote[at:][:80]),
     )
 
 
 def label(f: EventFeatures, fallback: str) -> str:
-    """A readable name for an event: "US-EU-Armenia meeting (2024-04-05)"."""
-    if not f.type_word or not (f.date or f.month_day or f.participants):
-        return fallback
+    """A short canonical name: "Armenia–EU–US meeting, Brussels, 2024-04-05".
+
+    Participants (in alphabetical order, joined by en dashes), the kind of event as the
+    text named it, the venue and the date, each when known; with none of them, the first
+    words of a mention, never a whole sentence.
+    """
+    if not f.type_word or not (f.date or f.month_day or f.participants or f.venue):
+        return short_name(fallback)
     shorts = {p.name: p.short for p in PLACES}
-    who = "-".join(shorts.get(p, p) for p in f.participants)
+    who = "–".join(sorted(shorts.get(p, p) for p in f.participants))
     when = f.date or (
         f.month_day and dt.date(2000, *map(int, f.month_day.split("-"))).strftime("%B %-d")
     )
-    text = f"{who} {f.type_word}" if who else f.type_word.capitalize()
-    return f"{text} ({when})" if when else text
+    type_word = "meeting" if f.type_word == "meetings" else f.type_word
+    parts = [f"{who} {type_word}" if who else type_word.capitalize()]
+    if f.venue:
+        parts.append(f.venue)
+    if when:
+        parts.append(when)
+    return ", ".join(parts)
+
+
+def short_name(name: str, max_words: int = 6) -> str:
+    """A mention cut to a name: its first words, without a leading article."""
+    words = name.split()
+    while words and words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return " ".join(words[:max_words]) or name
 
 
 # --- Matching -----------------------------------------------------------------------------------
@@ -316,7 +362,11 @@ def score(
         when = 0.6 if near else 0.3
     same_day = bool(a.date and a.date == b.date)
     # A name of its own ("the Prague meeting", "Munich Security Conference") must be shared.
-    if a.proper and not same_day and not set(a.proper) & set(b.words):
+    if (
+        a.proper
+        and not same_day
+        and not set(a.proper) & (set(b.words) | set(phrase_words(b.venue or "")))
+    ):
         return 0.0
     if a.words and b.words:
         name = fuzz.token_set_ratio(" ".join(a.words), " ".join(b.words)) / 100
@@ -351,4 +401,5 @@ def union(a: EventFeatures, b: EventFeatures) -> EventFeatures:
         tuple(dict.fromkeys(a.words + b.words)),
         a.year or b.year,
         tuple(dict.fromkeys(a.proper + b.proper)),
+        a.venue or b.venue,
     )

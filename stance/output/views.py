@@ -144,27 +144,16 @@ def _render_contradictions(
     table = Table(title="Contradictions", show_lines=True, expand=True)
     for name in ("claim", "against", "why"):
         table.add_column(name, ratio=2 if name != "why" else 1, overflow="fold", vertical="top")
-    # Content clashes one by one; opposite stances once per pair of speakers, with a count.
-    per_speakers: dict[tuple[str | None, str | None], list[int]] = {}
-    for index, item in enumerate(result.contradictions):
+    # One row per pair of speakers, strongest first; its best pair stands for the others.
+    for item in result.contradictions:
         a, b = claims.get(item.a), claims.get(item.b)
         if a is None or b is None:
             continue
-        if item.kind == "stance":
-            per_speakers.setdefault((a.speaker, b.speaker), []).append(index)
-            continue
+        more = f" ({item.count} pairs of claims)" if item.count > 1 else ""
         table.add_row(
             _claim_block(a, with_speaker=True),
             _claim_block(b, with_speaker=True),
-            Text(f"contents clash: {item.reason}"),
-        )
-    for indexes in per_speakers.values():
-        item = result.contradictions[indexes[0]]
-        more = f" ({len(indexes)} pairs of claims)" if len(indexes) > 1 else ""
-        table.add_row(
-            _claim_block(claims[item.a], with_speaker=True),
-            _claim_block(claims[item.b], with_speaker=True),
-            Text(f"opposite stances: {item.reason}{more}"),
+            Text(f"{item.reason}{more}"),
         )
     console.print(table)
 

@@ -25,16 +25,11 @@ from pydantic import BaseModel, Field
 
 from stance.core.event_features import label as event_label
 from stance.core.models import StoredClaim
-from stance.resolve.overrides import find_entity
-from stance.resolve.relations import (
-    MAX_CLAIMS,
-    MAX_STANCE_PAIRS,
-    group_copies,
-    load_claims,
-    shared_opposite,
-    stance_pairs,
-    target_pairs,
-)
+from stance.query.contradictions import rank_pair, ranked_groups
+from stance.query.coverage import Appearance, Outlet, appearances_of, outlets
+from stance.query.pick import pick
+from stance.resolve.relations import MAX_CLAIMS, load_claims
+from stance.resolve.statements import group_statements
 from stance.store import queries
 from stance.store.db import Store
 
@@ -53,15 +48,6 @@ class Subject(BaseModel):
         description="A readable name for an event: 'US-EU-Armenia meeting (2024-04-05)'.",
     )
     aliases: list[str] = Field(default_factory=list)
-
-
-class Appearance(BaseModel):
-    """One place where a claim was published."""
-
-    claim_id: int
-    document_id: str
-    source: str | None
-    published: str | None
 
 
 class ComparedClaim(StoredClaim):
@@ -92,10 +78,19 @@ class SourceCoverage(BaseModel):
 
 
 class Contradiction(BaseModel):
+    """A group of contradicting pairs between two speakers; `a`/`b` is its strongest pair."""
+
     a: int
     b: int
     reason: str
     kind: Literal["stance", "content"]
+    strength: int = Field(
+        default=2,
+        description="3: one denies what the other asserts; 2: opposite stances on the "
+        "subject; 1: opposite stances on another shared target.",
+    )
+    count: int = Field(default=1, description="Pairs of claims between these two speakers.")
+    pairs: list[tuple[int, int]] = Field(default_factory=list)
 
 
 class Comparison(BaseModel):
@@ -113,6 +108,23 @@ class Comparison(BaseModel):
         description="Claims about the subject in all; only "
         "the latest `limit` of them are compared.",
     )
+    note: str | None = Field(
+        default=None, description="What the query picked when it matched several (for stderr)."
+    )
+    also_matched: list[Subject] = Field(
+        default_factory=list, description="What else the query matched, best first."
+    )
+
+
+# --- Statements ----------------------------------------------------------------------------------
+
+
+def group_copies(
+    claims: list[StoredClaim], stances: dict[int, str] | None = None
+) -> list[list[StoredClaim]]:
+    """Claims that are one statement reported several times, grouped (earliest first); see
+    `stance.resolve.statements`."""
+    return group_statements(claims, stances)
 
 
 def source_label(source: str | None, document_id: str) -> str:
@@ -152,7 +164,8 @@ def compare(
     At most `limit` claims are compared, the latest ones (`total_claims` says how many there
     are in all): a subject with more is better narrowed to an event.
     """
-    ref = find_entity(store.db, query, role="entity or event")
+    picked = pick(store.db, query, role="entity or event")
+    ref = picked.ref
     aliases = queries.aliases_of(store.db, ref.id)
     known = queries.stored_features(store.db, ref.id) if ref.kind == "event" else None
     subject = Subject(
@@ -163,10 +176,11 @@ def compare(
         label=event_label(known, ref.name) if known else None,
     )
     claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
-    groups = group_copies(claims)
-    compared = [compared_claim(group, stances) for group in groups]
+    groups = group_copies(claims, stances)
+    carried = outlets(store.db, [c.document_id for c in claims])
+    compared = [compared_claim(group, stances, carried) for group in groups]
     speakers = _speakers(compared, speaker_ids)
-    sources, other_claims = _coverage(store, groups, speaker_ids)
+    sources, other_claims = _coverage(store, compared, speaker_ids)
     relations = queries.stored_relations(store.db, ref.id, [c.id for c in compared])
     contradictions = _contradictions(subject, compared, relations)
     return Comparison(
@@ -178,15 +192,16 @@ def compare(
         by=by,
         judge=relations[0][4] if relations else "rules",
         total_claims=total,
+        note=picked.note(query),
+        also_matched=[Subject(id=r.id, name=r.name, kind=r.kind) for r in picked.others],
     )
 
 
-def compared_claim(group: list[StoredClaim], stances: dict[int, str]) -> ComparedClaim:
+def compared_claim(
+    group: list[StoredClaim], stances: dict[int, str], carried: dict[str, list[Outlet]]
+) -> ComparedClaim:
     first = group[0]
-    appearances = [
-        Appearance(claim_id=c.id, document_id=c.document_id, source=c.source, published=c.published)
-        for c in group
-    ]
+    appearances = appearances_of(group, carried)
     return ComparedClaim(
         **first.model_dump(), stance=stances.get(first.id, "neutral"), appearances=appearances
     )
@@ -214,21 +229,25 @@ def _speakers(
 
 
 def _coverage(
-    store: Store, groups: list[list[StoredClaim]], speaker_ids: dict[int, int | None]
+    store: Store, compared: list[ComparedClaim], speaker_ids: dict[int, int | None]
 ) -> tuple[list[SourceCoverage], list[StoredClaim]]:
+    """Per outlet: the statements it carries (by their appearances, the same count as the
+    timeline's), those it leaves out, and what it reports instead."""
     reported: dict[str, list[int]] = defaultdict(list)
     documents: dict[str, set[str]] = defaultdict(set)
-    present: dict[str, set[int]] = defaultdict(set)  # source → groups (by first claim id)
-    for group in groups:
-        for claim in group:
-            label = source_label(claim.source, claim.document_id)
-            reported[label].append(claim.id)
-            documents[label].add(claim.document_id)
-            present[label].add(group[0].id)
-    others = _reported_instead(store, groups, {s for s in speaker_ids.values() if s is not None})
+    present: dict[str, set[int]] = defaultdict(set)  # source → statements (by first claim id)
+    for claim in compared:
+        for appearance in claim.appearances:
+            label = source_label(appearance.source, appearance.document_id)
+            if appearance.claim_id not in reported[label]:
+                reported[label].append(appearance.claim_id)
+            documents[label].add(appearance.document_id)
+            present[label].add(claim.id)
+    statement_ids = {a.claim_id for c in compared for a in c.appearances}
+    others = _reported_instead(store, compared, statement_ids, speaker_ids)
     for label, (document_ids, _) in others.items():
         documents[label] |= document_ids
-    all_groups = [g[0].id for g in groups]
+    all_statements = [c.id for c in compared]
     coverage = []
     for label in sorted(documents, key=lambda s: (-len(present[s]), s)):
         other_ids = others.get(label, (set(), []))[1]
@@ -237,7 +256,7 @@ def _coverage(
                 source=label,
                 document_ids=sorted(documents[label]),
                 claim_ids=sorted(reported[label]),
-                missing_claim_ids=[g for g in all_groups if g not in present[label]],
+                missing_claim_ids=[g for g in all_statements if g not in present[label]],
                 other_claim_ids=other_ids[:MAX_OTHER_CLAIMS],
             )
         )
@@ -246,13 +265,16 @@ def _coverage(
 
 
 def _reported_instead(
-    store: Store, groups: list[list[StoredClaim]], speakers: set[int]
+    store: Store,
+    compared: list[ComparedClaim],
+    subject_ids: set[int],
+    speaker_ids: dict[int, int | None],
 ) -> dict[str, tuple[set[str], list[int]]]:
     """Per source: claims by the subject's speakers, in the subject's days, on other things."""
-    dates = sorted(c.published[:10] for g in groups for c in g if c.published)
+    speakers = {s for s in speaker_ids.values() if s is not None}
+    dates = sorted(a.published[:10] for c in compared for a in c.appearances if a.published)
     if not dates or not speakers:
         return {}
-    subject_ids = {c.id for g in groups for c in g}
     rows = queries.claims_by_speakers_between(store.db, speakers, dates[0], dates[-1], RELATED_ROWS)
     found: dict[str, tuple[set[str], list[int]]] = {}
     for claim_id, document_id, source in rows:
@@ -270,35 +292,55 @@ def _reported_instead(
 def _contradictions(
     subject: Subject, claims: list[ComparedClaim], relations: list[tuple[int, int, str, str, str]]
 ) -> list[Contradiction]:
-    """Opposite stances on the subject; conflicting contents, as a model labelled them
-    (`relations`, stored by the resolution pass), else opposite stances on a shared target."""
-    found: dict[frozenset[int], Contradiction] = {}
-    for a, b in stance_pairs(claims, MAX_STANCE_PAIRS):
-        found[frozenset((a.id, b.id))] = Contradiction(
-            a=a.id,
-            b=b.id,
-            kind="stance",
-            reason=f"{a.speaker} supports {subject.label or subject.name}; {b.speaker} opposes it",
+    """Ranked groups (`stance.query.contradictions`); the model's relation labels, stored
+    by the resolution pass (`relations`), make a confirmed clash stand for its group."""
+    label = subject.label or subject.name
+    stances = {c.id: c.stance for c in claims}
+    groups, _ = ranked_groups(claims, stances, subject.name, label)
+    found = [
+        Contradiction(
+            a=g.a,
+            b=g.b,
+            reason=g.reason,
+            kind=g.kind,  # type: ignore[arg-type]
+            strength=g.strength,
+            count=g.count,
+            pairs=g.pairs,
         )
-    content: list[tuple[tuple[int, int], str]]
-    if relations:
-        content = [
-            ((a, b), reason or "the contents conflict")
-            for a, b, label, reason, _ in relations
-            if label == "contradicts"
-        ]
-    else:
-        content = [
-            ((a.id, b.id), "opposite stances on " + ", ".join(shared_opposite(a, b, subject.name)))
-            for a, b in target_pairs(claims, subject.name, MAX_STANCE_PAIRS)
-        ]
-    for (a_id, b_id), reason in content:
+        for g in groups
+    ]
+    by_id = {c.id: c for c in claims}
+    group_of = {frozenset(p): i for i, item in enumerate(found) for p in item.pairs}
+    for a_id, b_id, relation, why, _ in relations:
+        if relation != "contradicts" or a_id not in by_id or b_id not in by_id:
+            continue
+        a, b = by_id[a_id], by_id[b_id]
+        reason = why or "the contents conflict"
         key = frozenset((a_id, b_id))
-        if key in found:
-            earlier = found[key]
-            found[key] = Contradiction(
-                a=earlier.a, b=earlier.b, kind="content", reason=f"{reason}; {earlier.reason}"
+        if key in group_of:
+            earlier = found[group_of[key]]
+            if earlier.strength == 3 and earlier.kind == "content":
+                continue
+            x, y = (
+                (a, b)
+                if (earlier.a, earlier.b) == (a_id, b_id) or (a_id, b_id) in earlier.pairs
+                else (b, a)
+            )
+            ranked = rank_pair(x, y, x.stance, y.stance, subject.name, label)
+            stance_reason = ranked.reason if ranked else earlier.reason
+            found[group_of[key]] = earlier.model_copy(
+                update={
+                    "a": x.id,
+                    "b": y.id,
+                    "kind": "content",
+                    "reason": f"{reason}; {stance_reason}",
+                    "strength": 3,
+                }
             )
         else:
-            found[key] = Contradiction(a=a_id, b=b_id, kind="content", reason=reason)
-    return sorted(found.values(), key=lambda c: (c.kind != "content", c.a, c.b))
+            found.append(
+                Contradiction(
+                    a=a_id, b=b_id, kind="content", reason=reason, strength=3, pairs=[(a_id, b_id)]
+                )
+            )
+    return sorted(found, key=lambda c: -c.strength)

@@ -18,10 +18,12 @@ from stance.query.compare import (
     OverallStance,
     Subject,
     compared_claim,
+    group_copies,
     overall_stance,
 )
-from stance.resolve.overrides import find_entity
-from stance.resolve.relations import group_copies, load_claims
+from stance.query.coverage import outlets
+from stance.query.pick import pick
+from stance.resolve.relations import load_claims
 from stance.store import queries
 from stance.store.db import Store
 
@@ -52,12 +54,18 @@ class Timeline(BaseModel):
     about: Subject | None
     points: list[TimelinePoint]
     shifts: list[Shift]
+    notes: list[str] = Field(
+        default_factory=list, description="What a query picked when it matched several."
+    )
 
 
 def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timeline:
     """SPEAKER's stance per date toward ABOUT (or toward everything they speak of). Only reads."""
-    who = find_entity(store.db, speaker, role="speaker")
-    subject = find_entity(store.db, about, role="entity or event") if about else None
+    picked_who = pick(store.db, speaker, role="speaker")
+    who = picked_who.ref
+    picked_about = pick(store.db, about, role="entity or event") if about else None
+    subject = picked_about.ref if picked_about else None
+    notes = [picked_who.note(speaker), picked_about.note(about or "") if picked_about else None]
     rows = queries.speaker_stances(
         store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS
     )
@@ -67,11 +75,12 @@ def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timelin
     claims = load_claims(store, sorted(targets))
     points: dict[tuple[str | None, int], list[ComparedClaim]] = defaultdict(list)
     names: dict[int, str] = {}
+    carried = outlets(store.db, [c.document_id for c in claims])
     for group in group_copies(claims):
         for entity_id, name, stance in targets[group[0].id]:
             names[entity_id] = name
             date = group[0].published[:10] if group[0].published else None
-            points[(date, entity_id)].append(compared_claim(group, {group[0].id: stance}))
+            points[(date, entity_id)].append(compared_claim(group, {group[0].id: stance}, carried))
     ordered = [
         TimelinePoint(
             date=date,
@@ -89,6 +98,7 @@ def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timelin
         about=_subject(store, subject.id, subject.name, subject.kind) if subject else None,
         points=ordered,
         shifts=shifts(ordered),
+        notes=[n for n in notes if n],
     )
 
 

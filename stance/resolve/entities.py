@@ -19,7 +19,8 @@ import json
 from sqlite_utils import Database
 
 from stance.core.canonical import Canonical, canonical, entity_key, is_event_mention
-from stance.core.event_features import EventFeatures, features, union
+from stance.core.event_features import EventFeatures, features, label, union
+from stance.resolve.variants import find_variant, record_merge, record_names, roles_of
 from stance.store import queries
 
 __all__ = [
@@ -50,6 +51,7 @@ def create_entity(db: Database, canon: Canonical, alias: str) -> int:
         or 0
     )
     add_alias(db, entity_id, alias, canon.key)
+    record_names(db, entity_id, canon.kind, canon.name, roles_of(alias, canon.name))
     if canon.surname:
         db.execute(
             "insert into person_names (entity_id, surname) values (?, ?)",
@@ -65,9 +67,10 @@ def _prefer_name(db: Database, entity_id: int, canon: Canonical) -> None:
         db.execute("update entities set name = ? where id = ?", [canon.name, entity_id])
 
 
-def resolve_entity(db: Database, name: str, kind: str) -> int:
+def resolve_entity(db: Database, name: str, kind: str, document_id: str | None = None) -> int:
     """The id of the entity this name refers to, created when there is none.
 
+    A new spelling of a known person or body joins it (`stance.resolve.variants`), recorded.
     An event mention gets an entity of its own here; `stance.resolve.events.link_event`
     folds it into the event it names, knowing its document.
     """
@@ -86,6 +89,20 @@ def resolve_entity(db: Database, name: str, kind: str) -> int:
         if len(full) == 1:  # unambiguous: "Aliyev" is the one Aliyev we know
             add_alias(db, full[0], alias, canon.key)
             return full[0]
+    variant = find_variant(
+        db,
+        name=canon.name,
+        kind=canon.kind,
+        key=canon.key,
+        short=canon.short,
+        alias=alias,
+        document_id=document_id,
+    )
+    if variant is not None:
+        add_alias(db, variant.entity_id, alias, canon.key)
+        record_merge(db, variant.entity_id, alias, canon.key, variant.match)
+        return variant.entity_id
+    if canon.short:
         return create_entity(db, canon, alias)
     entity_id = create_entity(db, canon, alias)
     if canon.surname:
@@ -119,6 +136,8 @@ def move_entity(db: Database, *, keep: int, drop: int) -> None:
     db.execute("update or ignore claim_targets set entity_id = ? where entity_id = ?", [keep, drop])
     db.execute("delete from claim_targets where entity_id = ?", [drop])
     db.execute("update person_names set entity_id = ? where entity_id = ?", [keep, drop])
+    db.execute("update name_keys set entity_id = ? where entity_id = ?", [keep, drop])
+    db.execute("update entity_merges set entity_id = ? where entity_id = ?", [keep, drop])
     _merge_event_rows(db, keep, drop)
     db.execute("insert or ignore into relations_pending (entity_id) values (?)", [keep])
     db.execute("delete from relations_pending where entity_id = ?", [drop])
@@ -133,7 +152,8 @@ def save_event_features(
 ) -> None:
     db.execute(
         "insert or replace into events (entity_id, date, month_day, type, type_word, "
-        "participants, words, year, first_published) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "participants, words, year, first_published, venue) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             entity_id,
             f.date,
@@ -144,8 +164,14 @@ def save_event_features(
             json.dumps(list(f.words)),
             f.year,
             published,
+            f.venue,
         ],
     )
+    # Shown by its canonical name ("Armenia–EU–US meeting, Brussels, 2024-04-05"), never by
+    # the sentence fragment a mention happened to be.
+    current = queries.entity_name(db, entity_id)
+    if current is not None:
+        db.execute("update entities set name = ? where id = ?", [label(f, current), entity_id])
     db.execute("delete from event_participants where entity_id = ?", [entity_id])
     for participant in f.participants:
         db.execute(

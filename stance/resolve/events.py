@@ -31,6 +31,7 @@ from stance.core.event_features import (
     with_context,
 )
 from stance.resolve.entities import move_entity, save_event_features
+from stance.resolve.event_cluster import nearby_sharing_words, same_in_document, shared_near
 from stance.resolve.judge import Deferred, Judge
 from stance.store import queries
 
@@ -112,6 +113,7 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
     found, same_document = queries.event_candidates(
         db, mention.features, mention.key, mention.document_id
     )
+    found |= set(nearby_sharing_words(db, mention.features, mention.published))
     found.discard(mention.entity_id)
     found -= queries.split_off(db, mention.key)
     stored = queries.stored_features_of(db, sorted(found))
@@ -125,6 +127,16 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
                 same_document=candidate in same_document,
                 published=mention.published,
             )
+            # Undated mentions near in time that share a distinctive word or the venue ("the
+            # trilateral meeting" a day after "the June 12 trilateral meeting"), and two names
+            # of one kind of event in one document that nothing tells apart.
+            if shared_near(
+                mention.features,
+                mention.published,
+                known,
+                queries.first_published(db, [candidate]),
+            ) or (candidate in same_document and same_in_document(mention.features, known)):
+                value = max(value, SURE)
             scored.append((value, candidate, known))
     # The best candidates first; a doubtful one is asked about, and a "no" tries the next.
     for value, best, known in sorted(scored, key=lambda s: (-s[0], s[1]))[:3]:

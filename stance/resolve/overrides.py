@@ -14,6 +14,7 @@ from stance.core.canonical import canonical
 from stance.core.clock import now
 from stance.core.errors import NotFoundError, UsageError
 from stance.resolve.entities import move_entity, refresh_event
+from stance.resolve.variants import record_names
 from stance.store import queries
 from stance.store.queries import EntityRef
 
@@ -115,6 +116,13 @@ def split_entity(db: Database, entity_query: str, aliases: list[str]) -> EntityR
                 "insert into person_names (entity_id, surname) values (?, ?)",
                 [new_id, canon.surname],
             )
+        # An automatic fold of these names is undone: its record goes, the new entity is
+        # indexed under its own name.
+        db.execute(
+            f"delete from entity_merges where entity_id = ? and alias_key in ({marks})",
+            [entity.id, *keys],
+        )
+        record_names(db, new_id, entity.kind, aliases[0].strip(), frozenset())
         if entity.kind == "event":
             refresh_event(db, entity.id)
             refresh_event(db, new_id)

@@ -16,11 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from rapidfuzz import fuzz
-
 from stance.core.clock import now
 from stance.core.models import StoredClaim, StoredTarget
 from stance.resolve.judge import ClaimRelation, Judge
+from stance.resolve.statements import group_statements
 from stance.store import queries
 from stance.store.db import Store
 
@@ -47,45 +46,9 @@ def when(claim: StoredClaim) -> tuple[bool, str, int]:
 
 
 def group_copies(claims: list[StoredClaim]) -> list[list[StoredClaim]]:
-    """Claims that are one claim published several times, grouped (earliest first).
-
-    Two claims are one when the same speaker says nearly the same words (quote similarity of
-    at least COPY_RATIO, spaces and punctuation ignored) in different documents.
-    """
-    parent = {c.id: c.id for c in claims}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_speaker: dict[str | None, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        by_speaker[claim.speaker].append(claim)
-    for group in by_speaker.values():
-        exact: dict[str, int] = {}
-        for claim in group:
-            key = _norm(claim.quote)
-            if key in exact:
-                parent[root(claim.id)] = root(exact[key])
-            else:
-                exact[key] = claim.id
-        if len(group) > MAX_FUZZY_GROUP:
-            continue
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (
-                    a.document_id != b.document_id
-                    and root(a.id) != root(b.id)
-                    and fuzz.ratio(_norm(a.quote), _norm(b.quote)) >= COPY_RATIO
-                ):
-                    parent[root(b.id)] = root(a.id)
-    groups: dict[int, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        groups[root(claim.id)].append(claim)
-    ordered = [sorted(g, key=when) for g in groups.values()]
-    return sorted(ordered, key=lambda g: when(g[0]))
+    """Claims that are one statement reported several times, grouped (earliest first): the
+    grouping `compare` shows (`stance.resolve.statements`)."""
+    return group_statements(claims)
 
 
 def load_claims(store: Store, ids: list[int]) -> list[StoredClaim]:

@@ -22,6 +22,7 @@ from sqlite_utils.migrations import Migrations
 from stance.core.clock import now
 from stance.core.errors import StoreError
 from stance.core.models import Claim, Document, Extraction, StoredClaim
+from stance.core.name_variants import name_key_row
 from stance.store import queries
 from stance.store.documents import record_appearance
 from stance.store.queries import ClaimFilter
@@ -325,6 +326,57 @@ def m400_documents_language_and_appearances(db: Database) -> None:
         "insert into appearances (document_id, source, url, title, published, ingested_at) "
         "select id, source, url, title, published, ingested_at from documents order by rowid"
     )
+
+
+@migrations()
+def m500_name_variants(db: Database) -> None:
+    # Names of persons and bodies by spelling-insensitive keys (`stance.resolve.variants`),
+    # and every automatic fold of one spelling into a known entity, with its reason.
+    db.table("name_keys").create(
+        {
+            "entity_id": int,
+            "kind": str,
+            "first_word": str,
+            "first_key": str,
+            "last_key": str,
+            "org_key": str,
+            "words": int,
+            "roles": str,
+        },
+        foreign_keys=[("entity_id", "entities", "id")],
+    )
+    for column in ("entity_id", "last_key", "org_key", "first_word"):
+        db.table("name_keys").create_index([column])
+    db.table("name_keys").create_index(["first_key", "last_key"])
+    db.table("entity_merges").create(
+        {
+            "id": int,
+            "entity_id": int,
+            "alias": str,
+            "alias_key": str,
+            "rule": str,
+            "reason": str,
+            "created_at": str,
+        },
+        pk="id",
+    )
+    db.table("entity_merges").create_index(["entity_id"])
+    # The names of older databases.
+    rows = db.execute(
+        "select id, kind, name from entities where kind in ('person', 'organization')"
+    ).fetchall()
+    for entity_id, kind, name in rows:
+        row = name_key_row(str(kind), str(name), frozenset())
+        if row is not None:
+            db.table("name_keys").insert({"entity_id": int(entity_id), **row})
+
+
+@migrations()
+def m501_event_venue(db: Database) -> None:
+    # Where an event takes place ("Brussels"), and events looked up by when they were first
+    # reported (undated mentions are matched with events reported in the same days).
+    db.table("events").add_column("venue", str)
+    db.table("events").create_index(["first_published"])
 
 
 @dataclass(frozen=True)

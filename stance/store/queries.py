@@ -397,13 +397,18 @@ def entities(db: Database) -> list[dict[str, Any]]:
         names as (
             select entity_id, group_concat(alias, ' | ') as aliases from aliases
             group by entity_id
+        ),
+        merges as (
+            select entity_id, group_concat(alias || ' (' || reason || ')', ' | ') as merged
+            from entity_merges group by entity_id
         )
-        select e.id, e.name, e.kind, names.aliases,
+        select e.id, e.name, e.kind, names.aliases, merges.merged,
                coalesce(made.n, 0) as claims_made, coalesce(about.n, 0) as claims_about
         from entities e
         left join names on names.entity_id = e.id
         left join made on made.entity_id = e.id
         left join about on about.entity_id = e.id
+        left join merges on merges.entity_id = e.id
         order by e.name
     """
     return list(db.query(sql))
@@ -530,7 +535,7 @@ def matching_entity_ids(db: Database, query: str) -> list[int]:
 
 def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     row = db.execute(
-        "select date, month_day, participants, type, type_word, words, year "
+        "select date, month_day, participants, type, type_word, words, year, venue "
         "from events where entity_id = ?",
         [entity_id],
     ).fetchone()
@@ -544,6 +549,8 @@ def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
         row[4],
         tuple(json.loads(row[5] or "[]")),
         row[6],
+        (),
+        row[7],
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from click.testing import CliRunner
 
 from stance.cli import cli
-from stance.core.errors import NotFoundError, UsageError
+from stance.core.errors import NotFoundError
 from stance.query.compare import Comparison, compare
 from stance.store.db import Store
 from testkit.fake_extractor import FakeExtractor
@@ -57,7 +57,7 @@ def by_quote(result: Comparison) -> dict[int, str]:
 def test_compare_puts_the_two_sides_of_the_april_5_meeting_next_to_each_other(store):
     result = compare(store, "April 5 meeting")
     assert (result.subject.label, result.subject.kind) == (
-        "US-EU-Armenia meeting (2024-04-05)",
+        "Armenia–EU–US meeting, Brussels, 2024-04-05",
         "event",
     )
     sides = [(s.name, s.stance, [c.quote for c in s.claims]) for s in result.speakers]
@@ -69,19 +69,26 @@ def test_compare_puts_the_two_sides_of_the_april_5_meeting_next_to_each_other(st
         ("Aykhan Hajizada", "oppose", MFA_ABOUT),
     ]
     text = by_quote(result)
-    stance_pairs = {(text[c.a], text[c.b]) for c in result.contradictions if c.kind == "stance"}
-    assert (NOT_AGAINST, ANTI) in stance_pairs
-    content = [
-        (text[c.a], text[c.b], c.reason) for c in result.contradictions if c.kind == "content"
+    speaker = {a.claim_id: s.name for s in result.speakers for c in s.claims for a in c.appearances}
+    # One group per pair of speakers across the sides, strongest first: the real dispute
+    # (Blinken's "not against Azerbaijan" against Aliyev's "anti-Azerbaijan nature") on top.
+    groups = [(speaker[c.a], speaker[c.b], c.strength, c.count) for c in result.contradictions]
+    assert groups == [
+        ("Antony J. Blinken", "Ilham Aliyev", 3, 9),
+        ("Antony J. Blinken", "Aykhan Hajizada", 2, 6),
+        ("Josep Borrell", "Aykhan Hajizada", 2, 2),
+        ("Josep Borrell", "Ilham Aliyev", 2, 3),
+        ("Nikol Pashinyan", "Ilham Aliyev", 2, 3),
+        ("Nikol Pashinyan", "Aykhan Hajizada", 2, 2),
     ]
-    assert content == [
-        (
-            AZ_ABOUT[1],
-            AZ_ABOUT[2],
-            "opposite stances on Armenia; Antony J. Blinken "
-            "supports US-EU-Armenia meeting (2024-04-05); Ilham Aliyev opposes it",
-        )
-    ]
+    first = result.contradictions[0]
+    assert (text[first.a], text[first.b], first.reason) == (
+        NOT_AGAINST,
+        ANTI,
+        "Antony J. Blinken and Ilham Aliyev: one denies what the other asserts about "
+        "Armenia–EU–US meeting, Brussels, 2024-04-05",
+    )
+    assert all(len(c.pairs) == c.count and (c.a, c.b) in c.pairs for c in result.contradictions)
 
 
 def test_a_near_copy_is_one_claim_with_two_appearances(store):
@@ -125,13 +132,18 @@ def test_an_entity_subject_and_clear_errors(store):
         r"did you mean: 'Antony J. Blinken'",
     ):
         compare(store, "Antony Blinkin")
-    with pytest.raises(
-        UsageError,
-        match=r"'Brussels meeting' matches 2 entities: the "
-        r"trilateralmeeting .* \(#2, event\); the meeting in "
-        r"Brussels today \(#\d+, event\); name one of them",
-    ):
-        compare(store, "Brussels meeting")
+    # Two meetings in Brussels: the one with most claims is picked, and the note says so.
+    result = compare(store, "Brussels meeting")
+    assert (result.subject.id, [s.name for s in result.also_matched]) == (
+        2,
+        ["Talks, Brussels, 2023-07-15"],
+    )
+    assert result.note == (
+        "'Brussels meeting' matches 2: picked Armenia–EU–US meeting, Brussels, 2024-04-05 "
+        "(#2, event, 17 claims); also Talks, Brussels, 2023-07-15 (#13, event); give an #id "
+        "to pick another"
+    )
+    assert compare(store, "#13").subject.name == "Talks, Brussels, 2023-07-15"
 
 
 def cli_run(db: str, *args: str):
@@ -262,9 +274,9 @@ def test_compare_through_the_scripted_model_server(tmp_path, fake_server: FakeOp
         (
             NOT_AGAINST,
             ANTI,
-            "not against Azerbaijan vs anti-Azerbaijan nature; "
-            "Antony J. Blinken supports US-EU-Armenia meeting (2024-04-05); "
-            "Ilham Aliyev opposes it",
+            "not against Azerbaijan vs anti-Azerbaijan nature; Antony J. Blinken and Ilham "
+            "Aliyev: one denies what the other asserts about Armenia–EU–US meeting, Brussels, "
+            "2024-04-05",
         )
     ]
     assert shown["judge"] == "model test"

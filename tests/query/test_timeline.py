@@ -85,7 +85,7 @@ def test_timeline_command(store):
     assert "shift from support" in shown
     assert "Shift: European Union: SUPPORT on 2023-07-15 → OPPOSE on 2024-04-03" in shown
     data = json.loads(run("timeline", "Ilham Aliyev", "--json").stdout)
-    assert set(data) == {"speaker", "about", "points", "shifts"}
+    assert set(data) == {"speaker", "about", "points", "shifts", "notes"}
     missing = run("timeline", "Nobody Known")
     assert missing.exit_code == 1
     assert missing.stderr.startswith("stance: error: no speaker matches 'Nobody Known'")

@@ -164,8 +164,9 @@ def test_four_accounts_of_the_april_5_meeting_are_one_event(store):
             )
         ],
     )
+    # Each event is shown by a short canonical name, never by a mention's sentence fragment.
     assert events(store) == {
-        "the trilateral meeting between the U.S., the European Union, and Armenia on April5": {
+        "Armenia–EU–US meeting, Brussels, 2024-04-05": {
             "the trilateral meeting between the U.S., the European Union, and Armenia on April5",
             "the meeting on April 5",
             "the trilateral meeting to be held in Brussels tomorrow",
@@ -173,8 +174,8 @@ def test_four_accounts_of_the_april_5_meeting_are_one_event(store):
             "the high-level joint meeting of the Armenia-EU-USA in Brussels",
         },
         # Other parties (Azerbaijan) and another date make other events.
-        "Armenia-Azerbaijan peace negotiations": {"Armenia-Azerbaijan peace negotiations"},
-        "the meeting on April 12": {"the meeting on April 12"},
+        "Armenia–Azerbaijan negotiations": {"Armenia-Azerbaijan peace negotiations"},
+        "Meeting, 2024-04-12": {"the meeting on April 12"},
     }
     (event_id,) = matching_event_ids(store.db, "April 5 meeting")
     assert matching_event_ids(store.db, "US-EU-Armenia meeting") == [event_id]
@@ -294,8 +295,8 @@ def test_an_undated_mention_with_words_of_its_own_is_not_the_documents_meeting(s
         ],
     )
     assert events(store) == {
-        "the meeting on April 5": {"the meeting on April 5", "the mentioned meeting"},
-        "the peace agreement": {"the peace agreement"},
+        "Meeting, 2024-04-05": {"the meeting on April 5", "the mentioned meeting"},
+        "peace agreement": {"the peace agreement"},
     }
 
 

@@ -99,7 +99,7 @@ def test_a_saved_run_is_queried_back_as_the_contract_shapes_it(store):
             claim_type="statement",
             grounding="exact",
             targets=[
-                StoredTarget(name="April 5 meeting", kind="event", stance="support"),
+                StoredTarget(name="Meeting, 2024-04-05", kind="event", stance="support"),
                 StoredTarget(name="Azerbaijan", kind="country", stance="neutral"),
             ],
             run_id=1,
@@ -122,7 +122,7 @@ def test_a_saved_run_is_queried_back_as_the_contract_shapes_it(store):
             attribution="indirect",
             claim_type="statement",
             grounding="exact",
-            targets=[StoredTarget(name="April 5 meeting", kind="event", stance="oppose")],
+            targets=[StoredTarget(name="Meeting, 2024-04-05", kind="event", stance="oppose")],
             run_id=1,
             backend="fake",
             model="scripted",
@@ -178,7 +178,7 @@ def test_entities_count_the_claims_they_make_and_are_about(store):
     assert counts == {
         "Antony Blinken": ("person", 1, 0),  # its rejected claim is not counted
         "Ilham Aliyev": ("person", 1, 0),
-        "April 5 meeting": ("event", 0, 2),
+        "Meeting, April 5": ("event", 0, 2),
         "Azerbaijan": ("country", 0, 1),
     }
 
@@ -235,11 +235,11 @@ def test_a_crash_during_resolution_is_finished_by_the_next_pass(store, monkeypat
     assert [r[0] for r in store.db.execute("select run_id from unresolved_runs")] == [1]
     calls = []
 
-    def resolve_then_fail(db, name, kind):
+    def resolve_then_fail(db, name, kind, document_id=None):
         calls.append(name)
         if len(calls) == 3:  # fail in the middle of the second claim
             raise sqlite3.OperationalError("disk I/O error")
-        return resolve_entity(db, name, kind)
+        return resolve_entity(db, name, kind, document_id)
 
     monkeypatch.setattr("stance.resolve.linker.resolve_entity", resolve_then_fail)
     with pytest.raises(sqlite3.OperationalError):
