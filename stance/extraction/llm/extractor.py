@@ -73,7 +73,7 @@ from stance.extraction.llm.transport import (
     is_transient,
     log_retry,
 )
-from stance.extraction.speakers import speaker_problem
+from stance.extraction.speakers import attribution_problem, speaker_problem, titled_person
 
 logger = logging.getLogger(__name__)
 # instructor logs at ERROR level every failure it hands back to us. Without a handler of its
@@ -112,6 +112,7 @@ class SourceText:
     document: str
     chunk_normalized: NormalizedText
     document_normalized: NormalizedText
+    offset: int = 0  # where the chunk starts in the document
 
     @classmethod
     def of(cls, document: str) -> SourceText:
@@ -119,9 +120,11 @@ class SourceText:
         normalized = NormalizedText.of(document)
         return cls(document, document, normalized, normalized)
 
-    def narrowed_to(self, chunk: str) -> SourceText:
-        """A chunk of this document as what the model saw."""
-        return SourceText(chunk, self.document, NormalizedText.of(chunk), self.document_normalized)
+    def narrowed_to(self, chunk: str, offset: int = 0) -> SourceText:
+        """A chunk of this document (starting at `offset`) as what the model saw."""
+        return SourceText(
+            chunk, self.document, NormalizedText.of(chunk), self.document_normalized, offset
+        )
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -141,6 +144,17 @@ def claim_problems(claim: ExtractedClaim, source: SourceText) -> list[tuple[str,
     problem = speaker_problem(claim.speaker, source.document, source.document_normalized)
     if problem:
         problems.append(("speaker", problem))
+    elif found.start is not None and found.end is not None:
+        # In the whole document: the speaker may be named just before the chunk began.
+        misattributed = attribution_problem(
+            claim.speaker,
+            claim.speaker_mention,
+            source.document,
+            source.offset + found.start,
+            source.offset + found.end,
+        )
+        if misattributed:
+            problems.append(("speaker", misattributed))
     return problems
 
 
@@ -380,7 +394,7 @@ class LLMExtractor:
             empty = 0
             for number, chunk in enumerate(chunks):
                 tally.chunk = number
-                source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text)
+                source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text, chunk.start)
                 try:
                     answer = self._ask(tally, source, published)
                 except ModelError as error:
@@ -435,7 +449,9 @@ class LLMExtractor:
             for item in usable
             if item.claim is not None
         ]
-        checked = check_claims(text, pairs, normalized=whole.document_normalized)
+        checked = check_claims(
+            text, pairs, normalized=whole.document_normalized, check_attribution=True
+        )
         # An attribution the model left out is read from the text's quotation marks.
         unknown = {
             (i.claim.speaker, i.claim.content)
@@ -546,6 +562,11 @@ class LLMExtractor:
                 last_seen.add(key)
                 if key in kept_keys:
                     continue  # passed on an earlier answer: that version stays
+                if item.claim is not None and (
+                    person := titled_person(item.claim.speaker, source.document)
+                ):
+                    # "President of Azerbaijan" is the person the text names with that title.
+                    item.claim.speaker = person
                 if item.claim is None:
                     field_name, why = item.problem or ("claim", "cannot be read")
                     reasons = [(field_name, why)]
