@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -14,7 +15,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.core.errors import StanceError
+from stance.core.errors import NotFoundError, StanceError
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
@@ -325,11 +326,14 @@ def claims_command(
     rows = [
         {
             **c.model_dump(mode="json"),
-            "targets": "; ".join(f"{t.name} ({t.stance})" for t in c.targets),
+            "targets": "; ".join(
+                f"{t.name} ({t.stance}{', ' + t.date if t.date else ''})" for t in c.targets
+            ),
         }
         for c in claims
     ]
-    columns = CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+    table_columns = [*CLAIM_COLUMNS, "reason"] if include_rejected else CLAIM_COLUMNS
+    columns = table_columns if fmt == "table" else list(rows[0]) if rows else table_columns
     render(rows, fmt, columns=columns, title="claims")
 
 
@@ -364,11 +368,22 @@ def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 
 
 @cli.command(name="runs")
+@click.option(
+    "--log",
+    "log_run",
+    type=int,
+    metavar="RUN",
+    help="Show each request of run RUN to the model and its answer.",
+)
 @output_options(csv=True)
 @db_option
 @handle_errors
-def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
-    """List extraction runs, failed ones with their error."""
+def runs_command(log_run: int | None, as_json: bool, as_csv: bool, db_path: str) -> None:
+    """List extraction runs, failed ones with their error; --log RUN shows what the model was
+    asked and answered in that run."""
+    if log_run is not None:
+        show_run_log(open_store(db_path), log_run, output_format(as_json, as_csv))
+        return
     render_listing(
         open_store(db_path).runs(),
         output_format(as_json, as_csv),
@@ -387,6 +402,40 @@ def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
         ],
         short_ids=("document_id",),
     )
+
+
+def show_run_log(store: Store, run_id: int, fmt: Format) -> None:
+    """Each request of a run and its answer, like `llm logs`."""
+    if store.run(run_id) is None:
+        raise NotFoundError(f"no run {run_id}: `stance runs` lists the runs")
+    calls = store.run_log(run_id)
+    if fmt != "table":
+        render(calls, fmt, title="model calls")
+        return
+    if not calls:
+        click.echo(f"run {run_id} sent no request to a model")
+        return
+    for call in calls:
+        tokens = f"{call['input_tokens'] or 0} in, {call['output_tokens'] or 0} out"
+        click.echo(
+            f"## request {call['id']} (chunk {call['chunk'] + 1}, attempt {call['attempt']}, "
+            f"{call['started_at']}, {call['seconds'] or 0:.2f} s, {tokens})\n"
+        )
+        request = json.loads(call["request"])
+        for message in request.get("messages", []):
+            click.echo(f"### {message.get('role')}\n\n{message.get('content') or ''}\n")
+        click.echo("### answer\n")
+        if call["error"]:
+            click.echo(f"(no answer: {call['error']})\n")
+            continue
+        response = json.loads(call["response"] or "{}")
+        for choice in response.get("choices", [])[:1]:
+            message = choice.get("message") or {}
+            for tool_call in message.get("tool_calls") or []:
+                click.echo((tool_call.get("function") or {}).get("arguments", ""))
+            if message.get("content"):
+                click.echo(message["content"])
+        click.echo("")
 
 
 @cli.command(name="entities")

@@ -136,6 +136,7 @@ class StoredTarget(BaseModel):
     name: str
     kind: TargetKind
     stance: Stance
+    date: str | None = None  # ISO date of a dated event
 
 
 class StoredClaim(BaseModel):
@@ -158,6 +159,7 @@ class StoredClaim(BaseModel):
     attribution: Attribution
     claim_type: ClaimType
     grounding: Grounding
+    reason: str | None = None  # why a rejected claim was rejected
     targets: list[StoredTarget]
     run_id: int
     backend: str

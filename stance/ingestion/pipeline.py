@@ -291,11 +291,13 @@ def read_input(name: str, metadata: Metadata, stdin: Callable[[], bytes]) -> Inp
 
 
 def _run_extraction(extractor: Extractor, document: Document) -> tuple[Extraction | None, str]:
-    """Extract one document; a model failure becomes the error text of a failed run."""
+    """Extract one document; a model failure becomes the error text of a failed run (with
+    what it cost, when the extractor says: an Extraction without claims)."""
     try:
         return extractor.extract(document.text, published=document.published), ""
     except StanceError as exc:
-        return None, str(exc)
+        spent = getattr(exc, "spent", None)
+        return (spent if isinstance(spent, Extraction) else None), str(exc)
 
 
 # input, started, (extraction or None, error) -- or the exception of a bug, raised by the writer
@@ -411,7 +413,7 @@ def ingest(
             raise result
         extraction, error = result
         doc = item.document
-        if extraction is None:
+        if extraction is None or error:
             store.save_failure(
                 doc,
                 backend=extractor.backend,
@@ -420,6 +422,7 @@ def ingest(
                 schema_sha=schema,
                 error=error,
                 started_at=started,
+                spent=extraction,
             )
             report(
                 IngestResult(
@@ -427,6 +430,8 @@ def ingest(
                     status="failed",
                     document_id=doc.id,
                     error=f"{item.label}: {error}",
+                    input_tokens=(extraction.input_tokens or 0) if extraction else 0,
+                    output_tokens=(extraction.output_tokens or 0) if extraction else 0,
                 )
             )
             return

@@ -19,7 +19,15 @@ from sqlite_utils.migrations import Migrations
 
 from stance.core.clock import now
 from stance.core.errors import StoreError
-from stance.core.models import Claim, Document, Extraction, StoredClaim, StoredTarget, Target
+from stance.core.models import (
+    Claim,
+    Document,
+    Extraction,
+    ModelCall,
+    StoredClaim,
+    StoredTarget,
+    Target,
+)
 from stance.resolve.entities import matching_entity_ids, resolve_entity
 
 BUSY_TIMEOUT_MS = 30_000
@@ -235,6 +243,30 @@ def m050_run_notes(db: Database) -> None:
     db.table("runs").add_column("notes", str)
 
 
+@migrations()
+def m300_model_calls(db: Database) -> None:
+    # Each request to a model server and its answer, per run (failed runs included): what the
+    # model was asked and said (`stance runs --log RUN`). No API key: it travels in a header.
+    db.table("model_calls").create(
+        {
+            "id": int,
+            "run_id": int,
+            "chunk": int,
+            "attempt": int,
+            "request": str,
+            "response": str,
+            "error": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "started_at": str,
+            "seconds": float,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db.table("model_calls").create_index(["run_id"])
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason) '
@@ -385,6 +417,7 @@ class Store:
                 requests=extraction.requests,
                 notes=extraction.notes,
             )
+            self._insert_calls(run_id, extraction.calls)
             rejected = 0
             for claim in extraction.claims:
                 grounded = claim.grounding != "rejected"
@@ -436,11 +469,15 @@ class Store:
         schema_sha: str,
         error: str,
         started_at: str,
+        spent: Extraction | None = None,
     ) -> int:
-        """Store the document and a failed run, so that the next ingest retries it."""
+        """Store the document and a failed run, so that the next ingest retries it.
+
+        `spent` is what the failed extraction cost: its requests, tokens and their log.
+        """
         with self.write_transaction():
             self._upsert_document(document)
-            return self._insert_run(
+            run_id = self._insert_run(
                 document.id,
                 backend=backend,
                 model=model,
@@ -449,10 +486,45 @@ class Store:
                 status="failed",
                 error=error,
                 started_at=started_at,
-                input_tokens=None,
-                output_tokens=None,
-                requests=None,
+                input_tokens=spent.input_tokens if spent else None,
+                output_tokens=spent.output_tokens if spent else None,
+                requests=spent.requests if spent else None,
+                notes=spent.notes if spent else None,
             )
+            if spent is not None:
+                self._insert_calls(run_id, spent.calls)
+            return run_id
+
+    def _insert_calls(self, run_id: int, calls: list[ModelCall]) -> None:
+        self.db.conn.executemany(
+            "insert into model_calls (run_id, chunk, attempt, request, response, error, "
+            "input_tokens, output_tokens, started_at, seconds) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    run_id,
+                    c.chunk,
+                    c.attempt,
+                    c.request,
+                    c.response,
+                    c.error,
+                    c.input_tokens,
+                    c.output_tokens,
+                    c.started_at,
+                    c.seconds,
+                ]
+                for c in calls
+            ],
+        )
+
+    def run_log(self, run_id: int) -> list[dict[str, Any]]:
+        """Each request of a run and its answer, in order (empty for a run without any)."""
+        return list(
+            self.db.query("select * from model_calls where run_id = ? order by id", [run_id])
+        )
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        return next(iter(self.db.query("select * from runs where id = ?", [run_id])), None)
 
     def _insert_run(self, document_id: str, **fields: Any) -> int:
         row = {"document_id": document_id, **fields, "finished_at": now()}
@@ -524,6 +596,7 @@ class Store:
                 attribution=r["attribution"],
                 claim_type=r["claim_type"],
                 grounding=r["grounding"],
+                reason=r["reason"],
                 targets=targets.get(r["id"], []),
                 run_id=r["run_id"],
                 backend=r["backend"],
@@ -536,13 +609,15 @@ class Store:
         found: dict[int, list[StoredTarget]] = {}
         for chunk in _chunks(claim_ids, 500):
             sql = (
-                "select t.claim_id, e.name, e.kind, t.stance from claim_targets t "
+                "select t.claim_id, e.name, e.kind, t.stance, t.date from claim_targets t "
                 f"join entities e on e.id = t.entity_id where t.claim_id in ({_marks(chunk)}) "
                 "order by t.claim_id, t.rowid"
             )
             for row in self.db.query(sql, chunk):
                 found.setdefault(row["claim_id"], []).append(
-                    StoredTarget(name=row["name"], kind=row["kind"], stance=row["stance"])
+                    StoredTarget(
+                        name=row["name"], kind=row["kind"], stance=row["stance"], date=row["date"]
+                    )
                 )
         return found
 
