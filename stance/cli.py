@@ -85,7 +85,8 @@ def model_options(func: F) -> F:
             "--mode",
             type=click.Choice(MODES),
             default=None,
-            help="How the model returns structure (default $STANCE_MODE, else tools).",
+            help="How the model returns structure (default $STANCE_MODE, else json_schema "
+            "for OpenAI and Ollama, tools for other servers).",
         ),
     ]
     for option in reversed(options):
@@ -198,6 +199,21 @@ class IngestProgress:
     show_default=True,
     help="Documents extracted at once (requests in flight to the model).",
 )
+@click.option(
+    "--temperature", type=float, default=0.0, show_default=True, help="Model sampling temperature."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Sampling seed sent.")
+@click.option(
+    "--max-tokens", type=click.IntRange(1), help="Answer tokens (default: sized to each chunk)."
+)
+@click.option(
+    "--ollama/--no-ollama",
+    default=None,
+    help="The server is Ollama: send num_ctx (default: detected from port 11434).",
+)
+@click.option(
+    "--num-ctx", type=click.IntRange(512), help="Ollama context tokens (default: sized to fit)."
+)
 @click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @output_options(csv=False)
@@ -214,6 +230,11 @@ def ingest_command(
     base_url: str | None,
     mode: str | None,
     concurrency: int,
+    temperature: float,
+    seed: int,
+    max_tokens: int | None,
+    ollama: bool | None,
+    num_ctx: int | None,
     force: bool,
     quiet: bool,
     as_json: bool,
@@ -228,7 +249,17 @@ def ingest_command(
     metadata = Metadata(
         source=source, url=url, title=title, published=normalize_date(published, "--published")
     )
-    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    config = ExtractorConfig(
+        backend=backend,  # type: ignore[arg-type]
+        model=model,
+        base_url=base_url,
+        mode=mode,  # type: ignore[arg-type]
+        temperature=temperature,
+        seed=seed,
+        max_tokens=max_tokens,
+        ollama=ollama,
+        num_ctx=num_ctx,
+    )
     extractor = make_extractor(config)
     if not quiet:
         if extractor.backend == "rules":
