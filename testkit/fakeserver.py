@@ -137,6 +137,23 @@ def error_reply(
     return Reply(status=status, body=body, headers=dict(headers or {}), delay=delay)
 
 
+# What `echo_claims` answers to the judge's questions (`stance.resolve.judge`): no match and
+# no relation, so that scripted runs decide as the rules would where the rules are sure.
+JUDGE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "EventMatch": {"same_event": False, "reason": "scripted"},
+    "ClaimRelation": {"label": "unrelated", "reason": "scripted"},
+}
+
+
+def question_asked(body: dict[str, Any]) -> str:
+    """The answer type a request asks for: its tool's name, else named in its messages."""
+    tools = body.get("tools") or []
+    if tools:
+        return str(tools[0].get("function", {}).get("name", ""))
+    system = " ".join(str(m.get("content", "")) for m in body.get("messages", []))
+    return next((name for name in JUDGE_DEFAULTS if name in system), "ExtractionResult")
+
+
 def echo_claims(
     claims: list[dict[str, Any]], *, mode: str = "tools", usage: tuple[int, int] = DEFAULT_USAGE
 ) -> Callable[[dict[str, Any]], Reply]:
@@ -149,6 +166,9 @@ def echo_claims(
     def respond(body: dict[str, Any]) -> Reply:
         users = [m for m in body.get("messages", []) if m.get("role") == "user"]
         text = str(users[0].get("content", "")) if users else ""
+        asked = question_asked(body)
+        if asked in JUDGE_DEFAULTS:  # the resolution pass's questions: a fixed answer
+            return build(JUDGE_DEFAULTS[asked], usage=usage)
         return build({"claims": [c for c in claims if c["quote"] in text]}, usage=usage)
 
     return respond
@@ -164,6 +184,10 @@ class FakeOpenAIServer:
         self.requests: list[RecordedRequest] = []
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
+        # Chat requests being answered right now, and the most there ever were at once: how
+        # tests see concurrency without timing anything.
+        self.in_flight = 0
+        self.most_in_flight = 0
         self._httpd = ThreadingHTTPServer(
             ("127.0.0.1", 0), _handler_for(self), bind_and_activate=False
         )
@@ -276,9 +300,16 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._send(error_reply(404, f"no route {self.path}"))
                 return
             reply = server._next_reply(body or {})
-            wait = server.latency + reply.delay
-            if wait:
-                time.sleep(wait)
+            with server._lock:
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
+            try:
+                wait = server.latency + reply.delay
+                if wait:
+                    time.sleep(wait)
+            finally:
+                with server._lock:
+                    server.in_flight -= 1
             self._send(reply)
 
     return Handler

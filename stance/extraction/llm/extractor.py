@@ -35,12 +35,14 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import instructor
 import openai
+from instructor.core import InstructorRetryException
 from openai.types.chat import ChatCompletion
+from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
 from stance.core.clock import now
@@ -311,6 +313,25 @@ def schema_for_request() -> dict[str, Any]:
     return dict(strip(ExtractionResult.model_json_schema()))
 
 
+@dataclass(frozen=True)
+class Usage:
+    """What one question to the model cost."""
+
+    requests: int
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+AnswerT = TypeVar("AnswerT", bound=BaseModel)
+
+
+def ask(
+    config: ExtractorConfig, response_model: type[AnswerT], messages: list[dict[str, str]]
+) -> tuple[AnswerT, Usage]:
+    """Ask the configured model one structured question: (the answer, what it cost)."""
+    return LLMExtractor(config).ask(response_model, messages)
+
+
 def _display_url(url: str) -> str:
     """The server URL for messages: no user:password@ part, no query, no trailing slash."""
     parts = urlsplit(url)
@@ -465,6 +486,40 @@ class LLMExtractor:
                         text, claim.start, claim.end
                     )
         return sorted([*checked, *unusable], key=lambda c: (c.start is None, c.start or 0))
+
+    # -- one structured question --
+
+    def ask(
+        self, response_model: type[AnswerT], messages: list[dict[str, str]]
+    ) -> tuple[AnswerT, Usage]:
+        """Ask the model one question whose answer is `response_model`; with what it cost.
+
+        Same transport as extraction (retries, rate limits, messages without the key); a
+        model that gives no valid answer within the re-asks raises `ModelError`.
+        """
+        tally = _Tally()
+        client = self._instructor(tally)
+        failure: InstructorRetryException | None = None
+        try:
+            answer = client.create(
+                response_model=response_model,
+                messages=messages,  # type: ignore[arg-type]
+                max_retries=self.max_reasks,
+                strict=False,
+                model=self.model,
+            )
+        except InstructorRetryException as error:
+            failure = error
+        usage = Usage(tally.requests, tally.input_tokens, tally.output_tokens)
+        if failure is None:
+            return answer, usage
+        if isinstance(failure.__cause__, ModelError):
+            raise failure.__cause__
+        raise ModelError(
+            f"model '{self.model}' at {self.server_url} gave no usable "
+            f"{response_model.__name__} answer in {failure.n_attempts} attempts: try a larger "
+            "model or another --mode"
+        )
 
     # -- one chunk --
 
