@@ -13,7 +13,15 @@ import sys
 
 from benchmarks.common import ROOT
 
-BENCHMARKS = ("throughput", "overhead", "prompt_tokens", "queries", "peer", "write_cost")
+BENCHMARKS = (
+    "throughput",
+    "overhead",
+    "reading",
+    "prompt_tokens",
+    "queries",
+    "peer",
+    "write_cost",
+)
 
 
 def main() -> None:
