@@ -24,6 +24,7 @@ from stance.core.clock import now
 from stance.core.errors import InputError, StanceError
 from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import Extractor
+from stance.extraction.rules.confidence import NOT_ENGLISH
 from stance.inputs import InputText, Metadata, Reader, ReadOptions, normalize_date
 from stance.resolve.judge import Judge
 from stance.resolve.linker import resolve_pending
@@ -123,7 +124,9 @@ def _run_extraction(extractor: Extractor, document: Document) -> tuple[Extractio
         return (spent if isinstance(spent, Extraction) else None), str(exc)
     note = language_note(extractor.backend, document)
     if note:  # the run says why it found nothing, in its notes
-        notes = "; ".join(n for n in (extraction.notes, note) if n)
+        # The detected language is the more precise word than the rules' own guess: one note.
+        earlier = (extraction.notes or "").replace(NOT_ENGLISH, "").strip("; ")
+        notes = "; ".join(n for n in (earlier, note) if n)
         extraction = extraction.model_copy(update={"notes": notes})
     return extraction, ""
 
