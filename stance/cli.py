@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import sys
@@ -16,7 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from stance.core.errors import InputError, StanceError, UsageError
+from stance.core.errors import InputError, NotFoundError, StanceError, UsageError
 from stance.core.models import StoredClaim
 from stance.core.text import printable
 from stance.core.version import __version__
@@ -158,7 +159,8 @@ def model_options(func: F) -> F:
             "--mode",
             type=click.Choice(MODES),
             default=None,
-            help="How the model returns structure (default $STANCE_MODE, else tools).",
+            help="How the model returns structure (default $STANCE_MODE, else json_schema "
+            "for OpenAI and Ollama, tools for other servers).",
         ),
     ]
     for option in reversed(options):
@@ -315,6 +317,21 @@ class IngestProgress:
     show_default=True,
     help="Documents extracted at once (requests in flight to the model).",
 )
+@click.option(
+    "--temperature", type=float, default=0.0, show_default=True, help="Model sampling temperature."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Sampling seed sent.")
+@click.option(
+    "--max-tokens", type=click.IntRange(1), help="Answer tokens (default: sized to each chunk)."
+)
+@click.option(
+    "--ollama/--no-ollama",
+    default=None,
+    help="The server is Ollama: send num_ctx (default: detected from port 11434).",
+)
+@click.option(
+    "--num-ctx", type=click.IntRange(512), help="Ollama context tokens (default: sized to fit)."
+)
 @click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @output_options(csv=False)
@@ -339,6 +356,11 @@ def ingest_command(
     base_url: str | None,
     mode: str | None,
     concurrency: int,
+    temperature: float,
+    seed: int,
+    max_tokens: int | None,
+    ollama: bool | None,
+    num_ctx: int | None,
     force: bool,
     quiet: bool,
     as_json: bool,
@@ -384,7 +406,17 @@ def ingest_command(
         columns=columns,
         fetch_full=fetch_full,
     )
-    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    config = ExtractorConfig(
+        backend=backend,  # type: ignore[arg-type]
+        model=model,
+        base_url=base_url,
+        mode=mode,  # type: ignore[arg-type]
+        temperature=temperature,
+        seed=seed,
+        max_tokens=max_tokens,
+        ollama=ollama,
+        num_ctx=num_ctx,
+    )
     extractor = make_extractor(config)
     if not quiet:
         if extractor.backend == "rules":
@@ -516,14 +548,17 @@ def claims_command(
     rows = [
         {
             **c.model_dump(mode="json"),
-            "targets": "; ".join(f"{t.name} ({t.stance})" for t in c.targets),
+            "targets": "; ".join(
+                f"{t.name} ({t.stance}{', ' + t.date if t.date else ''})" for t in c.targets
+            ),
         }
         for c in claims
     ]
     rows = shape.apply(rows)
     # CSV: every field of a claim, whether or not there are rows, so scripts can rely on it.
+    table_columns = [*CLAIM_COLUMNS, "reason"] if include_rejected else CLAIM_COLUMNS
     columns = list(shape.fields) or (
-        CLAIM_COLUMNS if fmt == "table" else list(StoredClaim.model_fields)
+        table_columns if fmt == "table" else list(StoredClaim.model_fields)
     )
     render(rows, fmt, columns=columns, title="claims")
 
@@ -654,12 +689,25 @@ def edit_command(
 
 
 @cli.command(name="runs")
+@click.option(
+    "--log",
+    "log_run",
+    type=int,
+    metavar="RUN",
+    help="Show each request of run RUN to the model and its answer.",
+)
 @listing_options
 @output_options(csv=True)
 @db_option
 @handle_errors
-def runs_command(shape: Shape, as_json: bool, as_csv: bool, db_path: str) -> None:
-    """List extraction runs, failed ones with their error."""
+def runs_command(
+    log_run: int | None, shape: Shape, as_json: bool, as_csv: bool, db_path: str
+) -> None:
+    """List extraction runs, failed ones with their error; --log RUN shows what the model was
+    asked and answered in that run."""
+    if log_run is not None:
+        show_run_log(open_store(db_path), log_run, output_format(as_json, as_csv))
+        return
     render_listing(
         read_store(db_path).runs(),
         shape.format(as_json, as_csv),
@@ -679,6 +727,40 @@ def runs_command(shape: Shape, as_json: bool, as_csv: bool, db_path: str) -> Non
         short_ids=("document_id",),
         shape=shape,
     )
+
+
+def show_run_log(store: Store, run_id: int, fmt: Format) -> None:
+    """Each request of a run and its answer, like `llm logs`."""
+    if store.run(run_id) is None:
+        raise NotFoundError(f"no run {run_id}: `stance runs` lists the runs")
+    calls = store.run_log(run_id)
+    if fmt != "table":
+        render(calls, fmt, title="model calls")
+        return
+    if not calls:
+        click.echo(f"run {run_id} sent no request to a model")
+        return
+    for call in calls:
+        tokens = f"{call['input_tokens'] or 0} in, {call['output_tokens'] or 0} out"
+        click.echo(
+            f"## request {call['id']} (chunk {call['chunk'] + 1}, attempt {call['attempt']}, "
+            f"{call['started_at']}, {call['seconds'] or 0:.2f} s, {tokens})\n"
+        )
+        request = json.loads(call["request"])
+        for message in request.get("messages", []):
+            click.echo(f"### {message.get('role')}\n\n{message.get('content') or ''}\n")
+        click.echo("### answer\n")
+        if call["error"]:
+            click.echo(f"(no answer: {call['error']})\n")
+            continue
+        response = json.loads(call["response"] or "{}")
+        for choice in response.get("choices", [])[:1]:
+            message = choice.get("message") or {}
+            for tool_call in message.get("tool_calls") or []:
+                click.echo((tool_call.get("function") or {}).get("arguments", ""))
+            if message.get("content"):
+                click.echo(message["content"])
+        click.echo("")
 
 
 @cli.command(name="entities")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.core.models import ExtractedClaim
-from stance.extraction.llm.extractor import SourceText, source_problems
+from stance.extraction.llm.extractor import SourceText, claim_problems
 
 GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "gold"
 MARKER = "[synthetic article {number:04}, recombined from the stance gold fixtures]"
@@ -65,7 +65,7 @@ def gold_texts() -> tuple[tuple[str, tuple[dict[str, Any], ...]], ...]:
             answers = []
             for gold_claim in document["claims"]:
                 answer = _as_answer(gold_claim)
-                if not source_problems([ExtractedClaim(**answer)], source):
+                if not claim_problems(ExtractedClaim(**answer), source):
                     answers.append(answer)
             found.append((text, tuple(answers)))
     return tuple(found)

@@ -61,6 +61,7 @@ def test_ingest_then_query_with_the_offline_extractor(run):
         "attribution",
         "claim_type",
         "grounding",
+        "reason",
         "targets",
         "run_id",
         "backend",

@@ -20,7 +20,15 @@ class UsageError(StanceError):
 
 
 class ModelError(StanceError):
-    """The model server failed, refused, or answered with something unusable."""
+    """The model server failed, refused, or answered with something unusable.
+
+    `spent` is what the failed extraction cost (an `Extraction` without claims: requests,
+    tokens and the log of its requests), so that a failed run records it too.
+    """
+
+    def __init__(self, message: str, *, spent: object | None = None) -> None:
+        super().__init__(message)
+        self.spent = spent
 
 
 class StoreError(StanceError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -84,6 +85,20 @@ class Claim(ExtractedClaim):
     )
 
 
+class ModelCall(BaseModel):
+    """One HTTP request to a model server and what came back: the log of a run."""
+
+    chunk: int = 0  # which chunk of the text (0 for a text sent whole)
+    attempt: int = 1  # 1: the first ask; 2, 3...: re-asks
+    request: str  # the JSON body sent (no API key: the key travels in a header)
+    response: str | None = None  # the JSON body received
+    error: str | None = None  # why no answer came (transport failure)
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    started_at: str | None = None
+    seconds: float | None = None
+
+
 class Extraction(BaseModel):
     """The outcome of one extraction run over one text."""
 
@@ -96,7 +111,12 @@ class Extraction(BaseModel):
     output_tokens: int | None = None
     requests: int = 0
     notes: str | None = Field(
-        default=None, description="What was cut from the model's answers to bound them."
+        default=None,
+        description="What happened on the way: re-asks, claims kept from earlier answers, "
+        "an empty answer, what was cut from the answers to bound them.",
+    )
+    calls: list[ModelCall] = Field(
+        default_factory=list, exclude=True, description="Each request and answer, for the log."
     )
 
 
@@ -127,6 +147,7 @@ class StoredTarget(BaseModel):
     name: str
     kind: TargetKind
     stance: Stance
+    date: str | None = None  # ISO date of a dated event
 
 
 class StoredClaim(BaseModel):
@@ -149,6 +170,7 @@ class StoredClaim(BaseModel):
     attribution: Attribution
     claim_type: ClaimType
     grounding: Grounding
+    reason: str | None = None  # why a rejected claim was rejected
     targets: list[StoredTarget]
     run_id: int
     backend: str
@@ -196,6 +218,7 @@ def schema_json(model: type[BaseModel]) -> str:
     return json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 
+@lru_cache(maxsize=1)
 def schema_sha() -> str:
     """Hash of the extraction schema; every run records it."""
     return hashlib.sha256(schema_json(ExtractionResult).encode()).hexdigest()[:16]

@@ -17,7 +17,7 @@ from typing import Any
 
 from stance.core.models import Claim, ExtractedClaim
 from stance.extraction.ground import NormalizedText, align
-from stance.extraction.speakers import speaker_problem
+from stance.extraction.speakers import attribution_problem, speaker_problem
 
 # Characters per field. A quote is a sentence or two of evidence, a content one sentence;
 # names and cues are a few words. A longer field is a broken or hostile answer.
@@ -124,11 +124,13 @@ def check_claims(
     extracted: Iterable[tuple[ExtractedClaim, int]],
     *,
     normalized: NormalizedText | None = None,
+    check_attribution: bool = False,
 ) -> list[Claim]:
     """Ground and check (claim, offset hint) pairs; duplicates of one span and speaker merge.
 
     `normalized` is `NormalizedText.of(text)` when the caller has it already (a long text
-    checked chunk by chunk is normalised once).
+    checked chunk by chunk is normalised once). With `check_attribution`, the speaker must
+    also be named near the quote (`speakers.attribution_problem`): for a model's claims.
     """
     normalized = normalized or NormalizedText.of(text)
     checked: list[Claim] = []
@@ -145,6 +147,10 @@ def check_claims(
         else:
             alignment = align(item.quote, text, hint=hint, normalized=normalized)
             reason = alignment.reason or speaker_problem(item.speaker, text, normalized)
+            if not reason and check_attribution and alignment.start is not None:
+                reason = attribution_problem(
+                    item.speaker, item.speaker_mention, text, alignment.start, alignment.end or 0
+                )
             if alignment.start is not None and alignment.end is not None:
                 fields["quote"] = text[alignment.start : alignment.end]
             claim = Claim(

@@ -15,9 +15,12 @@ from stance.core.errors import UsageError
 from stance.core.models import Extraction
 
 Backend = Literal["auto", "llm", "rules"]
-Mode = Literal["tools", "json", "md_json"]
+Mode = Literal["tools", "json", "md_json", "json_schema"]
 BACKENDS: tuple[str, ...] = ("auto", "llm", "rules")
-MODES: tuple[str, ...] = ("tools", "json", "md_json")
+# json_schema: the server enforces the schema (OpenAI structured outputs, vLLM guided
+# decoding, Ollama's format, llama.cpp's grammar). The default where the server is known to
+# support it (OpenAI's API, Ollama), else tools (a named tool_choice, which vLLM also enforces).
+MODES: tuple[str, ...] = ("tools", "json", "md_json", "json_schema")
 
 
 class Extractor(Protocol):
@@ -48,6 +51,14 @@ class ExtractorConfig:
     max_attempts: int = 4  # transport attempts per request (429, 5xx, timeouts)
     max_wait: float = 60.0  # seconds spent waiting between attempts, at most
     max_reasks: int = 2  # re-asks after an answer that fails validation
+    # Sampling: deterministic by default (servers otherwise apply the model's own defaults,
+    # e.g. temperature 0.7 and a repetition penalty that works against verbatim copying).
+    temperature: float | None = 0.0  # None: the server's default
+    seed: int | None = 0  # None: send no seed
+    max_tokens: int | None = None  # None: sized to each chunk
+    # Ollama: None detects it (port 11434); True/False forces it. num_ctx None: sized to fit.
+    ollama: bool | None = None
+    num_ctx: int | None = None
 
     def with_env(self) -> ExtractorConfig:
         """Fill what was not given from STANCE_MODEL, STANCE_MODE and OPENAI_BASE_URL."""

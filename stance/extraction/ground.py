@@ -2,11 +2,20 @@
 
 Offsets are never taken from a model. A quote is looked up exactly; else with case,
 whitespace and punctuation ignored (so a model's "trilateral meeting" finds the source's
-"trilateralmeeting"); else fuzzily, accepted only when the match covers enough of the quote.
+"trilateralmeeting"); else fuzzily, accepted only when the match covers enough of the quote
+and keeps its meaning: a fuzzy match that adds or drops a negation ("is against" for the
+text's "is not against") or changes a number is rejected with that reason.
+
+A quote with an ellipsis ("A … B", "A ... B", "A [...] B") grounds when its fragments are
+found, in order, within one sentence or paragraph: the span runs from the first fragment to
+the last (so the evidence includes the words left out), labelled `fuzzy`, and the words left
+out may not hold a negation.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -22,6 +31,14 @@ FUZZY_MIN_SCORE = 90.0  # rapidfuzz partial-ratio percentage over normalised tex
 FUZZY_MIN_COVERAGE = 0.9  # share of the quote's normalised characters inside the match
 FUZZY_MIN_CHARS = 12  # shorter quotes must match exactly or after normalisation
 MIN_BLOCK = 3  # matching runs shorter than this are chance, not evidence
+MIN_FRAGMENT_CHARS = 8  # an ellipsis fragment needs this many letters or digits to count
+MAX_FRAGMENT_TRIES = 50  # occurrences of an ellipsis's first fragment tried
+
+NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot"})
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\)|\.\.\.+|…)\s*")
+_SENTENCE_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,35 @@ def _nearest(haystack: str, needle: str, hint: int) -> int:
     return before
 
 
+def negations(text: str) -> list[str]:
+    """The negation words of a text, in order ("n't" counts as "not")."""
+    found = []
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        if token in NEGATIONS:
+            found.append(token)
+        elif token.endswith("n't"):
+            found.append("not")
+    return found
+
+
+def numbers(text: str) -> list[str]:
+    return sorted(n.replace(",", "") for n in _NUMBER.findall(text))
+
+
+def meaning_change(quote: str, evidence: str) -> str | None:
+    """Why a quote that matched only approximately says something else than its evidence."""
+    said, written = negations(quote), negations(evidence)
+    if len(said) > len(written):
+        extra = next((w for w in said if said.count(w) > written.count(w)), "not")
+        return f"the quote adds the negation '{extra}', which the text does not have there"
+    if len(said) < len(written):
+        dropped = next((w for w in written if written.count(w) > said.count(w)), "not")
+        return f"the quote drops the negation '{dropped}' that the text has there"
+    if numbers(quote) != numbers(evidence):
+        return "the quote changes a number of the text"
+    return None
+
+
 def align(
     quote: str,
     text: str,
@@ -85,6 +131,9 @@ def align(
         return Alignment(pos, pos + len(stripped), "exact")
 
     norm_text = normalized or NormalizedText.of(text)
+    fragments = [f for f in _ELLIPSIS.split(stripped) if f.strip()]
+    if len(fragments) >= 2 or (fragments and _ELLIPSIS.search(stripped)):
+        return _align_fragments(fragments, text, hint, norm_text)
     norm_quote = NormalizedText.of(stripped).chars
     if not norm_quote:
         return Alignment(None, None, "rejected", "the quote has no letters or digits")
@@ -110,12 +159,17 @@ def align(
                 found.dest_start + first.b, found.dest_start + last.b + last.size
             )
             start, end = _snap_to_words(text, start, end)
+            changed = meaning_change(stripped, text[start:end])
+            if changed:
+                return Alignment(None, None, "rejected", changed)
             return Alignment(start, end, "fuzzy")
+        # Rounded down: 89.6% is not "90%", which would read as enough.
         return Alignment(
             None,
             None,
             "rejected",
-            f"only {coverage:.0%} of the quote is in the text ({FUZZY_MIN_COVERAGE:.0%} needed)",
+            f"only {math.floor(coverage * 100)}% of the quote is in the text "
+            f"({FUZZY_MIN_COVERAGE:.0%} needed)",
         )
     score = found.score if found is not None else 0.0
     return Alignment(
@@ -125,6 +179,84 @@ def align(
         f"the quote is not in the text (closest match {score:.0f}% similar, "
         f"{FUZZY_MIN_SCORE:.0f}% needed)",
     )
+
+
+def _paragraph_breaks(text: str) -> re.Pattern[str]:
+    """Blank lines separate paragraphs; in a text without any, every line break does."""
+    return re.compile(r"\n[ \t]*\n") if re.search(r"\n[ \t]*\n", text) else re.compile(r"\n")
+
+
+def _find_fragment(
+    fragment: str, text: str, norm: NormalizedText, start: int
+) -> tuple[int, int] | None:
+    """The first occurrence at or after `start`: exactly, else after normalisation."""
+    pos = text.find(fragment, start)
+    if pos != -1:
+        return pos, pos + len(fragment)
+    norm_fragment = NormalizedText.of(fragment).chars
+    npos = norm.chars.find(norm_fragment, _normalized_index(norm, start))
+    if npos == -1 or not norm_fragment:
+        return None
+    return norm.span(npos, npos + len(norm_fragment))
+
+
+def _one_passage(text: str, start: int, end: int, breaks: re.Pattern[str]) -> bool:
+    """True when [start, end) lies within one paragraph (one sentence counts as well)."""
+    return breaks.search(text, start, end) is None
+
+
+def _align_fragments(fragments: list[str], text: str, hint: int, norm: NormalizedText) -> Alignment:
+    """Ground an ellipsis quote: every fragment, in order, within one paragraph."""
+    fragments = [f.strip().strip("\"'“”‘’").strip() for f in fragments]
+    short = [f for f in fragments if len(NormalizedText.of(f).chars) < MIN_FRAGMENT_CHARS]
+    if short or len(fragments) < 2:
+        return Alignment(
+            None,
+            None,
+            "rejected",
+            "a quote with an ellipsis needs at least two fragments of several words each; "
+            "quote the words without the ellipsis",
+        )
+    breaks = _paragraph_breaks(text)
+    first = fragments[0]
+    tried, search_from, candidates = 0, 0, []
+    while tried < MAX_FRAGMENT_TRIES:
+        found = _find_fragment(first, text, norm, search_from)
+        if found is None:
+            break
+        candidates.append(found)
+        search_from, tried = found[0] + 1, tried + 1
+    if not candidates:
+        return Alignment(
+            None, None, "rejected", f"the fragment '{_short(first)}' is not in the text"
+        )
+    candidates.sort(key=lambda span: abs(span[0] - hint))
+    problem = "the fragments are not in this order within one sentence or paragraph of the text"
+    for start, end in candidates:
+        last_end, ok = end, True
+        for fragment in fragments[1:]:
+            found = _find_fragment(fragment, text, norm, last_end)
+            if found is None or not _one_passage(text, start, found[1], breaks):
+                ok = False
+                break
+            last_end = found[1]
+        if not ok:
+            continue
+        changed = meaning_change(" ".join(fragments), text[start:last_end])
+        if changed:
+            problem = (
+                "the words left out at the ellipsis hold a negation, so the quote says "
+                "something else than the text"
+                if "negation" in changed
+                else "the words left out at the ellipsis hold a number the quote lacks"
+            )
+            continue
+        return Alignment(start, last_end, "fuzzy")
+    return Alignment(None, None, "rejected", problem)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _normalized_index(norm: NormalizedText, offset: int) -> int:

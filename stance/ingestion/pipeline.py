@@ -116,11 +116,13 @@ def language_note(backend: str, document: Document) -> str | None:
 
 
 def _run_extraction(extractor: Extractor, document: Document) -> tuple[Extraction | None, str]:
-    """Extract one document; a model failure becomes the error text of a failed run."""
+    """Extract one document; a model failure becomes the error text of a failed run (with
+    what it cost, when the extractor says: an Extraction without claims)."""
     try:
         extraction = extractor.extract(document.text, published=document.published)
     except StanceError as exc:
-        return None, str(exc)
+        spent = getattr(exc, "spent", None)
+        return (spent if isinstance(spent, Extraction) else None), str(exc)
     note = language_note(extractor.backend, document)
     if note:  # the run says why it found nothing, in its notes
         # The detected language is the more precise word than the rules' own guess: one note.
@@ -308,7 +310,7 @@ def ingest(
     ) -> IngestResult:
         """Store one outcome (a run and its claims, or a failed run)."""
         doc = item.document
-        if extraction is None:
+        if extraction is None or error:
             store.save_failure(
                 doc,
                 backend=extractor.backend,
@@ -317,12 +319,15 @@ def ingest(
                 schema_sha=schema,
                 error=error,
                 started_at=started,
+                spent=extraction,
             )
             return IngestResult(
                 label=item.label,
                 status="failed",
                 document_id=doc.id,
                 error=f"{item.label}: {error}",
+                input_tokens=(extraction.input_tokens or 0) if extraction else 0,
+                output_tokens=(extraction.output_tokens or 0) if extraction else 0,
                 notes=item.notes,
             )
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)

@@ -21,7 +21,7 @@ from sqlite_utils.migrations import Migrations
 
 from stance.core.clock import now
 from stance.core.errors import StoreError
-from stance.core.models import Claim, Document, Extraction, StoredClaim
+from stance.core.models import Claim, Document, Extraction, ModelCall, StoredClaim
 from stance.core.name_variants import name_key_row
 from stance.store import queries
 from stance.store.documents import record_appearance
@@ -298,6 +298,30 @@ def m200_claim_confidence(db: Database) -> None:
     # How sure the extractor was of a claim (0-1, null when it does not say), so that queries
     # can hide the unsure ones.
     db.table("claims").add_column("confidence", float)
+
+
+@migrations()
+def m300_model_calls(db: Database) -> None:
+    # Each request to a model server and its answer, per run (failed runs included): what the
+    # model was asked and said (`stance runs --log RUN`). No API key: it travels in a header.
+    db.table("model_calls").create(
+        {
+            "id": int,
+            "run_id": int,
+            "chunk": int,
+            "attempt": int,
+            "request": str,
+            "response": str,
+            "error": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "started_at": str,
+            "seconds": float,
+        },
+        pk="id",
+        foreign_keys=[("run_id", "runs", "id")],
+    )
+    db.table("model_calls").create_index(["run_id"])
 
 
 @migrations()
@@ -664,6 +688,7 @@ class Store:
                 requests=extraction.requests,
                 notes=extraction.notes,
             )
+            self._insert_calls(run_id, extraction.calls)
             rejected = 0
             execute = self.db.conn.execute
             for claim in extraction.claims:
@@ -714,11 +739,15 @@ class Store:
         schema_sha: str,
         error: str,
         started_at: str,
+        spent: Extraction | None = None,
     ) -> int:
-        """Store the document and a failed run, so that the next ingest retries it."""
+        """Store the document and a failed run, so that the next ingest retries it.
+
+        `spent` is what the failed extraction cost: its requests, tokens and their log.
+        """
         with self._storing(), self.write_transaction():
             self._upsert_document(document)
-            return self._insert_run(
+            run_id = self._insert_run(
                 document.id,
                 backend=backend,
                 model=model,
@@ -727,10 +756,36 @@ class Store:
                 status="failed",
                 error=error,
                 started_at=started_at,
-                input_tokens=None,
-                output_tokens=None,
-                requests=None,
+                input_tokens=spent.input_tokens if spent else None,
+                output_tokens=spent.output_tokens if spent else None,
+                requests=spent.requests if spent else None,
+                notes=spent.notes if spent else None,
             )
+            if spent is not None:
+                self._insert_calls(run_id, spent.calls)
+            return run_id
+
+    def _insert_calls(self, run_id: int, calls: list[ModelCall]) -> None:
+        self.db.conn.executemany(
+            "insert into model_calls (run_id, chunk, attempt, request, response, error, "
+            "input_tokens, output_tokens, started_at, seconds) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    run_id,
+                    c.chunk,
+                    c.attempt,
+                    c.request,
+                    c.response,
+                    c.error,
+                    c.input_tokens,
+                    c.output_tokens,
+                    c.started_at,
+                    c.seconds,
+                ]
+                for c in calls
+            ],
+        )
 
     def _insert_run(self, document_id: str, **fields: Any) -> int:
         row = {"document_id": document_id, **fields, "finished_at": now()}
@@ -772,6 +827,17 @@ class Store:
     def entities(self) -> list[dict[str, Any]]:
         """Every entity with its aliases and the claims it makes and is the target of."""
         return queries.entities(self.db)
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        return next(iter(self.db.query("select * from runs where id = ?", [run_id])), None)
+
+    def run_log(self, run_id: int) -> list[dict[str, Any]]:
+        """Each request of a run and its answer, in order (empty for a run without any)."""
+        if not self.db.table("model_calls").exists():  # a read-only database made before
+            return []
+        return list(
+            self.db.query("select * from model_calls where run_id = ? order by id", [run_id])
+        )
 
     def run_claims(self, run_id: int) -> list[Claim]:
         """A run's claims as the extractor gave them (what `stance eval` scores)."""

@@ -136,6 +136,7 @@ def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[Store
             attribution=r["attribution"],
             claim_type=r["claim_type"],
             grounding=r["grounding"],
+            reason=r["reason"],
             targets=targets.get(r["id"], []),
             run_id=r["run_id"],
             backend=r["backend"],
@@ -151,13 +152,15 @@ def targets_for(db: Database, claim_ids: list[int]) -> dict[int, list[StoredTarg
     for chunk in chunks(claim_ids):
         sql = (
             "select t.claim_id, coalesce(e.name, t.name) as name, "
-            "coalesce(e.kind, t.kind) as kind, t.stance from claim_targets t "
+            "coalesce(e.kind, t.kind) as kind, t.stance, t.date from claim_targets t "
             f"left join entities e on e.id = t.entity_id where t.claim_id in ({marks(chunk)}) "
             "order by t.claim_id, t.rowid"
         )
         for row in db.query(sql, chunk):
             found.setdefault(row["claim_id"], []).append(
-                StoredTarget(name=row["name"], kind=row["kind"], stance=row["stance"])
+                StoredTarget(
+                    name=row["name"], kind=row["kind"], stance=row["stance"], date=row["date"]
+                )
             )
     return found
 

@@ -18,6 +18,7 @@ from stance.extraction.chunk import (
 )
 from stance.extraction.config import ExtractorConfig
 from stance.extraction.llm.extractor import LLMExtractor
+from stance.extraction.llm.prompts import load_prompts
 from testkit.fakeserver import FakeOpenAIServer, Reply, echo_claims, tool_reply
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -177,7 +178,9 @@ def test_long_text_is_extracted_chunk_by_chunk(fake_server: FakeOpenAIServer) ->
     )
     # Each request carried its chunk, and only its chunk.
     sent = [r.messages[1]["content"] for r in fake_server.requests]
-    assert sent == [f"Published: 2024-04-03\nText:\n{c.text}" for c in chunks]
+    assert sent == [
+        load_prompts().messages(c.text, published="2024-04-03")[1]["content"] for c in chunks
+    ]
 
 
 def test_chunks_in_md_json_mode_with_the_echo_responder(fake_server: FakeOpenAIServer) -> None:

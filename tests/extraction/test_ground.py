@@ -54,7 +54,7 @@ def test_a_quote_that_runs_past_the_text_is_rejected():
         ARTICLE,
     )
     assert found == Alignment(
-        None, None, "rejected", "only 89% of the quote is in the text (90% needed)"
+        None, None, "rejected", "only 88% of the quote is in the text (90% needed)"
     )
 
 

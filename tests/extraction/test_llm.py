@@ -16,14 +16,12 @@ from typing import Any
 import pytest
 
 from stance.core.errors import ModelError, UsageError
-from stance.core.models import Claim, ExtractionResult, Target, schema_sha
+from stance.core.models import Claim, Target, schema_sha
 from stance.extraction.api import extract
 from stance.extraction.config import ExtractorConfig
 from stance.extraction.llm.extractor import (
-    SOURCE_KEY,
-    CheckedExtractionResult,
     LLMExtractor,
-    SourceText,
+    schema_for_request,
     strip_reasoning,
 )
 from stance.extraction.llm.prompts import load_prompts
@@ -98,7 +96,7 @@ BASELESS_CHECKED = checked(ALIYEV_BASELESS, 1656, 1757, grounding="exact")
 
 def test_tool_mode_answer_is_checked_and_counted(fake_server: FakeOpenAIServer) -> None:
     fake_server.script(tool_reply({"claims": [ALIYEV_BASELESS, BLINKEN_DENIAL]}, usage=(812, 95)))
-    llm = extractor(fake_server)
+    llm = extractor(fake_server, mode="tools")
 
     extraction = llm.extract(ARTICLE, published="2024-04-03")
 
@@ -119,23 +117,22 @@ def test_tool_mode_answer_is_checked_and_counted(fake_server: FakeOpenAIServer) 
     assert request.body == {
         "model": "scripted-model",
         "messages": load_prompts().messages(ARTICLE, published="2024-04-03"),
+        "temperature": 0.0,
+        "seed": 0,
+        "max_tokens": 512 + int(len(ARTICLE) * 0.6),
         "tools": [
             {
                 "type": "function",
-                "function": {
-                    "name": "ExtractionResult",
-                    "description": "The whole answer of an extractor for one text.",
-                    "parameters": {
-                        k: v
-                        for k, v in ExtractionResult.model_json_schema().items()
-                        if k not in ("title", "description")
-                    }
-                    | {"required": []},
-                },
+                "function": {"name": "ExtractionResult", "parameters": schema_for_request()},
             }
         ],
         "tool_choice": {"type": "function", "function": {"name": "ExtractionResult"}},
     }
+    # Every request and answer is in the extraction's log.
+    [call] = extraction.calls
+    assert (call.chunk, call.attempt, call.input_tokens, call.output_tokens) == (0, 1, 812, 95)
+    assert json.loads(call.request) == request.body
+    assert json.loads(call.response or "")["choices"][0]["finish_reason"] == "tool_calls"
 
 
 @pytest.mark.parametrize(
@@ -143,28 +140,40 @@ def test_tool_mode_answer_is_checked_and_counted(fake_server: FakeOpenAIServer) 
     [
         ("json", json_reply({"claims": [BLINKEN_DENIAL]})),
         ("md_json", md_json_reply({"claims": [BLINKEN_DENIAL]})),
+        ("json_schema", json_reply({"claims": [BLINKEN_DENIAL]})),
     ],
 )
 def test_json_modes_answer_is_checked(fake_server: FakeOpenAIServer, mode: str, reply: Any) -> None:
     fake_server.script(reply)
-    extraction = extractor(fake_server, mode=mode).extract(ARTICLE)
+    llm = extractor(fake_server, mode=mode)
+    extraction = llm.extract(ARTICLE)
 
     assert extraction.claims == [DENIAL_CHECKED]
     assert (extraction.requests, extraction.input_tokens, extraction.output_tokens) == (1, 100, 20)
-    assert extraction.prompt_sha == load_prompts().sha(mode)
     [request] = fake_server.requests
-    system, user = request.messages[0], request.messages[1]
-    # instructor appends the JSON schema to our system prompt in the json modes
-    assert system["role"] == "system"
-    assert system["content"].startswith(load_prompts().system)
-    assert '"ExtractedClaim"' in system["content"]
-    ours = f"Published: unknown\nText:\n{ARTICLE}"
-    if mode == "md_json":  # instructor adds its own request to the user message
-        ours += (
-            "\n\nReturn the correct JSON response within a ```json codeblock. not the JSON_SCHEMA"
+    system, user = request.messages
+    schema = json.dumps(schema_for_request(), separators=(",", ":"))
+    if mode == "json_schema":  # the server enforces the schema: the prompt does not carry it
+        assert system == {"role": "system", "content": load_prompts().system}
+        assert request.body["response_format"] == {
+            "type": "json_schema",
+            "json_schema": {
+                "name": "ExtractionResult",
+                "schema": schema_for_request(),
+                "strict": True,
+            },
+        }
+        assert extraction.prompt_sha == load_prompts().sha(mode)
+    else:
+        where = " in a ```json code block" if mode == "md_json" else ""
+        note = f"\nAnswer with one JSON object{where} that fits this JSON schema:\n{schema}\n"
+        assert system == {"role": "system", "content": load_prompts().system + note}
+        assert extraction.prompt_sha == load_prompts().sha(mode, extra=note)
+        assert request.body.get("response_format") == (
+            {"type": "json_object"} if mode == "json" else None
         )
-    assert user == {"role": "user", "content": ours}
-    assert ("response_format" in request.body) is (mode == "json")
+    assert user == load_prompts().messages(ARTICLE)[1]
+    assert "Published" not in user["content"]  # no "unknown" date is sent
 
 
 def test_api_key_and_base_url_come_from_the_environment(
@@ -197,24 +206,34 @@ def test_a_model_is_required() -> None:
 # --- Re-asks -------------------------------------------------------------------------------------
 
 
-def test_answer_that_breaks_the_schema_is_reasked(fake_server: FakeOpenAIServer) -> None:
-    broken = {"claims": [{"speaker": "Antony Blinken", "quote": BLINKEN_DENIAL["quote"]}]}
-    fake_server.script(tool_reply(broken), tool_reply({"claims": [BLINKEN_DENIAL]}))
+def test_claim_missing_fields_is_reasked_in_plain_words(fake_server: FakeOpenAIServer) -> None:
+    broken = {"speaker": "Antony Blinken", "quote": BLINKEN_DENIAL["quote"]}
+    fake_server.script(
+        tool_reply({"claims": [ALIYEV_BASELESS, broken]}),
+        tool_reply({"claims": [ALIYEV_BASELESS, BLINKEN_DENIAL]}),
+    )
 
     extraction = extractor(fake_server).extract(ARTICLE)
 
-    assert extraction.claims == [DENIAL_CHECKED]
+    assert extraction.claims == [DENIAL_CHECKED, BASELESS_CHECKED]
     assert (extraction.requests, extraction.input_tokens, extraction.output_tokens) == (2, 200, 40)
+    assert extraction.notes == "1 re-ask"
     first, second = fake_server.requests
+    # The re-ask is the question, the last answer and a short correction: no pydantic noise.
     assert second.messages[:2] == first.messages
     assistant, feedback = second.messages[2:]
-    assert assistant["role"] == "assistant"
-    assert json.loads(assistant["tool_calls"][0]["function"]["arguments"]) == broken
-    assert feedback["role"] == "tool"
-    assert feedback["tool_call_id"] == assistant["tool_calls"][0]["id"]
-    assert feedback["content"].startswith("Validation Error found:\n")
-    for field in ("speaker_mention", "cue", "content", "attribution"):
-        assert f"claims.0.{field}\n  Field required" in feedback["content"]
+    assert assistant == {
+        "role": "assistant",
+        "content": json.dumps({"claims": [ALIYEV_BASELESS, broken]}, ensure_ascii=False),
+    }
+    assert feedback == {
+        "role": "user",
+        "content": "Some claims of your answer cannot be used:\n"
+        "- claims[1] (quote 'the meeting on April 5 is not against Azerbaijan').content: "
+        "missing or empty; every claim needs speaker, quote, content\n"
+        "Send the complete list of claims again: the good ones unchanged, these corrected "
+        "(or left out if the text does not support them).",
+    }
 
 
 def test_role_as_speaker_is_reasked_and_corrected(fake_server: FakeOpenAIServer) -> None:
@@ -227,8 +246,8 @@ def test_role_as_speaker_is_reasked_and_corrected(fake_server: FakeOpenAIServer)
     assert extraction.requests == 2
     feedback = fake_server.requests[1].messages[-1]["content"]
     assert (
-        "claims[0].speaker: the speaker 'the head of state' is a role or pronoun; give the full "
-        "name of the person or body as the text names it"
+        ".speaker: the speaker 'the head of state' is a role or pronoun; give the full "
+        "name of the person or body as the text names it\n"
     ) in feedback
 
 
@@ -247,8 +266,12 @@ def test_hallucinated_quote_is_kept_as_rejected_when_reasks_run_out(
         checked(invented, None, None, grounding="rejected", reason=reason),
     ]
     assert (extraction.requests, extraction.input_tokens, extraction.output_tokens) == (2, 200, 40)
+    assert extraction.notes == "1 re-ask, 1 claim still failing (stored as rejected)"
     feedback = fake_server.requests[1].messages[-1]["content"]
-    assert f"claims[1].quote {invented['quote']!r}: {reason}; copy the quote" in feedback
+    assert (
+        "- claims[1] (quote 'Azerbaijan will never accept the trilateral format under an…')"
+        f".quote: {reason}; copy the quote character for character from the text\n"
+    ) in feedback
 
 
 def test_quote_with_whitespace_fixed_by_the_model_is_grounded_normalized(
@@ -285,23 +308,17 @@ def test_answers_that_never_fit_the_schema_are_a_model_error(
         extractor(fake_server, mode="json", max_reasks=1).extract(ARTICLE)
 
     assert str(raised.value) == (
-        f"model 'scripted-model' at {fake_server.url} gave no answer that fits the extraction "
-        "schema in 2 attempts (1 validation error for ExtractionResult): try a larger model or "
-        "another --mode"
+        f"model 'scripted-model' at {fake_server.url} answered 2 times without a list of "
+        "claims (it is not valid JSON): try a larger model or another --mode"
     )
-
-
-def test_validator_takes_the_source_from_a_pydantic_context() -> None:
-    source = SourceText.of(ARTICLE)
-    answer = {"claims": [claim(speaker="He")]}
-    with pytest.raises(ValueError, match=r"claims\[0\]\.speaker: the speaker 'He' is a role"):
-        CheckedExtractionResult.model_validate(answer, context={SOURCE_KEY: source})
-    # Without a source there is nothing to check against.
-    assert CheckedExtractionResult.model_validate(answer).claims[0].speaker == "He"
-
-
-def test_checked_result_sends_the_extraction_schema() -> None:
-    assert CheckedExtractionResult.model_json_schema() == ExtractionResult.model_json_schema()
+    spent = raised.value.spent
+    assert (spent.requests, spent.input_tokens, spent.output_tokens) == (2, 200, 40)
+    assert [
+        json.loads(c.response or "")["choices"][0]["message"]["content"] for c in spent.calls
+    ] == [
+        "no claims here, sorry",
+        "still none",
+    ]
 
 
 def test_text_reaches_the_server_unchanged(fake_server: FakeOpenAIServer) -> None:
@@ -312,7 +329,8 @@ def test_text_reaches_the_server_unchanged(fake_server: FakeOpenAIServer) -> Non
 
     extractor(fake_server).extract(text)
 
-    assert fake_server.requests[0].messages[1]["content"] == f"Published: unknown\nText:\n{text}"
+    assert fake_server.requests[0].messages[1] == load_prompts().messages(text)[1]
+    assert f"<article>\n{text}\n</article>" in fake_server.requests[0].messages[1]["content"]
 
 
 # --- Reasoning output ----------------------------------------------------------------------------
@@ -457,7 +475,7 @@ def test_wrong_base_url_path(fake_server: FakeOpenAIServer) -> None:
 def test_bad_request_in_tool_mode_suggests_another_mode(fake_server: FakeOpenAIServer) -> None:
     fake_server.script(error_reply(400, "tools are not supported by this model"))
     with pytest.raises(ModelError) as raised:
-        extractor(fake_server).extract(ARTICLE)
+        extractor(fake_server, mode="tools").extract(ARTICLE)
     assert str(raised.value) == (
         f"the server at {fake_server.url} rejected the request for model 'scripted-model' "
         "(HTTP 400: tools are not supported by this model): if the model cannot call tools, "

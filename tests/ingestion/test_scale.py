@@ -426,7 +426,10 @@ def test_an_answer_with_a_megabyte_string_is_bounded_and_reported(tmp_path: Path
         ("exact", len(BLINKEN_DENIAL["quote"]), "x" * FIELD_LIMITS["cue"]),
         ("rejected", limit, "underlined"),
     ]
-    assert run["notes"] == "answer bounded: 2 over-long fields clipped"
+    assert run["notes"] == (
+        "1 re-ask, 1 claim still failing (stored as rejected); "
+        "answer bounded: 2 over-long fields clipped"
+    )
     # The re-ask sent the bounded answer back, not megabytes.
     assert len(request_sizes) == 2 and request_sizes[1] < request_sizes[0] + 30_000
 

@@ -1,53 +1,71 @@
-"""The LLM extractor: any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp) through
-instructor.
+"""The LLM extractor: any OpenAI-compatible server (OpenAI, Ollama, vLLM, llama.cpp).
 
-For each chunk of a text (see `stance.extraction.chunk`), one instructor call:
+For each chunk of a text (see `stance.extraction.chunk`):
 
-1. The request goes out through `_send`, which retries transport failures (429 honouring
-   Retry-After, 5xx, timeouts, connection errors) with tenacity, bounded by
-   `max_attempts` per request and `max_wait` seconds of waiting; then a `ModelError`. Other
-   refusals (400, 401, 403, 404) are a `ModelError` at once. Every request of one extractor
-   passes one `RateGate`: a 429 pauses them all (the whole pool slows down, not just the
-   request refused), and retries and waiting are bounded and counted for the whole run too.
-   Reasoning (`<think>...</think>`) is cut from the answer's content, and the answer is
-   bounded (`stance.extraction.check.bound_answer`: so many claims, so many characters a field),
-   before instructor parses it.
-2. Instructor parses the answer into `CheckedExtractionResult`, whose validator checks every
-   claim against the source: the quote must be in the chunk (`stance.extraction.ground.align`), the
-   speaker must be a name the document gives (`stance.extraction.speakers.speaker_problem`). A
-   failure goes back to the model as a re-ask, at most `max_reasks` times.
-3. When the re-asks run out, the last answer that fits the schema is kept anyway:
-   `check_claims` then marks its bad claims `rejected` with the reason. Nothing is dropped.
+1. One request asks for the claims (`_request`: the prompt, the article delimited as data,
+   the JSON schema in the form the mode needs; temperature, seed and max_tokens set). It goes
+   out through `_send`, which retries transport failures (429 honouring Retry-After, 5xx,
+   timeouts, connection errors) with tenacity, bounded per request and for the whole run
+   (`RateGate`); other refusals are a `ModelError` at once. Every request and answer is kept
+   for the run's log (`Extraction.calls`), the API key never among them.
+2. The answer's shape is read first (`answer.read_answer`): no `claims` list (a wrong key, an
+   echoed schema, no JSON) is re-asked, and if it persists the extraction fails (not cached:
+   the next ingest retries it). An empty list is a valid answer, noted.
+3. Each claim is then repaired where unambiguous and checked on its own
+   (`answer.repair_claim`, then grounding and speaker checks against the text). Claims that
+   pass are kept; only the others are re-asked, in a short correction that names each claim
+   and field in plain words (the conversation is not resent: the article, the last answer and
+   the correction). The model is asked for the complete list again and the answers merge:
+   a claim that passed once is never lost to a later answer.
+4. When the re-asks run out, the claims that still fail are kept as `rejected` with their
+   reason (`check_claims`); nothing is dropped, and no document fails for one bad claim.
 
-Token usage and HTTP requests (re-asks and transport retries included) are summed into the
-`Extraction`, and what bounding cut into its `notes`. The API key never appears in an error
-message.
+Instructor (over the openai client) still serves small single-object questions through
+`_instructor` (the resolution pass's judge). Extraction reads answers itself because it
+needs what instructor's retry loop hides: the raw answer, per-claim validation, and merging
+across re-asks.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
 import os
 import re
-from contextvars import ContextVar
+import time
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import instructor
 import openai
-from instructor.core import IncompleteOutputException, InstructorRetryException
+from instructor.core import InstructorRetryException
 from openai.types.chat import ChatCompletion
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception
 
+from stance.core.clock import now
 from stance.core.errors import ModelError, UsageError
-from stance.core.models import ExtractedClaim, Extraction, ExtractionResult, schema_sha
+from stance.core.models import (
+    Claim,
+    ExtractedClaim,
+    Extraction,
+    ExtractionResult,
+    ModelCall,
+    schema_sha,
+)
 from stance.extraction.check import Excess, bound_answer, check_claims, quote_too_long
 from stance.extraction.chunk import DEFAULT_CHUNK_CHARS, Chunk, merge_edge_duplicates, split_text
 from stance.extraction.config import MODES, ExtractorConfig
 from stance.extraction.ground import NormalizedText, align
+from stance.extraction.llm.answer import (
+    RepairedClaim,
+    ShapeProblem,
+    attribution_from_text,
+    read_answer,
+    repair_claim,
+)
 from stance.extraction.llm.prompts import PromptSet, load_prompts
 from stance.extraction.llm.transport import (
     GatePaused,
@@ -57,30 +75,35 @@ from stance.extraction.llm.transport import (
     is_transient,
     log_retry,
 )
-from stance.extraction.speakers import speaker_problem
+from stance.extraction.speakers import attribution_problem, speaker_problem, titled_person
 
 logger = logging.getLogger(__name__)
-# instructor logs at ERROR level every failure it hands back to us (which we turn into one
-# clear ModelError, or recover from). Without a handler of its own, Python's last-resort
-# handler would print those lines to stderr; applications that configure logging still get
-# them.
+# instructor logs at ERROR level every failure it hands back to us. Without a handler of its
+# own, Python's last-resort handler would print those lines to stderr.
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_API_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
+OLLAMA_PORT = 11434
+# For the resolution pass's judge, which asks through instructor.
 INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
     "tools": instructor.Mode.TOOLS,
     "json": instructor.Mode.JSON,
     "md_json": instructor.Mode.MD_JSON,
+    "json_schema": instructor.Mode.JSON,
 }
-SOURCE_KEY = "stance_source"  # key of a SourceText in a pydantic validation context
+TOOL_NAME = "ExtractionResult"
 MAX_PROBLEMS_SHOWN = 20  # problems listed in one re-ask; the rest are counted
-# A raw answer that is not JSON is useless past this many characters; a re-ask would only
-# send it back to the server.
-MAX_UNPARSED_ANSWER_CHARS = 20_000
+ANSWER_SHOWN_CHARS = 300  # of an answer of the wrong shape, sent back with the correction
+# Answer tokens for a chunk: quotes copy much of the text, contents restate it, and each
+# claim carries some 40 tokens of keys and labels: about 0.6 token a character of text.
+ANSWER_TOKENS_BASE = 512
+ANSWER_TOKENS_PER_CHAR = 0.6
+ANSWER_TOKENS_MAX = 16_384
+CHARS_PER_TOKEN = 3.0  # a cautious estimate for sizing Ollama's context (English is ~4)
 
 
-# --- Checking an answer against the source ---------------------------------------------------
+# --- What an answer is checked against -------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -91,6 +114,7 @@ class SourceText:
     document: str
     chunk_normalized: NormalizedText
     document_normalized: NormalizedText
+    offset: int = 0  # where the chunk starts in the document
 
     @classmethod
     def of(cls, document: str) -> SourceText:
@@ -98,60 +122,78 @@ class SourceText:
         normalized = NormalizedText.of(document)
         return cls(document, document, normalized, normalized)
 
-    def narrowed_to(self, chunk: str) -> SourceText:
-        """A chunk of this document as what the model saw."""
-        return SourceText(chunk, self.document, NormalizedText.of(chunk), self.document_normalized)
-
-
-# Instructor renders every message as a Jinja template whenever a validation `context` is
-# passed: an article containing "{#" or "{{ x }}" would crash or change. So the extractor
-# hands the source to the validator through this variable instead (it is per thread and per
-# task). Code calling pydantic directly can still pass context={SOURCE_KEY: SourceText}.
-_current_source: ContextVar[SourceText | None] = ContextVar("stance_llm_source", default=None)
+    def narrowed_to(self, chunk: str, offset: int = 0) -> SourceText:
+        """A chunk of this document (starting at `offset`) as what the model saw."""
+        return SourceText(
+            chunk, self.document, NormalizedText.of(chunk), self.document_normalized, offset
+        )
 
 
 def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def source_problems(claims: list[ExtractedClaim], source: SourceText) -> list[str]:
-    """What is wrong with each claim against the source, as feedback for the model."""
+def claim_problems(claim: ExtractedClaim, source: SourceText) -> list[tuple[str, str]]:
+    """What is wrong with one claim against the source: (field, reason) pairs."""
+    if too_long := quote_too_long(claim.quote):
+        return [("quote", too_long)]
     problems = []
-    for index, claim in enumerate(claims):
-        if too_long := quote_too_long(claim.quote):
-            problems.append(f"claims[{index}].quote: {too_long}")
-            continue
-        found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
-        if found.status == "rejected":
-            problems.append(
-                f"claims[{index}].quote {_clip(claim.quote)!r}: {found.reason}; copy the quote "
-                "character for character from the text"
-            )
-        # Speakers are checked against the whole document: a chunk may name someone only by
-        # role when the name came in an earlier chunk.
-        problem = speaker_problem(claim.speaker, source.document, source.document_normalized)
-        if problem:
-            problems.append(f"claims[{index}].speaker: {problem}")
+    found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
+    if found.status == "rejected" and found.reason:
+        problems.append(("quote", found.reason))
+    # Speakers are checked against the whole document: a chunk may name someone only by
+    # role when the name came in an earlier chunk.
+    problem = speaker_problem(claim.speaker, source.document, source.document_normalized)
+    if problem:
+        problems.append(("speaker", problem))
+    elif found.start is not None and found.end is not None:
+        # In the whole document: the speaker may be named just before the chunk began.
+        misattributed = attribution_problem(
+            claim.speaker,
+            claim.speaker_mention,
+            source.document,
+            source.offset + found.start,
+            source.offset + found.end,
+        )
+        if misattributed:
+            problems.append(("speaker", misattributed))
     return problems
 
 
-class CheckedExtractionResult(ExtractionResult):
-    # Not a docstring: the docstring is the schema's description, and the JSON schema (the
-    # tool the model sees) must stay identical to ExtractionResult's. A test holds them equal.
-    __doc__ = ExtractionResult.__doc__
-    model_config = ConfigDict(title="ExtractionResult")
+ADVICE = {"quote": "copy the quote character for character from the text"}
 
-    @model_validator(mode="after")
-    def _check_against_source(self, info: ValidationInfo) -> CheckedExtractionResult:
-        source = (info.context or {}).get(SOURCE_KEY) or _current_source.get()
-        if source is not None:
-            problems = source_problems(self.claims, source)
-            if len(problems) > MAX_PROBLEMS_SHOWN:
-                more = len(problems) - MAX_PROBLEMS_SHOWN
-                problems = [*problems[:MAX_PROBLEMS_SHOWN], f"... and {more} more problems"]
-            if problems:
-                raise ValueError("the answer does not fit the text:\n" + "\n".join(problems))
-        return self
+
+def _correction(problems: list[str]) -> str:
+    """The re-ask: what was wrong, in plain words, and what to send back."""
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        problems = [*problems[:MAX_PROBLEMS_SHOWN], f"... and {more} more problems"]
+    return (
+        "Some claims of your answer cannot be used:\n"
+        + "\n".join(f"- {p}" for p in problems)
+        + "\nSend the complete list of claims again: the good ones unchanged, these corrected "
+        "(or left out if the text does not support them)."
+    )
+
+
+def _rejected(item: RepairedClaim, reason: str) -> Claim:
+    """A claim that could not be read as a claim, kept as rejected with its reason."""
+    raw = item.raw
+
+    def text(name: str) -> str:
+        value = raw.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    return Claim(
+        speaker=text("speaker"),
+        speaker_mention=text("speaker_mention"),
+        cue=text("cue"),
+        quote=text("quote")[:2_000],
+        content=text("content"),
+        attribution="indirect",
+        grounding="rejected",
+        reason=reason,
+    )
 
 
 # --- Cleaning answers ----------------------------------------------------------------------------
@@ -159,7 +201,7 @@ class CheckedExtractionResult(ExtractionResult):
 _REASONING_BLOCK = re.compile(r"<(think|thinking|reasoning)>.*?</\1>", re.S | re.I)
 # Some servers drop the opening tag and send "reasoning...</think>answer".
 _REASONING_PREFIX = re.compile(r"^.*</(?:think|thinking|reasoning)>", re.S | re.I)
-_FENCE = re.compile(r"^```[a-zA-Z]*\s*(.*?)\s*```$", re.S)
+_FENCE = re.compile(r"```[a-zA-Z]*\s*(.*?)\s*```", re.S)
 
 
 def strip_reasoning(content: str) -> str:
@@ -176,75 +218,37 @@ def _clean_answer(completion: ChatCompletion, mode: str) -> None:
         if not content:
             continue
         content = strip_reasoning(content)
-        if mode == "json" and (fenced := _FENCE.match(content.strip())):
+        if mode == "json" and (fenced := _FENCE.fullmatch(content.strip())):
             content = fenced.group(1)
         choice.message.content = content
 
 
-def _json_span(raw: str) -> str:
-    start, end = raw.find("{"), raw.rfind("}")
-    return raw[start : end + 1] if 0 <= start < end else raw
-
-
-def _claims_without_checks(completion: Any, mode: str) -> list[ExtractedClaim] | None:
-    """The claims of an answer that fits the schema, unchecked; None when it does not fit."""
-    try:
-        message = completion.choices[0].message
-        calls = (message.tool_calls or []) if mode == "tools" else []
-        raw = calls[0].function.arguments if calls else message.content or ""
-        return list(ExtractionResult.model_validate_json(_json_span(raw)).claims)
-    except (ValidationError, ValueError, AttributeError, IndexError, TypeError):
-        return None
-
-
-def _bound_answer(completion: ChatCompletion, mode: str, text_chars: int) -> Excess:
-    """Bound the answer in place before instructor parses it, so that a re-ask (which sends
-    the answer back) and everything after see only the bounded answer."""
+def answer_text(completion: ChatCompletion) -> str:
+    """The raw answer: the tool call's arguments, else the content (out of a code fence)."""
     if not completion.choices:
-        return Excess()
+        return ""
     message = completion.choices[0].message
-    calls = (message.tool_calls or []) if mode == "tools" else []
-    call = calls[0] if calls else None
-    function = getattr(call, "function", None)
-    raw = function.arguments if function is not None else message.content
-    if not raw:
-        return Excess()
-    try:
-        answer = json.loads(_json_span(raw))
-    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
-        answer = None
-    if answer is None:
-        if len(raw) <= MAX_UNPARSED_ANSWER_CHARS:
-            return Excess()
-        bounded, excess = raw[:MAX_UNPARSED_ANSWER_CHARS], Excess(fields=1)
-    else:
-        excess = bound_answer(answer, text_chars)
-        if not excess:
-            return excess
-        bounded = json.dumps(answer, ensure_ascii=False)
-        if mode == "md_json":
-            bounded = f"```json\n{bounded}\n```"
-    if function is not None:
-        function.arguments = bounded
-    else:
-        message.content = bounded
-    return excess
+    for call in message.tool_calls or []:
+        function = getattr(call, "function", None)
+        if function is not None and function.arguments:
+            return str(function.arguments)
+    content = strip_reasoning(message.content or "")
+    fenced = _FENCE.search(content)
+    return fenced.group(1) if fenced else content
 
 
 @dataclass
 class _Tally:
-    """What one extraction spent: HTTP requests and tokens, re-asks and retries included."""
+    """What one extraction spent: HTTP requests and tokens, re-asks and retries included, and
+    the log of each request."""
 
     requests: int = 0
     input_tokens: int | None = None
     output_tokens: int | None = None
     excess: Excess = field(default_factory=Excess)  # cut from the answers kept
-    last_excess: Excess = field(default_factory=Excess)  # cut from the latest answer
-
-    def keep_last_answer(self) -> None:
-        """The latest answer is the one kept for its chunk: count what was cut from it."""
-        self.excess.add(self.last_excess)
-        self.last_excess = Excess()
+    calls: list[ModelCall] = field(default_factory=list)
+    chunk: int = 0  # where the next requests belong, for the log
+    attempt: int = 1
 
     def add_usage(self, completion: ChatCompletion) -> None:
         usage = completion.usage
@@ -252,6 +256,61 @@ class _Tally:
             return
         self.input_tokens = (self.input_tokens or 0) + (usage.prompt_tokens or 0)
         self.output_tokens = (self.output_tokens or 0) + (usage.completion_tokens or 0)
+
+    def spent(self, extractor: LLMExtractor, notes: str | None = None) -> Extraction:
+        """An Extraction without claims that records what was spent (for a failed run)."""
+        return Extraction(
+            claims=[],
+            backend=extractor.backend,
+            model=extractor.model,
+            prompt_sha=extractor.prompt_sha,
+            schema_sha=schema_sha(),
+            input_tokens=self.input_tokens,
+            output_tokens=self.output_tokens,
+            requests=self.requests,
+            notes=notes,
+            calls=self.calls,
+        )
+
+
+@dataclass
+class _ChunkAnswer:
+    """The merged outcome of asking about one chunk."""
+
+    kept: list[RepairedClaim] = field(default_factory=list)  # passed every check
+    failing: dict[str, tuple[RepairedClaim, str]] = field(default_factory=dict)  # latest reason
+    reasks: int = 0
+    recovered: int = 0  # claims kept from an earlier answer that a later one left out
+    empty: bool = False  # the model answered with an empty list
+    excess: Excess = field(default_factory=Excess)  # cut from the last answer read
+
+
+def _claim_key(item: RepairedClaim) -> str:
+    quote = item.claim.quote if item.claim is not None else item.raw.get("quote")
+    if isinstance(quote, str) and quote.strip():
+        return "".join(ch for ch in quote.lower() if ch.isalnum()) or quote.strip()
+    return f"#{item.index}"
+
+
+def schema_for_request() -> dict[str, Any]:
+    """The extraction schema as sent: no titles, descriptions or defaults (the prompt says
+    what each field means), every field required, no other keys: what strict structured
+    outputs accept, and short."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            cleaned = {
+                k: strip(v) for k, v in node.items() if k not in ("title", "description", "default")
+            }
+            if cleaned.get("type") == "object" and "properties" in cleaned:
+                cleaned["required"] = list(cleaned["properties"])
+                cleaned["additionalProperties"] = False
+            return cleaned
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    return dict(strip(ExtractionResult.model_json_schema()))
 
 
 @dataclass(frozen=True)
@@ -300,16 +359,16 @@ class LLMExtractor:
     ) -> None:
         if not config.model:
             raise UsageError("the llm backend needs a model: pass --model NAME or set STANCE_MODEL")
-        mode = config.mode or "tools"
-        if mode not in MODES:
-            raise UsageError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
         self.model: str = config.model
-        self.mode: str = mode
         self.chunk_chars = chunk_chars
         self.timeout = config.timeout
         self.max_attempts = config.max_attempts
         self.max_wait = config.max_wait
         self.max_reasks = config.max_reasks
+        self.temperature = config.temperature
+        self.seed = config.seed
+        self.max_tokens = config.max_tokens
+        self.num_ctx = config.num_ctx
         self.gate = gate or RateGate()
         self._prompts = prompts or load_prompts()
         base_url = config.base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL
@@ -319,13 +378,22 @@ class LLMExtractor:
             base_url=base_url, api_key=self._api_key, max_retries=0, timeout=config.timeout
         )
         self.server_url = _display_url(str(self._client.base_url))
+        server = urlsplit(str(self._client.base_url))
+        self.ollama = config.ollama if config.ollama is not None else server.port == OLLAMA_PORT
+        enforces_schema = self.ollama or server.hostname == "api.openai.com"
+        mode = config.mode or ("json_schema" if enforces_schema else "tools")
+        if mode not in MODES:
+            raise UsageError(f"unknown mode '{mode}': use one of {', '.join(MODES)}")
+        self.mode: str = mode
+        self._schema = schema_for_request()
+        self._schema_note = self._mode_instructions()
         # The client imports its chat resources on first use, under a lock: done here once,
         # not by every worker thread queueing at the first request.
         _ = self._client.chat.completions
 
     @property
     def prompt_sha(self) -> str:
-        return self._prompts.sha(self.mode)
+        return self._prompts.sha(self.mode, extra=self._schema_note)
 
     @property
     def transport_stats(self) -> TransportStats:
@@ -333,22 +401,36 @@ class LLMExtractor:
         return self.gate.stats()
 
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
-        """Extract and check the claims of one text (chunked when it is long)."""
+        """Extract and check the claims of one text (chunked when it is long).
+
+        A `ModelError` carries what the failed extraction spent (`spent`).
+        """
         tally = _Tally()
-        claims = []
+        claims: list[Claim] = []
+        notes: list[str] = []
         if text.strip():
-            client = self._instructor(tally)
             chunks = split_text(text, self.chunk_chars)
             whole = SourceText.of(text)
             per_chunk = []
-            for chunk in chunks:
-                source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text)
-                answer = self._ask(client, source, published)
-                tally.keep_last_answer()
-                pairs = [(claim, self._hint(claim, chunk, source)) for claim in answer]
-                # The document is normalised once, not once per chunk.
-                per_chunk.append(check_claims(text, pairs, normalized=whole.document_normalized))
+            empty = 0
+            for number, chunk in enumerate(chunks):
+                tally.chunk = number
+                source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text, chunk.start)
+                try:
+                    answer = self._ask(tally, source, published)
+                except ModelError as error:
+                    error.spent = tally.spent(self)  # a failed run records what it cost
+                    raise
+                empty += answer.empty
+                tally.excess.add(answer.excess)
+                if answer.reasks:
+                    notes.append(self._reask_note(number, len(chunks), answer))
+                per_chunk.append(self._checked(text, chunk, source, answer, whole))
             claims = merge_edge_duplicates(per_chunk)
+            if empty == len(chunks):
+                notes.append("the model found no claims in the text")
+        if bounded := tally.excess.note():
+            notes.append(bounded)
         return Extraction(
             claims=claims,
             backend=self.backend,
@@ -358,8 +440,52 @@ class LLMExtractor:
             input_tokens=tally.input_tokens,
             output_tokens=tally.output_tokens,
             requests=tally.requests,
-            notes=tally.excess.note(),
+            notes="; ".join(notes) or None,
+            calls=tally.calls,
         )
+
+    @staticmethod
+    def _reask_note(number: int, chunks: int, answer: _ChunkAnswer) -> str:
+        where = f"chunk {number + 1}: " if chunks > 1 else ""
+        note = where + _count(answer.reasks, "re-ask")
+        if answer.recovered:
+            note += f", {_count(answer.recovered, 'claim')} kept from an earlier answer"
+        if answer.failing:
+            note += f", {_count(len(answer.failing), 'claim')} still failing (stored as rejected)"
+        return note
+
+    def _checked(
+        self, text: str, chunk: Chunk, source: SourceText, answer: _ChunkAnswer, whole: SourceText
+    ) -> list[Claim]:
+        """Ground the chunk's claims in the whole text; those that failed stay rejected."""
+        usable = list(answer.kept)
+        unusable: list[Claim] = []
+        for item, reason in answer.failing.values():
+            if item.claim is not None:
+                usable.append(item)
+            else:
+                unusable.append(_rejected(item, reason))
+        pairs = [
+            (item.claim, self._hint(item.claim, chunk, source))
+            for item in usable
+            if item.claim is not None
+        ]
+        checked = check_claims(
+            text, pairs, normalized=whole.document_normalized, check_attribution=True
+        )
+        # An attribution the model left out is read from the text's quotation marks.
+        unknown = {
+            (i.claim.speaker, i.claim.content)
+            for i in usable
+            if i.claim is not None and not i.attribution_given
+        }
+        for claim in checked:
+            if claim.start is not None and claim.end is not None:
+                if (claim.speaker, claim.content) in unknown:
+                    claim.attribution = attribution_from_text(  # type: ignore[assignment]
+                        text, claim.start, claim.end
+                    )
+        return sorted([*checked, *unusable], key=lambda c: (c.start is None, c.start or 0))
 
     # -- one structured question --
 
@@ -397,6 +523,149 @@ class LLMExtractor:
 
     # -- one chunk --
 
+    def _mode_instructions(self) -> str:
+        """What the json modes add to the system message (the schema travels in the request
+        itself in the tools and json_schema modes)."""
+        if self.mode not in ("json", "md_json"):
+            return ""
+        schema = json.dumps(self._schema, separators=(",", ":"), ensure_ascii=False)
+        where = " in a ```json code block" if self.mode == "md_json" else ""
+        return f"\nAnswer with one JSON object{where} that fits this JSON schema:\n{schema}\n"
+
+    def answer_tokens(self, chunk_chars: int) -> int:
+        """max_tokens for a chunk: the configured value, else sized to the chunk."""
+        if self.max_tokens is not None:
+            return self.max_tokens
+        estimate = ANSWER_TOKENS_BASE + int(chunk_chars * ANSWER_TOKENS_PER_CHAR)
+        return min(ANSWER_TOKENS_MAX, estimate)
+
+    def context_tokens(self, request_chars: int, answer_tokens: int) -> int:
+        """Ollama's num_ctx: the prompt and the answer, rounded up to 1,024 tokens."""
+        if self.num_ctx is not None:
+            return self.num_ctx
+        needed = math.ceil(request_chars / CHARS_PER_TOKEN) + answer_tokens
+        return 1024 * math.ceil(needed / 1024)
+
+    def _request(self, messages: list[dict[str, Any]], chunk_chars: int) -> dict[str, Any]:
+        """The body of one chat-completions request for the mode."""
+        request: dict[str, Any] = {"model": self.model, "messages": messages}
+        if self.temperature is not None:
+            request["temperature"] = self.temperature
+        if self.seed is not None:
+            request["seed"] = self.seed
+        request["max_tokens"] = self.answer_tokens(chunk_chars)
+        if self.mode == "tools":
+            request["tools"] = [
+                {"type": "function", "function": {"name": TOOL_NAME, "parameters": self._schema}}
+            ]
+            request["tool_choice"] = {"type": "function", "function": {"name": TOOL_NAME}}
+        elif self.mode == "json":
+            request["response_format"] = {"type": "json_object"}
+        elif self.mode == "json_schema":
+            request["response_format"] = {
+                "type": "json_schema",
+                "json_schema": {"name": TOOL_NAME, "schema": self._schema, "strict": True},
+            }
+        if self.ollama:
+            # Ollama's own options (its default context of 2,048 or 4,096 tokens would silently
+            # cut the article); see the README.
+            chars = len(json.dumps(request, ensure_ascii=False))
+            request["options"] = {"num_ctx": self.context_tokens(chars, request["max_tokens"])}
+        return request
+
+    def _messages(self, chunk: str, published: str | None) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = list(self._prompts.messages(chunk, published=published))
+        if self._schema_note:
+            messages[0] = {**messages[0], "content": messages[0]["content"] + self._schema_note}
+        return messages
+
+    def _ask(self, tally: _Tally, source: SourceText, published: str | None) -> _ChunkAnswer:
+        """Ask about one chunk, re-asking what failed; the merged outcome."""
+        base = self._messages(source.chunk, published)
+        outcome = _ChunkAnswer()
+        kept_keys: set[str] = set()
+        correction: list[dict[str, Any]] = []
+        shape: ShapeProblem | None = None
+        good_shape = False
+        for attempt in range(1, self.max_reasks + 2):
+            tally.attempt = attempt
+            outcome.reasks = attempt - 1
+            completion = self._send(tally, self._request(base + correction, len(source.chunk)))
+            if completion.choices and completion.choices[0].finish_reason == "length":
+                raise ModelError(
+                    f"the answer of model '{self.model}' at {self.server_url} was cut off at its "
+                    f"output limit on a {len(source.chunk):,}-character text: raise --max-tokens "
+                    "or use a model with a larger output limit"
+                )
+            raw = answer_text(completion)
+            items = read_answer(raw)
+            if isinstance(items, ShapeProblem):
+                shape = items
+                correction = [
+                    {"role": "assistant", "content": _clip(raw.strip(), ANSWER_SHOWN_CHARS)},
+                    {"role": "user", "content": items.correction()},
+                ]
+                continue
+            good_shape = True
+            answer = {"claims": items}
+            outcome.excess = bound_answer(answer, len(source.chunk))
+            repaired = [repair_claim(i, item, published) for i, item in enumerate(items)]
+            problems: list[str] = []
+            last_seen = set()
+            for item in repaired:
+                key = _claim_key(item)
+                last_seen.add(key)
+                if key in kept_keys:
+                    continue  # passed on an earlier answer: that version stays
+                if item.claim is not None and (
+                    person := titled_person(item.claim.speaker, source.document)
+                ):
+                    # "President of Azerbaijan" is the person the text names with that title.
+                    item.claim.speaker = person
+                if item.claim is None:
+                    field_name, why = item.problem or ("claim", "cannot be read")
+                    reasons = [(field_name, why)]
+                else:
+                    reasons = claim_problems(item.claim, source)
+                if reasons:
+                    stored = "; ".join(f"{name}: {why}" for name, why in reasons)
+                    outcome.failing[key] = (item, stored)
+                    for name, why in reasons:
+                        advice = f"; {ADVICE[name]}" if name in ADVICE else ""
+                        problems.append(f"{item.label()}.{name}: {why}{advice}")
+                else:
+                    outcome.kept.append(item)
+                    kept_keys.add(key)
+                    outcome.failing.pop(key, None)
+            outcome.recovered = len(kept_keys - last_seen) if attempt > 1 else 0
+            if not problems:
+                break
+            correction = [
+                {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
+                {"role": "user", "content": _correction(problems)},
+            ]
+        outcome.empty = not outcome.kept and not outcome.failing
+        if not good_shape:
+            assert shape is not None
+            raise ModelError(
+                self._redact(
+                    f"model '{self.model}' at {self.server_url} answered {outcome.reasks + 1} "
+                    f"times without a list of claims ({shape.what}): try a larger model or "
+                    "another --mode"
+                )
+            )
+        return outcome
+
+    @staticmethod
+    def _hint(claim: ExtractedClaim, chunk: Chunk, source: SourceText) -> int:
+        """Where in the document to look for the quote first: where it is in its chunk."""
+        if quote_too_long(claim.quote):
+            return chunk.start
+        found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
+        return chunk.start + (found.start or 0)
+
+    # -- the resolution pass's small questions --
+
     def _instructor(self, tally: _Tally) -> instructor.Instructor:
         """An instructor client whose requests go through `_send`, counted in `tally`."""
 
@@ -408,80 +677,41 @@ class LLMExtractor:
             client=self._client, create=instructor.patch(create=send, mode=mode), mode=mode
         )
 
-    def _ask(
-        self, client: instructor.Instructor, source: SourceText, published: str | None
-    ) -> list[ExtractedClaim]:
-        messages = self._prompts.messages(source.chunk, published=published)
-        failed: InstructorRetryException | IncompleteOutputException
-        token = _current_source.set(source)
-        try:
-            result = client.create(
-                response_model=CheckedExtractionResult,
-                messages=messages,  # type: ignore[arg-type]
-                max_retries=self.max_reasks,
-                strict=False,  # JSON types as pydantic coerces them: local models vary
-                model=self.model,
-            )
-            return list(result.claims)
-        except (InstructorRetryException, IncompleteOutputException) as error:
-            failed = error
-        finally:
-            _current_source.reset(token)
-        # Errors are raised out here, not in the except block, so that no exception holding
-        # the server's or the model's text (which might quote a key) is chained to them.
-        if isinstance(failed, IncompleteOutputException):
-            raise ModelError(
-                f"the answer of model '{self.model}' at {self.server_url} was cut off at its "
-                f"output limit on a {len(source.chunk):,}-character text: use a model with a "
-                "larger output limit"
-            )
-        if isinstance(failed.__cause__, ModelError):
-            raise failed.__cause__
-        return self._last_answer(failed)
-
-    def _last_answer(self, error: InstructorRetryException) -> list[ExtractedClaim]:
-        """After the re-asks ran out: the claims of the latest answer that fits the schema."""
-        for failed in reversed(error.failed_attempts or []):
-            claims = _claims_without_checks(failed.completion, self.mode)
-            if claims is not None:
-                logger.info("re-asks ran out: keeping the last answer, bad claims are rejected")
-                return claims
-        last = error.failed_attempts[-1].exception if error.failed_attempts else error.__cause__
-        problem = _clip(str(last).strip().splitlines()[0] if str(last).strip() else repr(last))
-        raise ModelError(
-            self._redact(
-                f"model '{self.model}' at {self.server_url} gave no answer that fits the "
-                f"extraction schema in {error.n_attempts} attempts ({problem}): try a larger "
-                "model or another --mode"
-            )
-        )
-
-    @staticmethod
-    def _hint(claim: ExtractedClaim, chunk: Chunk, source: SourceText) -> int:
-        """Where in the document to look for the quote first: where it is in its chunk."""
-        if quote_too_long(claim.quote):
-            return chunk.start
-        found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
-        return chunk.start + (found.start or 0)
-
     # -- one HTTP request --
 
     def _send(self, tally: _Tally, request: dict[str, Any]) -> ChatCompletion:
         """POST one chat completion through the gate, retrying transport failures within the
-        request's budget and the run's."""
+        request's budget and the run's. Each attempt goes into the tally's log."""
         budget = TransportBudget(self.max_attempts, self.max_wait, self.gate)
+        body = self._redact(json.dumps(request, ensure_ascii=False, default=str))
+        extra = {k: request.pop(k) for k in ("options",) if k in request}
 
         def post() -> ChatCompletion:
             budget.before_attempt()
             budget.attempts += 1
             tally.requests += 1
             self.gate.count_request()
+            call = ModelCall(
+                chunk=tally.chunk, attempt=tally.attempt, request=body, started_at=now()
+            )
+            tally.calls.append(call)
+            began = time.monotonic()
             try:
-                return self._client.chat.completions.create(**request)
-            except openai.APIStatusError as error:
-                if error.status_code == 429:
+                completion: ChatCompletion = self._client.chat.completions.create(
+                    **request, extra_body=extra or None
+                )
+            except openai.APIError as error:
+                if isinstance(error, openai.APIStatusError) and error.status_code == 429:
                     self.gate.count_rate_limited()
+                call.error = self._redact(_error_line(error))
+                call.seconds = round(time.monotonic() - began, 3)
                 raise
+            call.seconds = round(time.monotonic() - began, 3)
+            call.response = self._redact(completion.model_dump_json(exclude_unset=True))
+            if completion.usage is not None:
+                call.input_tokens = completion.usage.prompt_tokens
+                call.output_tokens = completion.usage.completion_tokens
+            return completion
 
         retrying = Retrying(
             retry=retry_if_exception(is_transient),
@@ -505,9 +735,6 @@ class LLMExtractor:
         else:
             tally.add_usage(completion)
             _clean_answer(completion, self.mode)
-            source = _current_source.get()
-            text_chars = len(source.chunk) if source is not None else self.chunk_chars
-            tally.last_excess = _bound_answer(completion, self.mode, text_chars)
             return completion
         # Raised outside the except block: the openai error quotes the server's answer, which
         # must not travel along as the context of ours.
@@ -576,11 +803,11 @@ class LLMExtractor:
         if status in (401, 403):
             # The server's own message is left out: it may echo part of the key.
             return f"the server at {url} refused the API key (HTTP {status}): check OPENAI_API_KEY"
-        advice = (
-            "if the model cannot call tools, try --mode json or --mode md_json"
-            if self.mode == "tools"
-            else "check --model and --mode"
-        )
+        advice = {
+            "tools": "if the model cannot call tools, try --mode json or --mode md_json",
+            "json_schema": "if the server cannot enforce a JSON schema, try --mode tools or "
+            "--mode json",
+        }.get(self.mode, "check --model and --mode")
         return (
             f"the server at {url} rejected the request for model '{self.model}' "
             f"(HTTP {status}{': ' + detail if detail else ''}): {advice}"
@@ -590,6 +817,22 @@ class LLMExtractor:
         if self._api_key and self._api_key != NO_API_KEY and len(self._api_key) >= 4:
             message = message.replace(self._api_key, "***")
         return message
+
+
+def _count(number: int, what: str) -> str:
+    return f"{number} {what}" + ("s" if number != 1 else "")
+
+
+def _error_line(error: openai.APIError) -> str:
+    """A failed request for the log: the HTTP status and the server's message, or the kind."""
+    if isinstance(error, openai.APIStatusError):
+        detail = _server_detail(error)
+        return f"HTTP {error.status_code}" + (f": {detail}" if detail else "")
+    if isinstance(error, openai.APITimeoutError):
+        return "no answer within the timeout"
+    if isinstance(error, openai.APIConnectionError):
+        return "cannot connect"
+    return type(error).__name__
 
 
 def _server_detail(error: openai.APIStatusError) -> str:

@@ -46,18 +46,26 @@ class PromptSet:
         # The file's final newline ends the file, not the text.
         return Template(dict(self.files)[DOCUMENT_FILE].removesuffix("\n"))
 
-    def sha(self, mode: str) -> str:
-        """Short sha256 over every prompt file (name and bytes) and the mode."""
+    def sha(self, mode: str, extra: str = "") -> str:
+        """Short sha256 over every prompt file (name and bytes), the mode, and `extra` (what
+        the mode adds to the messages, such as the schema in the json modes)."""
         digest = hashlib.sha256()
         for name, content in self.files:
             digest.update(name.encode("utf-8") + b"\0" + content.encode("utf-8") + b"\0")
         digest.update(f"mode={mode}".encode())
+        if extra:
+            digest.update(b"\0" + extra.encode("utf-8"))
         return digest.hexdigest()[:16]
 
     def messages(self, text: str, *, published: str | None = None) -> list[dict[str, str]]:
-        """The chat messages asking for the claims of one text."""
+        """The chat messages asking for the claims of one text.
+
+        The publication date line is left out when the date is unknown (a model told
+        "unknown" may resolve "tomorrow" against anything).
+        """
         # substitute() reads placeholders only in the template, never inside the text.
-        user = self.document_template.substitute(published=published or "unknown", text=text)
+        dated = f"Published: {published}\n" if published else ""
+        user = self.document_template.substitute(published=dated, text=text)
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
 
