@@ -53,6 +53,7 @@ def test_claims_csv_has_the_same_columns_empty_or_not(run, tmp_path):
             "attribution",
             "claim_type",
             "grounding",
+            "reason",
             "targets",
             "run_id",
             "backend",

@@ -295,7 +295,7 @@ def ingest(
             raise result
         extraction, error = result
         try:
-            report(stored_result(item, started, extraction, error))
+            stored = stored_result(item, started, extraction, error)
         except StoreError as exc:
             # This document did not fit (a full disk): nothing of it is stored, and the next
             # ones are still tried.
@@ -304,6 +304,11 @@ def ingest(
                     label=item.label, status="failed", error=f"{item.label}: not stored: {exc}"
                 )
             )
+            return
+        # Counted before the resolution pass runs: a Ctrl-C during the pass must not leave a
+        # stored document out of the summary (the pass is finished by the next ingest).
+        report(stored)
+        resolve_pending(store, judge, relations=False)
 
     def stored_result(
         item: InputText, started: str, extraction: Extraction | None, error: str
@@ -331,7 +336,6 @@ def ingest(
                 notes=item.notes,
             )
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
-        resolve_pending(store, judge, relations=False)
         if saved is None:  # another process stored this very run meanwhile
             store.add_appearance(doc)
             return IngestResult(item.label, "cached", document_id=doc.id, notes=item.notes)
