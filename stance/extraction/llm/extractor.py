@@ -266,6 +266,10 @@ def _display_url(url: str) -> str:
 # --- The extractor -------------------------------------------------------------------------------
 
 
+class _Captured(Exception):
+    """A request built for a batch file, not sent."""
+
+
 class LLMExtractor:
     """Claims from a model behind an OpenAI-compatible chat-completions server."""
 
@@ -410,6 +414,81 @@ class LLMExtractor:
             return chunk.start
         found = align(claim.quote, source.chunk, normalized=source.chunk_normalized)
         return chunk.start + (found.start or 0)
+
+    # -- answers that came back another way (batch files): same request, same checks --
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The openai client (for the Batch API's files and batches): the key stays in it."""
+        return self._client
+
+    def chat_request(self, chunk: str, *, published: str | None = None) -> dict[str, Any]:
+        """The body of the first request the live path sends for one chunk, exactly: built by
+        instructor as `_ask` builds it, captured instead of sent."""
+        captured: dict[str, Any] = {}
+
+        def capture(**request: Any) -> ChatCompletion:
+            captured.update(request)
+            raise _Captured
+
+        mode = INSTRUCTOR_MODES[self.mode]
+        client = instructor.Instructor(
+            client=self._client, create=instructor.patch(create=capture, mode=mode), mode=mode
+        )
+        try:
+            client.create(
+                response_model=CheckedExtractionResult,
+                messages=self._prompts.messages(chunk, published=published),  # type: ignore[arg-type]
+                max_retries=0,
+                strict=False,
+                model=self.model,
+            )
+        except (InstructorRetryException, _Captured):
+            pass
+        if not captured:
+            raise ModelError("instructor built no request for the extraction schema")
+        return captured
+
+    def check_answers(self, text: str, answers: list[ChatCompletion]) -> Extraction:
+        """Claims from one answer per chunk of `text` (in `split_text` order), through the
+        cleaning, bounding, schema validation and grounding of the live path. No re-asks:
+        claims that fail the source checks are kept as rejected, as when re-asks run out; an
+        answer that does not fit the schema, or was cut off, is a `ModelError`."""
+        chunks = split_text(text, self.chunk_chars) if text.strip() else []
+        if len(answers) != len(chunks):
+            raise ModelError(f"{len(answers)} answers for a text of {len(chunks)} chunks")
+        tally = _Tally()
+        whole = SourceText.of(text)
+        per_chunk = []
+        for chunk, completion in zip(chunks, answers, strict=True):
+            tally.requests += 1
+            tally.add_usage(completion)
+            if completion.choices and completion.choices[0].finish_reason == "length":
+                raise ModelError(
+                    f"the answer of model '{self.model}' was cut off at its output limit on a "
+                    f"{len(chunk.text):,}-character text: use a model with a larger output limit"
+                )
+            _clean_answer(completion, self.mode)
+            tally.excess.add(_bound_answer(completion, self.mode, len(chunk.text)))
+            answer = _claims_without_checks(completion, self.mode)
+            if answer is None:
+                raise ModelError(
+                    f"the answer of model '{self.model}' does not fit the extraction schema"
+                )
+            source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text)
+            pairs = [(claim, self._hint(claim, chunk, source)) for claim in answer]
+            per_chunk.append(check_claims(text, pairs, normalized=whole.document_normalized))
+        return Extraction(
+            claims=merge_edge_duplicates(per_chunk),
+            backend=self.backend,
+            model=self.model,
+            prompt_sha=self.prompt_sha,
+            schema_sha=schema_sha(),
+            input_tokens=tally.input_tokens,
+            output_tokens=tally.output_tokens,
+            requests=tally.requests,
+            notes=tally.excess.note(),
+        )
 
     # -- one HTTP request --
 
