@@ -498,6 +498,7 @@ def submit_batch(
             raise
     # The server's id replaces the local one, documents and all, in one transaction.
     with store.write_transaction():
+        store.db.execute("pragma defer_foreign_keys = on")  # until both tables agree
         store.db.execute(
             "update batches set id = ?, kind = 'openai', status = ?, input_file_id = ?, "
             "request_file = null, updated_at = ? where id = ?",
@@ -559,7 +560,7 @@ class CollectSummary:
         return {
             "batch": self.batch["id"],
             "status": self.batch["status"],
-            "documents": self.left,
+            "by_status": self.left,
             **(self.imported.as_dict() if self.imported else {}),
         }
 

@@ -235,7 +235,6 @@ def m050_run_notes(db: Database) -> None:
     db.table("runs").add_column("notes", str)
 
 
-
 @migrations()
 def m700_batches(db: Database) -> None:
     # Batches of requests sent through the OpenAI Batch API (kind "openai") or written to a
@@ -285,6 +284,7 @@ def m700_batches(db: Database) -> None:
     )
     db.table("batch_documents").create_index(["document_id"])
     db.table("batch_documents").create_index(["batch_id", "status"])
+
 
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "

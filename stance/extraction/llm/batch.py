@@ -108,7 +108,7 @@ def parse_result_line(line: str) -> BatchAnswer:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg} at column {error.colno})") from None
+        raise ValueError(f"not JSON (column {error.colno}: {error.msg})") from None
     if not isinstance(record, dict):
         raise ValueError("not a JSON object")
     chunk = ChunkId.parse(record.get("custom_id"))
