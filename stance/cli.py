@@ -967,5 +967,40 @@ def batch_collect_command(
         sys.exit(1)
 
 
+@cli.command(name="merge-db")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The database to merge into (created if missing).",
+)
+@output_options(csv=False)
+@handle_errors
+def merge_db_command(shards: tuple[str, ...], into: str, as_json: bool) -> None:
+    """Merge shard databases SHARDS into one (--into): the same text is one document.
+
+    Runs, claims and evals are copied, entities resolved again in the merged database. The
+    shards are only read. Merging twice changes nothing.
+    """
+    from stance.ingestion.shards import merge_databases
+
+    with open_store(into) as store, use_judge(DecideLater()):
+        summary = merge_databases(store, list(shards))
+    for note in summary.notes:
+        err.print(f"stance: note: {note}", markup=False)
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    for shard in summary.shards:
+        click.echo(
+            f"{shard.path}: {shard.documents} documents ({shard.new_documents} new), "
+            f"{shard.runs} runs and {shard.claims} claims copied, {shard.skipped_runs} runs "
+            f"already there, {shard.appearances} appearances, {shard.evals} evals"
+        )
+    click.echo(f"{into}: {summary.documents} documents")
+
+
 def main() -> None:
     cli(prog_name="stance")
