@@ -1002,5 +1002,31 @@ def merge_db_command(shards: tuple[str, ...], into: str, as_json: bool) -> None:
     click.echo(f"{into}: {summary.documents} documents")
 
 
+@cli.command(name="export")
+@click.option(
+    "--parquet",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for documents, appearances, claims, targets and entities as Parquet.",
+)
+@output_options(csv=False)
+@db_option
+@handle_errors
+def export_command(folder: str, as_json: bool, db_path: str) -> None:
+    """Write the database as Parquet files (schema: docs/parquet.md), for DuckDB or Spark.
+
+    Needs the optional extra: pip install 'stance[parquet]'.
+    """
+    from stance.output.parquet import export_parquet
+
+    written = export_parquet(open_store(db_path), folder)
+    if as_json:
+        print_json([f.__dict__ for f in written])
+        return
+    for file in written:
+        click.echo(f"{file.path}: {file.rows:,} rows")
+
+
 def main() -> None:
     cli(prog_name="stance")
