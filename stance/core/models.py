@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -185,6 +186,7 @@ def schema_json(model: type[BaseModel]) -> str:
     return json.dumps(model.model_json_schema(), indent=2, sort_keys=True) + "\n"
 
 
+@lru_cache(maxsize=1)  # the models do not change while stance runs; hashing costs ~30 ms
 def schema_sha() -> str:
     """Hash of the extraction schema; every run records it."""
     return hashlib.sha256(schema_json(ExtractionResult).encode()).hexdigest()[:16]

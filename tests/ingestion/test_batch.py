@@ -51,27 +51,30 @@ def articles(tmp_path: Path) -> tuple[list[Article], Path]:
     return found, tmp_path / "in"
 
 
-def test_a_request_line_is_the_request_the_live_path_sends(fake_server, articles, tmp_path):
+@pytest.mark.parametrize("mode", ["tools", "json", "md_json"])
+def test_request_lines_are_the_requests_the_live_path_sends(fake_server, articles, tmp_path, mode):
     found, folder = articles
-    fake_server.responder = echo_claims(all_claims(found))
-    extractor = llm(fake_server)
+    fake_server.responder = echo_claims(all_claims(found), mode=mode)
+    config = ExtractorConfig(
+        backend="llm", model="scripted-model", base_url=fake_server.url, mode=mode
+    )
+    paths = [str(folder / a.name) for a in found[:2]]
     with Store(tmp_path / "live.db") as store:
-        ingest(store, [str(folder / found[0].name)], extractor)
-    sent = fake_server.chat_requests()[0].body
+        ingest(store, paths, LLMExtractor(config))
+    sent = [r.body for r in fake_server.chat_requests()]
     with Store(tmp_path / "batch.db") as store:
-        summary = export_batch(
-            store, [str(folder / found[0].name)], extractor, tmp_path / "r.jsonl"
-        )
+        summary = export_batch(store, paths, LLMExtractor(config), tmp_path / "r.jsonl")
     lines = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text().splitlines()]
-    doc_id = Document.id_for(found[0].text)
-    assert (summary.documents, summary.requests) == (1, 1)
+    ids = [Document.id_for(a.text) for a in found[:2]]
+    assert (summary.documents, summary.requests) == (2, 2)
     assert lines == [
         {
             "custom_id": f"doc-{doc_id}-chunk-0-of-1",
             "method": "POST",
             "url": "/v1/chat/completions",
-            "body": sent,
+            "body": body,
         }
+        for doc_id, body in zip(ids, sent, strict=True)
     ]
 
 

@@ -266,6 +266,9 @@ def _display_url(url: str) -> str:
 # --- The extractor -------------------------------------------------------------------------------
 
 
+_PLACEHOLDER = "\x00stance: the chunk's user message\x00"
+
+
 class _Captured(Exception):
     """A request built for a batch file, not sent."""
 
@@ -424,7 +427,27 @@ class LLMExtractor:
 
     def chat_request(self, chunk: str, *, published: str | None = None) -> dict[str, Any]:
         """The body of the first request the live path sends for one chunk, exactly: built by
-        instructor as `_ask` builds it, captured instead of sent."""
+        instructor as `_ask` builds it, captured instead of sent.
+
+        Instructor takes some 50 ms a request to build the schema, so the body is captured
+        once around a placeholder user message, and each chunk's own message put in its
+        place; when instructor changed the user message, every request is built in full.
+        """
+        messages = self._prompts.messages(chunk, published=published)
+        frame = self.__dict__.get("_request_frame")
+        if frame is None:
+            frame = self._capture_request([messages[0], {"role": "user", "content": _PLACEHOLDER}])
+            sent = frame.get("messages", [])
+            usable = len(sent) == 2 and sent[1] == {"role": "user", "content": _PLACEHOLDER}
+            self.__dict__["_request_frame"] = frame = frame if usable else {}
+        if not frame or frame["messages"][0]["content"] is None:
+            return self._capture_request(messages)
+        system = frame["messages"][0]
+        if not system["content"].startswith(messages[0]["content"]):
+            return self._capture_request(messages)
+        return {**frame, "messages": [dict(system), dict(messages[1])]}
+
+    def _capture_request(self, messages: list[dict[str, str]]) -> dict[str, Any]:
         captured: dict[str, Any] = {}
 
         def capture(**request: Any) -> ChatCompletion:
@@ -438,7 +461,7 @@ class LLMExtractor:
         try:
             client.create(
                 response_model=CheckedExtractionResult,
-                messages=self._prompts.messages(chunk, published=published),  # type: ignore[arg-type]
+                messages=messages,  # type: ignore[arg-type]
                 max_retries=0,
                 strict=False,
                 model=self.model,
