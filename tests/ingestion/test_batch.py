@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from stance.cli import cli
 from stance.core.models import Document
 from stance.extraction.config import ExtractorConfig
-from stance.extraction.llm.batch import ChunkId, parse_result_line
+from stance.extraction.llm.batch import BatchClient, ChunkId, parse_result_line, request_lines
 from stance.extraction.llm.extractor import LLMExtractor
 from stance.ingestion.batch import export_batch, import_results
 from stance.ingestion.pipeline import ingest
@@ -283,3 +283,29 @@ def test_batch_export_and_import_on_the_command_line(fake_server, articles, tmp_
         == f"nothing to send (4 cached, 0 failed); {tmp_path / 'again.jsonl'} not written\n"
     )
     assert not (tmp_path / "again.jsonl").exists()
+
+
+def test_the_batch_client_uploads_creates_polls_cancels_and_downloads(fake_server, articles):
+    found, _ = articles
+    fake_server.responder = echo_claims(all_claims(found))
+    fake_server.batch_plan = BatchPlan(polls=3)
+    client = BatchClient(llm(fake_server))
+    lines = request_lines(client.extractor, Document.id_for(found[0].text), found[0].text)
+    file_id = client.upload("r.jsonl", "".join(json.dumps(line) + "\n" for line in lines).encode())
+    created = client.create(file_id, {"stance_batch": "x"})
+    cancelled = client.cancel(created.id)
+    done = client.create(file_id, {})
+    while not done.final:
+        done = client.retrieve(done.id)
+    [answer] = [parse_result_line(line) for line in client.lines(str(done.output_file_id))]
+    assert (created.status, created.total, cancelled.status) == ("in_progress", 1, "cancelled")
+    assert (done.status, done.completed, done.failed, done.error_file_id) == (
+        "completed",
+        1,
+        0,
+        None,
+    )
+    assert answer.chunk == ChunkId(Document.id_for(found[0].text), 0, 1)
+    assert answer.completion is not None and answer.error is None
+    uploads = [r for r in fake_server.requests if r.path == "/v1/files"]
+    assert [r.body for r in uploads] == [{"purpose": "batch"}]
