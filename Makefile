@@ -37,6 +37,7 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(VENV)/bin/ruff check stance tests benchmarks scripts testkit
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 lint: $(VENV)/.installed-test

@@ -26,7 +26,6 @@ from stance.ingestion.pipeline import (
     normalize_date,
 )
 from stance.output.render import Format, print_json, render
-from stance.resolve.events import DecideLater, use_judge
 from stance.store.db import ClaimFilter, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -107,7 +106,13 @@ def handle_errors(func: F) -> F:
 
 
 def open_store(db_path: str) -> Store:
+    """The database, for a command that writes (created and upgraded as needed)."""
     return Store(db_path)
+
+
+def read_store(db_path: str) -> Store:
+    """The database, for a query: opened read-only, nothing created or upgraded."""
+    return Store(db_path, read_only=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -254,12 +259,15 @@ def ingest_command(
                 f"{getattr(extractor, 'server_url', None) or 'the OpenAI API'}.",
                 markup=False,
             )
+    from stance.resolve.judge import DeferToResolve
+
     store = open_store(db_path)
     progress = IngestProgress(enabled=not quiet and err.is_terminal)
-    # With a model, doubtful event matches wait for the model at the next compare or timeline.
-    judge = DecideLater() if extractor.backend == "llm" else None
+    # With a model, doubtful event matches stay pending for `stance resolve` to put to the
+    # model (the writer never waits for it); without, the rules decide them at once.
+    judge = DeferToResolve() if extractor.backend == "llm" else None
     try:
-        with progress, use_judge(judge):
+        with progress:
             summary = ingest(
                 store,
                 paths,
@@ -270,6 +278,7 @@ def ingest_command(
                 stdin=sys.stdin.buffer.read,
                 on_start=progress.start,
                 on_result=progress.advance,
+                judge=judge,
             )
     except IngestInterrupted as stopped:
         err.print(
@@ -331,7 +340,7 @@ def claims_command(
         until=normalize_date(until, "--until"),
         include_rejected=include_rejected,
     )
-    claims = open_store(db_path).claims(where)
+    claims = read_store(db_path).claims(where)
     if fmt == "json":
         render(claims, "json")
         return
@@ -368,7 +377,7 @@ def render_listing(
 def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List stored documents."""
     render_listing(
-        open_store(db_path).documents(),
+        read_store(db_path).documents(),
         output_format(as_json, as_csv),
         "documents",
         ["id", "published", "source", "title", "chars", "claims", "last_run"],
@@ -383,7 +392,7 @@ def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List extraction runs, failed ones with their error."""
     render_listing(
-        open_store(db_path).runs(),
+        read_store(db_path).runs(),
         output_format(as_json, as_csv),
         "runs",
         [
@@ -408,7 +417,7 @@ def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
 @handle_errors
 def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
     """List entities with their aliases and claim counts."""
-    render_listing(open_store(db_path).entities(), output_format(as_json, as_csv), "entities")
+    render_listing(read_store(db_path).entities(), output_format(as_json, as_csv), "entities")
 
 
 @cli.command(name="serve")
@@ -421,6 +430,7 @@ def serve_command(host: str, port: int, open_browser: bool, db_path: str) -> Non
     """Browse the database in Datasette, with facets and canned queries."""
     from stance.output.serve import serve
 
+    read_store(db_path).close()  # a clear error for a missing or outdated database
     sys.exit(serve(db_path, host=host, port=port, open_browser=open_browser))
 
 
@@ -505,16 +515,6 @@ def eval_command(
         render(compare_rows(history), "table", title="evals of this gold")
 
 
-def _judge_for(
-    store: Store, backend: str, model: str | None, base_url: str | None, mode: str | None
-) -> Any:
-    """Who decides doubtful event matches and claim relations: the model if configured."""
-    from stance.resolve.judge import make_judge
-
-    config = ExtractorConfig(backend=backend, model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
-    return make_judge(config, store.db)
-
-
 by_option = click.option(
     "--by",
     type=click.Choice(["speaker", "source"]),
@@ -527,36 +527,20 @@ by_option = click.option(
 @cli.command(name="compare")
 @click.argument("query")
 @by_option
-@model_options
 @output_options(csv=False)
 @db_option
 @handle_errors
-def compare_command(
-    query: str,
-    by: str,
-    backend: str,
-    model: str | None,
-    base_url: str | None,
-    mode: str | None,
-    as_json: bool,
-    db_path: str,
-) -> None:
+def compare_command(query: str, by: str, as_json: bool, db_path: str) -> None:
     """Compare the claims about QUERY (an event or entity) across speakers and sources.
 
     Shows each speaker's stance and claims side by side, the contradicting pairs, and which
-    source reports which claims and leaves out which. With a model configured, the model
-    labels claim relations and decides doubtful event matches (answers are cached).
+    source reports which claims and leaves out which. Claim relations a model labelled
+    (`stance ingest` or `stance resolve` with --model) are read from the database.
     """
     from stance.output.views import render_comparison
     from stance.query.compare import compare
 
-    store = open_store(db_path)
-    result = compare(
-        store,
-        query,
-        by=by,  # type: ignore[arg-type]
-        judge=_judge_for(store, backend, model, base_url, mode),
-    )
+    result = compare(read_store(db_path), query, by=by)  # type: ignore[arg-type]
     if as_json:
         print_json(result)
     else:
@@ -566,32 +550,56 @@ def compare_command(
 @cli.command(name="timeline")
 @click.argument("speaker")
 @click.option("--about", help="Only the stance toward this entity or event.")
-@model_options
 @output_options(csv=False)
 @db_option
 @handle_errors
-def timeline_command(
-    speaker: str,
-    about: str | None,
-    backend: str,
-    model: str | None,
-    base_url: str | None,
-    mode: str | None,
-    as_json: bool,
-    db_path: str,
-) -> None:
+def timeline_command(speaker: str, about: str | None, as_json: bool, db_path: str) -> None:
     """SPEAKER's stance over time, per date and subject, with shifts flagged."""
     from stance.output.views import render_timeline
     from stance.query.timeline import timeline
 
-    store = open_store(db_path)
-    result = timeline(
-        store, speaker, about=about, judge=_judge_for(store, backend, model, base_url, mode)
-    )
+    result = timeline(read_store(db_path), speaker, about=about)
     if as_json:
         print_json(result)
     else:
         render_timeline(result)
+
+
+@cli.command(name="resolve")
+@click.option("--model", help="Model that decides doubtful event matches and claim relations.")
+@click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=None,
+    help="How the model returns structure (default $STANCE_MODE, else tools).",
+)
+@output_options(csv=False)
+@db_option
+@handle_errors
+def resolve_command(
+    model: str | None, base_url: str | None, mode: str | None, as_json: bool, db_path: str
+) -> None:
+    """Resolve what is stored and not yet resolved: speakers and targets to entities, event
+    mentions to events; with a model, also the relations of the claims compared.
+
+    `stance ingest` does this for what it stores; run it after an interrupted ingest, or with
+    --model to let a model decide what the rules decided. Running it twice changes nothing.
+    """
+    from stance.resolve.judge import make_judge
+    from stance.resolve.linker import resolve_pending
+
+    config = ExtractorConfig(model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    store = open_store(db_path)
+    judge = make_judge(config, store.db)
+    summary = resolve_pending(store, judge)
+    if as_json:
+        print_json({**summary.__dict__, "judge": judge.name})
+    else:
+        click.echo(
+            f"resolved: {summary.runs} runs, {summary.events_linked} pending events linked, "
+            f"{summary.relations} claim relations decided by {judge.name}"
+        )
 
 
 @cli.command(name="merge")
@@ -642,19 +650,9 @@ def split_command(entity: str, aliases: tuple[str, ...], as_json: bool, db_path:
     help="HTML file to write (- for stdout).",
 )
 @by_option
-@model_options
 @db_option
 @handle_errors
-def report_command(
-    query: str,
-    output: str,
-    by: str,
-    backend: str,
-    model: str | None,
-    base_url: str | None,
-    mode: str | None,
-    db_path: str,
-) -> None:
+def report_command(query: str, output: str, by: str, db_path: str) -> None:
     """Write the comparison of QUERY (an event or entity) as one self-contained HTML page.
 
     Claims side by side with their evidence, each speaker's stance over time, contradictions
@@ -665,13 +663,8 @@ def report_command(
     from stance.output.report import render_report
     from stance.query.compare import compare
 
-    store = open_store(db_path)
-    result = compare(
-        store,
-        query,
-        by=by,  # type: ignore[arg-type]
-        judge=_judge_for(store, backend, model, base_url, mode),
-    )
+    store = read_store(db_path)
+    result = compare(store, query, by=by)  # type: ignore[arg-type]
     page = render_report(store, result)
     if output == "-":
         sys.stdout.write(page)
@@ -697,6 +690,13 @@ def _llm_extractor(model: str | None, base_url: str | None, mode: str | None) ->
 
     config = ExtractorConfig(backend="llm", model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
     return LLMExtractor(config.with_env())
+
+
+def _defer() -> Any:
+    """As `stance ingest` with a model: doubtful event matches wait for `stance resolve`."""
+    from stance.resolve.judge import DeferToResolve
+
+    return DeferToResolve()
 
 
 def _print_failures(results: list[IngestResult], limit: int = 20) -> None:
@@ -820,8 +820,7 @@ def batch_import_command(results: str, batch_id: str | None, as_json: bool, db_p
 
     lines = sys.stdin if results == "-" else read_lines(results)
     store = open_store(db_path)
-    with use_judge(DecideLater()):
-        summary = import_results(store, lines, label=results, batch_id=batch_id)
+    summary = import_results(store, lines, label=results, batch_id=batch_id, judge=_defer())
     _print_failures(summary.results)
     for problem in [*summary.malformed, *summary.incomplete][:20]:
         err.print(f"stance: error: {problem}", markup=False)
@@ -944,8 +943,7 @@ def batch_collect_command(
 
     store = open_store(db_path)
     extractor = _batch_extractor(store, batch_id, base_url)
-    with use_judge(DecideLater()):
-        collected = collect_batch(store, extractor, batch_id)
+    collected = collect_batch(store, extractor, batch_id, judge=_defer())
     row, imported = collected.batch, collected.imported
     if imported is not None:
         _print_failures(imported.results)
@@ -986,7 +984,7 @@ def merge_db_command(shards: tuple[str, ...], into: str, as_json: bool) -> None:
     """
     from stance.ingestion.shards import merge_databases
 
-    with open_store(into) as store, use_judge(DecideLater()):
+    with open_store(into) as store:
         summary = merge_databases(store, list(shards))
     for note in summary.notes:
         err.print(f"stance: note: {note}", markup=False)

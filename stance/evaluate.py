@@ -45,6 +45,7 @@ from stance.core.errors import InputError
 from stance.core.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
 from stance.core.names import names_agree, targets_agree
 from stance.extraction.config import Extractor
+from stance.resolve.linker import resolve_run
 from stance.store.db import Store
 
 CONTEXT_CHARS = 60  # characters of text shown on each side of an error's span
@@ -536,6 +537,7 @@ def run_eval(
             saved = store.save_run(document, extraction, started_at=started)
             assert saved is not None  # replace_cached=True always stores
             run_id = saved.run_id
+            resolve_run(store, run_id)
         predicted = store.run_claims(run_id)
         document_score = score_document(doc, predicted)
         scores.append(document_score)

@@ -145,6 +145,23 @@ def error_reply(
     return Reply(status=status, body=body, headers=dict(headers or {}), delay=delay)
 
 
+# What `echo_claims` answers to the judge's questions (`stance.resolve.judge`): no match and
+# no relation, so that scripted runs decide as the rules would where the rules are sure.
+JUDGE_DEFAULTS: dict[str, dict[str, Any]] = {
+    "EventMatch": {"same_event": False, "reason": "scripted"},
+    "ClaimRelation": {"label": "unrelated", "reason": "scripted"},
+}
+
+
+def question_asked(body: dict[str, Any]) -> str:
+    """The answer type a request asks for: its tool's name, else named in its messages."""
+    tools = body.get("tools") or []
+    if tools:
+        return str(tools[0].get("function", {}).get("name", ""))
+    system = " ".join(str(m.get("content", "")) for m in body.get("messages", []))
+    return next((name for name in JUDGE_DEFAULTS if name in system), "ExtractionResult")
+
+
 def echo_claims(
     claims: list[dict[str, Any]], *, mode: str = "tools", usage: tuple[int, int] = DEFAULT_USAGE
 ) -> Callable[[dict[str, Any]], Reply]:
@@ -157,6 +174,9 @@ def echo_claims(
     def respond(body: dict[str, Any]) -> Reply:
         users = [m for m in body.get("messages", []) if m.get("role") == "user"]
         text = str(users[0].get("content", "")) if users else ""
+        asked = question_asked(body)
+        if asked in JUDGE_DEFAULTS:  # the resolution pass's questions: a fixed answer
+            return build(JUDGE_DEFAULTS[asked], usage=usage)
         return build({"claims": [c for c in claims if c["quote"] in text]}, usage=usage)
 
     return respond

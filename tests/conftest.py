@@ -34,8 +34,8 @@ def stored_claims_keep_their_evidence(monkeypatch: pytest.MonkeyPatch) -> Iterat
     opened: list[str] = []
     open_store = Store.__init__
 
-    def tracking_open(self: Store, path: str | Path = "stance.db") -> None:
-        open_store(self, path)
+    def tracking_open(self: Store, path: str | Path = "stance.db", **options: bool) -> None:
+        open_store(self, path, **options)
         opened.append(self.path)
 
     monkeypatch.setattr(Store, "__init__", tracking_open)

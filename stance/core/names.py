@@ -16,6 +16,12 @@ TITLE_WORDS = frozenset(
     mp mr mrs ms of pm premier president prime rep representative secretary sen senator sir
     spokesman spokesperson state the vice""".split()
 )
+# Words of a role rather than a name ("the head of state", "Foreign Ministry spokesman").
+ROLE_WORDS = frozenset(
+    """head leader spokesman spokeswoman spokesperson official minister president secretary
+    side chief envoy ambassador premier chancellor diplomat foreign state government ministry
+    department office administration""".split()
+)
 _INITIALS_SKIP = frozenset({"and", "of", "the", "for"})
 _POSSESSIVE = re.compile(r"['’]s\b")
 _WORD = re.compile(r"[^\W_]+")

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import re
 
-from stance.core.names import TITLE_WORDS, name_words
+from stance.core.names import ROLE_WORDS, TITLE_WORDS, name_words
 from stance.extraction.ground import NormalizedText
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i", "you", "his", "their"})
-ROLE_WORDS = frozenset(
-    """head leader spokesman spokeswoman spokesperson official minister president secretary
-    side chief envoy ambassador premier chancellor diplomat foreign state government ministry
-    department office administration""".split()
-)
 ANONYMOUS_SOURCES = frozenset(
     """officials sources source analysts experts diplomats observers residents witnesses critics
     police authorities investigators prosecutors lawyers doctors researchers scientists

@@ -44,6 +44,8 @@ from stance.extraction.llm.batch import (
 )
 from stance.extraction.llm.extractor import LLMExtractor
 from stance.ingestion.pipeline import IngestResult, Metadata, expand_paths, read_input
+from stance.resolve.judge import Judge
+from stance.resolve.linker import resolve_pending
 from stance.store import batches as table
 from stance.store.db import Store
 
@@ -277,8 +279,10 @@ class _Importer:
         batch_id: str | None,
         summary: ImportSummary,
         on_result: Callable[[IngestResult], None] | None,
+        judge: Judge | None = None,
     ) -> None:
         self.store = store
+        self.judge = judge
         self.batch_id = batch_id
         self.summary = summary
         self.on_result = on_result
@@ -402,6 +406,8 @@ class _Importer:
         saved = self.store.save_run(
             found.document, extraction, started_at=batch["created_at"], replace_cached=False
         )
+        # The resolution pass, as the live ingest runs it after each document.
+        resolve_pending(self.store, self.judge, relations=False)
         if saved is None:  # stored meanwhile by another process
             self.report(IngestResult(found.label, "cached", document_id=doc_id))
             return
@@ -427,10 +433,12 @@ def import_results(
     batch_id: str | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     summary: ImportSummary | None = None,
+    judge: Judge | None = None,
 ) -> ImportSummary:
-    """Store the answers of result lines (see the module's docstring)."""
+    """Store the answers of result lines (see the module's docstring). `judge` decides
+    doubtful event matches in the resolution pass, as in `ingest` (rules when None)."""
     summary = summary or ImportSummary()
-    importer = _Importer(store, batch_id, summary, on_result)
+    importer = _Importer(store, batch_id, summary, on_result, judge)
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -441,6 +449,7 @@ def import_results(
             continue
         importer.take(answer)
     importer.finish()
+    resolve_pending(store, judge, relations=False)
     return summary
 
 
@@ -571,6 +580,7 @@ def collect_batch(
     batch_id: str | None,
     *,
     on_result: Callable[[IngestResult], None] | None = None,
+    judge: Judge | None = None,
 ) -> CollectSummary:
     """When the batch is over: download its output and error files and store the answers.
 
@@ -591,6 +601,7 @@ def collect_batch(
                 batch_id=row["id"],
                 on_result=on_result,
                 summary=imported,
+                judge=judge,
             )
     tokens = store.db.query(
         "select sum(r.input_tokens) as i, sum(r.output_tokens) as o from runs r "

@@ -30,6 +30,8 @@ from stance.core.clock import now
 from stance.core.errors import InputError, StanceError
 from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import Extractor
+from stance.resolve.judge import Judge
+from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -362,8 +364,14 @@ def ingest(
     stdin: Callable[[], bytes] | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    judge: Judge | None = None,
 ) -> IngestSummary:
     """Ingest every input; failures are reported per input and the rest is still stored.
+
+    After each document is stored, the resolution pass (`stance.resolve.linker`) resolves
+    its speakers, targets and events in a transaction of its own, and anything a crash left
+    unresolved; `judge` decides doubtful event matches (rules when None). Claim relations
+    are left to `stance resolve --model` (the subjects whose claims changed are listed).
 
     `on_start(total)` is called once the inputs are listed (folders expanded), and
     `on_result` once for each input, in the calling thread. Ctrl-C raises
@@ -431,6 +439,7 @@ def ingest(
             )
             return
         saved = store.save_run(doc, extraction, started_at=started, replace_cached=force)
+        resolve_pending(store, judge, relations=False)
         if saved is None:  # another process stored this very run meanwhile
             report(IngestResult(label=item.label, status="cached", document_id=doc.id))
             return
@@ -453,6 +462,7 @@ def ingest(
                 store_outcome((item, started, _run_extraction(extractor, item.document)))
         except KeyboardInterrupt:
             raise IngestInterrupted(summary, len(inputs)) from None
+        resolve_pending(store, judge, relations=False)
         return summary
 
     workers = _Workers(extractor, concurrency)
@@ -476,6 +486,7 @@ def ingest(
         raise IngestInterrupted(summary, len(inputs)) from None
     finally:
         workers.close()
+    resolve_pending(store, judge, relations=False)
     return summary
 
 

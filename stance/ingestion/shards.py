@@ -2,9 +2,10 @@
 
 Documents are content-addressed (their id is the sha256 of the text), so the same text from
 two shards is one document. Each shard's runs are stored again through the store's own path
-(`Store.save_run`, `Store.save_failure`): one transaction per run, entities resolved as an
-ingest resolves them (shard entity ids mean nothing in another database: names and kinds are
-what is carried over). Appearances are copied when both databases have the table, and evals
+(`Store.save_run`, `Store.save_failure`): one transaction per run, claims with their speaker
+and target names as extracted (shard entity ids mean nothing in another database), then the
+resolution pass (`stance.resolve.linker.resolve_pending`, what `stance resolve` runs) resolves
+them in the merged database. Appearances are copied when both databases have the table, and evals
 are copied. Merging twice changes nothing: a run is skipped when the target already has a run
 of the same document, key (backend, model, prompt and schema hashes), status and start time,
 or (an ok run) any ok run of that key, which is what the cache would say; an appearance or an
@@ -23,6 +24,8 @@ from typing import Any
 
 from stance.core.errors import InputError
 from stance.core.models import Claim, Document, Extraction, Target
+from stance.resolve.judge import Judge
+from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
 
 # What one shard's rows are matched on when they are copied as they are.
@@ -46,12 +49,14 @@ class MergeSummary:
     into: str
     shards: list[ShardCounts] = field(default_factory=list)
     documents: int = 0  # documents in the target afterwards
+    resolved: int = 0  # runs the resolution pass resolved
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
             "into": self.into,
             "documents": self.documents,
+            "resolved_runs": self.resolved,
             "shards": [s.__dict__ for s in self.shards],
             "notes": self.notes,
         }
@@ -83,8 +88,10 @@ def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
 
 def _targets(shard: sqlite3.Connection, run_id: int) -> dict[int, list[Target]]:
     found: dict[int, list[Target]] = {}
+    # Since the resolution pass, a target keeps its own kind; before, its entity had it.
+    kind = "coalesce(t.kind, e.kind)" if "kind" in _columns(shard, "claim_targets") else "e.kind"
     sql = (
-        "select t.claim_id, t.name, e.name as entity, e.kind, t.stance, t.date "
+        f"select t.claim_id, t.name, e.name as entity, {kind} as kind, t.stance, t.date "
         "from claim_targets t join claims c on c.id = t.claim_id "
         "left join entities e on e.id = t.entity_id where c.run_id = ? order by t.rowid"
     )
@@ -237,8 +244,10 @@ def merge_databases(
     shards: list[str],
     *,
     on_shard: Callable[[ShardCounts], None] | None = None,
+    judge: Judge | None = None,
 ) -> MergeSummary:
-    """Merge shard databases into `store` (see the module's docstring)."""
+    """Merge shard databases into `store` (see the module's docstring); `judge` decides
+    doubtful event matches in the resolution pass (rules when None)."""
     summary = MergeSummary(store.path)
     merger = _Merger(store)
     target = Path(store.path).resolve() if store.path != ":memory:" else None
@@ -298,5 +307,6 @@ def merge_databases(
         summary.shards.append(counts)
         if on_shard:
             on_shard(counts)
+    summary.resolved = resolve_pending(store, judge).runs
     summary.documents = store.db.execute("select count(*) from documents").fetchone()[0]
     return summary

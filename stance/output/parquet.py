@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from stance.core.errors import StanceError, UsageError
+from stance.store import queries
 from stance.store.db import Store
 
 ROWS_PER_BATCH = 10_000
@@ -76,13 +77,16 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_CURRENT = "c.run_id in (select run_id from current_runs)"
+_CURRENT = f"c.run_id in ({queries.CURRENT_RUNS})"
 
 
 def _queries(store: Store) -> dict[str, str]:
     tables = set(store.db.table_names())
     document_columns = {c.name for c in store.db.table("documents").columns}
     language = "language" if "language" in document_columns else "null as language"
+    # Targets keep their own kind since the resolution pass; an unresolved one has no entity.
+    target_columns = {c.name for c in store.db.table("claim_targets").columns}
+    target_kind = "coalesce(t.kind, e.kind)" if "kind" in target_columns else "e.kind"
     appearances = (
         "select document_id, source, url, title, published from appearances order by rowid"
         if "appearances" in tables
@@ -98,9 +102,9 @@ def _queries(store: Store) -> dict[str, str]:
         'c.start, c."end", c.attribution, c.claim_type, c.grounding, c.reason, r.backend, '
         "r.model from claims c join runs r on r.id = c.run_id "
         f"left join entities s on s.id = c.speaker_id where {_CURRENT} order by c.id",
-        "targets": "select t.claim_id, t.entity_id, t.name, e.kind, t.stance, t.date "
+        "targets": f"select t.claim_id, t.entity_id, t.name, {target_kind}, t.stance, t.date "
         "from claim_targets t join claims c on c.id = t.claim_id "
-        f"join entities e on e.id = t.entity_id where {_CURRENT} order by t.rowid",
+        f"left join entities e on e.id = t.entity_id where {_CURRENT} order by t.rowid",
         "entities": "select e.id, e.name, e.kind, (select json_group_array(alias) from "
         "(select alias from aliases a where a.entity_id = e.id order by alias)) as aliases "
         "from entities e order by e.id",

@@ -31,14 +31,13 @@ from stance.query.compare import (
     ComparedClaim,
     Comparison,
     Subject,
-    _current,
     compare,
-    load_claims,
     overall_stance,
     source_label,
 )
 from stance.query.timeline import TimelinePoint, shifts
-from stance.resolve.judge import Judge
+from stance.resolve.relations import load_claims
+from stance.store import queries
 from stance.store.db import Store
 
 STANCE_SYMBOL = {"support": "▲", "oppose": "▼", "neutral": "●", "mixed": "◆"}
@@ -50,10 +49,9 @@ def report(
     query: str,
     *,
     by: Literal["speaker", "source"] = "speaker",
-    judge: Judge | None = None,
 ) -> str:
     """The HTML page comparing the claims about QUERY (an event or entity)."""
-    return render_report(store, compare(store, query, by=by, judge=judge))
+    return render_report(store, compare(store, query, by=by))
 
 
 def render_report(store: Store, comparison: Comparison) -> str:
@@ -185,32 +183,13 @@ def _gather(store: Store, comparison: Comparison) -> Page:
 
 def load_documents(store: Store, ids: list[str]) -> dict[str, Document]:
     """The documents by id (one indexed query per 500; `Store.document` matches a prefix)."""
-    found: dict[str, Document] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        for row in store.db.query(
-            f"select id, text, source, url, title, published from documents where id in ({marks})",
-            chunk,
-        ):
-            found[row["id"]] = Document(**row)
+    found = {row["id"]: Document(**row) for row in queries.documents_by_id(store.db, ids)}
     return {i: found[i] for i in ids if i in found}
 
 
 def claim_ids_in(store: Store, document_ids: list[str]) -> list[int]:
     """The claims that queries show (current runs, not rejected) of these documents."""
-    ids: list[int] = []
-    for start in range(0, len(document_ids), 500):
-        chunk = document_ids[start : start + 500]
-        marks = ", ".join("?" for _ in chunk)
-        ids += [
-            int(r[0])
-            for r in store.db.execute(
-                f"select c.id from claims c where c.document_id in ({marks}) and {_current()}",
-                chunk,
-            ).fetchall()
-        ]
-    return ids
+    return queries.claim_ids_in(store.db, document_ids)
 
 
 def _speaker_columns(comparison: Comparison) -> list[Column]:

@@ -14,52 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from stance.core.errors import UsageError
+from stance.store import queries
 
-CURRENT = "c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'"
-
-CLAIMS_ABOUT_SQL = f"""
-select d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue, c.quote,
-       e.name as target, t.stance, c.id as claim_id, c.document_id
-from claims c
-join documents d on d.id = c.document_id
-join claim_targets t on t.claim_id = c.id
-join entities e on e.id = t.entity_id
-left join entities s on s.id = c.speaker_id
-where {CURRENT}
-  and t.entity_id in (select entity_id from aliases where alias like '%' || :about || '%')
-order by d.published, c.document_id, c.start
-"""
-
-CONTRADICTIONS_SQL = f"""
-select e.name as target,
-       coalesce(sa.name, a.speaker) as speaker_a, ta.stance as stance_a, a.quote as quote_a,
-       coalesce(sb.name, b.speaker) as speaker_b, tb.stance as stance_b, b.quote as quote_b,
-       a.id as claim_a, b.id as claim_b
-from claim_targets ta
-join claim_targets tb on tb.entity_id = ta.entity_id and ta.stance = 'support'
-     and tb.stance = 'oppose'
-join claims a on a.id = ta.claim_id
-join claims b on b.id = tb.claim_id
-join entities e on e.id = ta.entity_id
-left join entities sa on sa.id = a.speaker_id
-left join entities sb on sb.id = b.speaker_id
-where {CURRENT.replace("c.", "a.")} and {CURRENT.replace("c.", "b.")}
-  and coalesce(a.speaker_id, -1) != coalesce(b.speaker_id, -2)
-  and (:about = '' or ta.entity_id in
-       (select entity_id from aliases where alias like '%' || :about || '%'))
-order by e.name, a.id, b.id
-"""
-
-SPEAKER_OVER_TIME_SQL = f"""
-select d.published, e.name as target, t.stance, c.cue, c.quote, d.source, c.id as claim_id
-from claims c
-join documents d on d.id = c.document_id
-join claim_targets t on t.claim_id = c.id
-join entities e on e.id = t.entity_id
-where {CURRENT}
-  and c.speaker_id in (select entity_id from aliases where alias like '%' || :speaker || '%')
-order by d.published, c.document_id, c.start
-"""
+# The canned queries are written with the store's other reads (the current-claims rule once).
+CLAIMS_ABOUT_SQL = queries.CLAIMS_ABOUT_SQL
+CONTRADICTIONS_SQL = queries.CONTRADICTIONS_SQL
+SPEAKER_OVER_TIME_SQL = queries.SPEAKER_OVER_TIME_SQL
 
 
 def metadata(database_name: str) -> dict[str, Any]:

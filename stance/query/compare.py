@@ -9,34 +9,36 @@ For a subject (an event or any entity, named by its names and aliases):
   and it leaves out, and what it reports instead (claims by the same speakers, in the same
   days, about something else);
 - the contradictions: claims by different speakers with opposite stances toward the subject,
-  and claims whose contents conflict (the model's relation labels when one is configured,
-  else opposite stances on another shared target).
+  and claims whose contents conflict (the relation labels a model gave while ingesting or in
+  `stance resolve --model`, stored; else opposite stances on another shared target).
 
-Every query is indexed SQL on the subject's claims; nothing loads the whole database.
+Only reads: every query is indexed SQL on the subject's claims (`stance.store.queries`);
+nothing loads the whole database, nothing is written and no model is asked.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Literal
 
 from pydantic import BaseModel, Field
-from rapidfuzz import fuzz
 
+from stance.core.event_features import label as event_label
 from stance.core.models import StoredClaim
-from stance.resolve.event_features import label as event_label
-from stance.resolve.events import link_pending, stored_features
-from stance.resolve.judge import Judge, RuleJudge
 from stance.resolve.overrides import find_entity
+from stance.resolve.relations import (
+    MAX_CLAIMS,
+    MAX_STANCE_PAIRS,
+    group_copies,
+    load_claims,
+    shared_opposite,
+    stance_pairs,
+    target_pairs,
+)
+from stance.store import queries
 from stance.store.db import Store
 
-MAX_CLAIMS = 2000  # claims about a subject compared at most (the latest)
-MAX_STANCE_PAIRS = 100  # stance contradictions listed at most (the biggest subjects have more)
-MAX_RELATION_PAIRS = 24  # claim pairs sent to the model for a relation label, at most
 MAX_OTHER_CLAIMS = 5  # claims a source reports instead, per source
-MAX_FUZZY_GROUP = 400  # claims per speaker compared pairwise for near-copies
-COPY_RATIO = 90  # quotes at least this similar (0..100) are one claim republished
 RELATED_ROWS = 5000  # claims read at most when looking for what sources report instead
 SIDE_ORDER = {"support": 0, "oppose": 1, "mixed": 2, "neutral": 3}
 OverallStance = Literal["support", "oppose", "neutral", "mixed"]
@@ -113,61 +115,6 @@ class Comparison(BaseModel):
     )
 
 
-# --- Near-copies ---------------------------------------------------------------------------------
-
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _norm(text: str) -> str:
-    return _NOT_WORD.sub("", text.lower())
-
-
-def group_copies(claims: list[StoredClaim]) -> list[list[StoredClaim]]:
-    """Claims that are one claim published several times, grouped (earliest first).
-
-    Two claims are one when the same speaker says nearly the same words (quote similarity of
-    at least COPY_RATIO, spaces and punctuation ignored) in different documents.
-    """
-    parent = {c.id: c.id for c in claims}
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    by_speaker: dict[str | None, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        by_speaker[claim.speaker].append(claim)
-    for group in by_speaker.values():
-        exact: dict[str, int] = {}
-        for claim in group:
-            key = _norm(claim.quote)
-            if key in exact:
-                parent[root(claim.id)] = root(exact[key])
-            else:
-                exact[key] = claim.id
-        if len(group) > MAX_FUZZY_GROUP:
-            continue
-        for i, a in enumerate(group):
-            for b in group[i + 1 :]:
-                if (
-                    a.document_id != b.document_id
-                    and root(a.id) != root(b.id)
-                    and fuzz.ratio(_norm(a.quote), _norm(b.quote)) >= COPY_RATIO
-                ):
-                    parent[root(b.id)] = root(a.id)
-    groups: dict[int, list[StoredClaim]] = defaultdict(list)
-    for claim in claims:
-        groups[root(claim.id)].append(claim)
-    ordered = [sorted(g, key=_when) for g in groups.values()]
-    return sorted(ordered, key=lambda g: _when(g[0]))
-
-
-def _when(claim: StoredClaim) -> tuple[bool, str, int]:
-    return (claim.published is None, claim.published or "", claim.id)
-
-
 def source_label(source: str | None, document_id: str) -> str:
     return source or f"unknown source (document {document_id[:12]})"
 
@@ -184,38 +131,13 @@ def overall_stance(stances: list[str]) -> OverallStance:
 # --- Compare ------------------------------------------------------------------------------------
 
 
-def _current(alias: str = "c") -> str:
-    return (
-        f"{alias}.run_id in (select run_id from current_runs) and {alias}.grounding != 'rejected'"
-    )
-
-
 def claims_about(
     store: Store, entity_id: int, limit: int = MAX_CLAIMS
 ) -> tuple[list[StoredClaim], dict[int, str], dict[int, int | None], int]:
     """(latest claims about an entity, their stance toward it, their speaker's entity id,
     how many claims there are in all)."""
-    where = f"t.entity_id = ? and {_current()}"
-    total = store.db.execute(
-        f"select count(*) from claim_targets t join claims c on c.id = t.claim_id where {where}",
-        [entity_id],
-    ).fetchone()[0]
-    rows = store.db.execute(
-        f"select c.id, t.stance, c.speaker_id from claim_targets t join claims c "
-        f"on c.id = t.claim_id join documents d on d.id = c.document_id where {where} "
-        f"order by d.published desc, c.id desc limit ?",
-        [entity_id, limit],
-    ).fetchall()
-    stances = {int(r[0]): str(r[1]) for r in rows}
-    speakers = {int(r[0]): (int(r[2]) if r[2] is not None else None) for r in rows}
-    return load_claims(store, list(stances)), stances, speakers, int(total)
-
-
-def load_claims(store: Store, ids: list[int]) -> list[StoredClaim]:
-    found: list[StoredClaim] = []
-    for start in range(0, len(ids), 500):
-        found += store.claims_by_id(ids[start : start + 500])
-    return sorted(found, key=_when)
+    stances, speakers, total = queries.claims_about(store.db, entity_id, limit)
+    return load_claims(store, list(stances)), stances, speakers, total
 
 
 def compare(
@@ -223,7 +145,6 @@ def compare(
     query: str,
     *,
     by: Literal["speaker", "source"] = "speaker",
-    judge: Judge | None = None,
     limit: int = MAX_CLAIMS,
 ) -> Comparison:
     """The claims about QUERY (an event or entity) by speaker and source, with contradictions.
@@ -231,16 +152,9 @@ def compare(
     At most `limit` claims are compared, the latest ones (`total_claims` says how many there
     are in all): a subject with more is better narrowed to an event.
     """
-    judge = judge or RuleJudge()
-    link_pending(store.db, judge)
     ref = find_entity(store.db, query, role="entity or event")
-    aliases = [
-        str(r[0])
-        for r in store.db.execute(
-            "select alias from aliases where entity_id = ? order by alias limit 50", [ref.id]
-        )
-    ]
-    known = stored_features(store.db, ref.id) if ref.kind == "event" else None
+    aliases = queries.aliases_of(store.db, ref.id)
+    known = queries.stored_features(store.db, ref.id) if ref.kind == "event" else None
     subject = Subject(
         id=ref.id,
         name=ref.name,
@@ -250,10 +164,11 @@ def compare(
     )
     claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
     groups = group_copies(claims)
-    compared = [_compared(group, stances) for group in groups]
+    compared = [compared_claim(group, stances) for group in groups]
     speakers = _speakers(compared, speaker_ids)
     sources, other_claims = _coverage(store, groups, speaker_ids)
-    contradictions = _contradictions(subject, compared, judge)
+    relations = queries.stored_relations(store.db, ref.id, [c.id for c in compared])
+    contradictions = _contradictions(subject, compared, relations)
     return Comparison(
         subject=subject,
         speakers=speakers,
@@ -261,12 +176,12 @@ def compare(
         contradictions=contradictions,
         other_claims=other_claims,
         by=by,
-        judge=judge.name,
+        judge=relations[0][4] if relations else "rules",
         total_claims=total,
     )
 
 
-def _compared(group: list[StoredClaim], stances: dict[int, str]) -> ComparedClaim:
+def compared_claim(group: list[StoredClaim], stances: dict[int, str]) -> ComparedClaim:
     first = group[0]
     appearances = [
         Appearance(claim_id=c.id, document_id=c.document_id, source=c.source, published=c.published)
@@ -338,13 +253,7 @@ def _reported_instead(
     if not dates or not speakers:
         return {}
     subject_ids = {c.id for g in groups for c in g}
-    marks = ", ".join("?" for _ in speakers)
-    rows = store.db.execute(
-        f"select c.id, c.document_id, d.source from claims c join documents d "
-        f"on d.id = c.document_id where c.speaker_id in ({marks}) and d.published >= ? "
-        f"and d.published <= ? and {_current()} order by d.published, c.id limit ?",
-        [*sorted(speakers), dates[0], dates[-1] + "\uffff", RELATED_ROWS],
-    ).fetchall()
+    rows = queries.claims_by_speakers_between(store.db, speakers, dates[0], dates[-1], RELATED_ROWS)
     found: dict[str, tuple[set[str], list[int]]] = {}
     for claim_id, document_id, source in rows:
         if int(claim_id) in subject_ids:
@@ -357,104 +266,39 @@ def _reported_instead(
 
 # --- Contradictions -------------------------------------------------------------------------------
 
-OPPOSITE = frozenset({"support", "oppose"})
-
-
-def _shared_opposite(a: StoredClaim, b: StoredClaim, subject: str) -> list[str]:
-    """Targets other than the subject on which the two claims take opposite stances."""
-    stances_b = {t.name: t.stance for t in b.targets}
-    return [
-        t.name
-        for t in a.targets
-        if t.name != subject and t.name in stances_b and {t.stance, stances_b[t.name]} == OPPOSITE
-    ]
-
-
-Pair = tuple[ComparedClaim, ComparedClaim]
-
-
-def _stance_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
-    """(supporting, opposing) claims of different speakers, at most `limit`."""
-    support = [c for c in claims if c.stance == "support"]
-    oppose = [c for c in claims if c.stance == "oppose"]
-    pairs: list[Pair] = []
-    for a in support:
-        for b in oppose:
-            if a.speaker != b.speaker:
-                pairs.append((a, b))
-                if len(pairs) >= limit:
-                    return pairs
-    return pairs
-
-
-def _target_pairs(claims: list[ComparedClaim], subject: str, limit: int) -> list[Pair]:
-    """Claims of different speakers with opposite stances on a shared target (not the subject)."""
-    by_target: dict[tuple[str, str], list[ComparedClaim]] = defaultdict(list)
-    for claim in claims:
-        for target in claim.targets:
-            if target.name != subject and target.stance in OPPOSITE:
-                by_target[(target.name, target.stance)].append(claim)
-    pairs: list[Pair] = []
-    seen: set[tuple[int, int]] = set()
-    for (name, stance), group in sorted(by_target.items()):
-        if stance != "support":
-            continue
-        for a in group:
-            for b in by_target.get((name, "oppose"), []):
-                if a.speaker != b.speaker and (a.id, b.id) not in seen:
-                    seen.add((a.id, b.id))
-                    pairs.append((a, b))
-                    if len(pairs) >= limit:
-                        return pairs
-    return pairs
-
-
-def _other_pairs(claims: list[ComparedClaim], limit: int) -> list[Pair]:
-    pairs: list[Pair] = []
-    for i, a in enumerate(claims):
-        for b in claims[i + 1 :]:
-            if a.speaker != b.speaker:
-                pairs.append((a, b))
-                if len(pairs) >= limit:
-                    return pairs
-    return pairs
-
 
 def _contradictions(
-    subject: Subject, claims: list[ComparedClaim], judge: Judge
+    subject: Subject, claims: list[ComparedClaim], relations: list[tuple[int, int, str, str, str]]
 ) -> list[Contradiction]:
+    """Opposite stances on the subject; conflicting contents, as a model labelled them
+    (`relations`, stored by the resolution pass), else opposite stances on a shared target."""
     found: dict[frozenset[int], Contradiction] = {}
-    stance_pairs = _stance_pairs(claims, MAX_STANCE_PAIRS)
-    for a, b in stance_pairs:
+    for a, b in stance_pairs(claims, MAX_STANCE_PAIRS):
         found[frozenset((a.id, b.id))] = Contradiction(
             a=a.id,
             b=b.id,
             kind="stance",
             reason=f"{a.speaker} supports {subject.label or subject.name}; {b.speaker} opposes it",
         )
-    target_pairs = _target_pairs(claims, subject.name, MAX_STANCE_PAIRS)
-    content: list[tuple[Pair, str]] = []
-    if isinstance(judge, RuleJudge):
+    content: list[tuple[tuple[int, int], str]]
+    if relations:
         content = [
-            ((a, b), "opposite stances on " + ", ".join(_shared_opposite(a, b, subject.name)))
-            for a, b in target_pairs
+            ((a, b), reason or "the contents conflict")
+            for a, b, label, reason, _ in relations
+            if label == "contradicts"
         ]
     else:
-        # The pairs most likely to clash go to the model first.
-        candidates: dict[frozenset[int], Pair] = {}
-        for a, b in [*stance_pairs, *target_pairs, *_other_pairs(claims, MAX_RELATION_PAIRS)]:
-            candidates.setdefault(frozenset((a.id, b.id)), (a, b))
-        for a, b in list(candidates.values())[:MAX_RELATION_PAIRS]:
-            relation = judge.relation(subject.name, a, b, a.stance, b.stance)
-            if relation is not None and relation.label == "contradicts":
-                content.append(((a, b), relation.reason or "the contents conflict"))
-    for (a, b), reason in content:
-        key = frozenset((a.id, b.id))
+        content = [
+            ((a.id, b.id), "opposite stances on " + ", ".join(shared_opposite(a, b, subject.name)))
+            for a, b in target_pairs(claims, subject.name, MAX_STANCE_PAIRS)
+        ]
+    for (a_id, b_id), reason in content:
+        key = frozenset((a_id, b_id))
         if key in found:
             earlier = found[key]
             found[key] = Contradiction(
                 a=earlier.a, b=earlier.b, kind="content", reason=f"{reason}; {earlier.reason}"
             )
         else:
-            found[key] = Contradiction(a=a.id, b=b.id, kind="content", reason=reason)
+            found[key] = Contradiction(a=a_id, b=b_id, kind="content", reason=reason)
     return sorted(found.values(), key=lambda c: (c.kind != "content", c.a, c.b))

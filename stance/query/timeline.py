@@ -17,15 +17,12 @@ from stance.query.compare import (
     ComparedClaim,
     OverallStance,
     Subject,
-    _compared,
-    _current,
-    group_copies,
-    load_claims,
+    compared_claim,
     overall_stance,
 )
-from stance.resolve.events import link_pending
-from stance.resolve.judge import Judge
 from stance.resolve.overrides import find_entity
+from stance.resolve.relations import group_copies, load_claims
+from stance.store import queries
 from stance.store.db import Store
 
 MAX_CLAIMS = 5_000  # a timeline reads at most this many of the speaker's latest claims
@@ -57,25 +54,13 @@ class Timeline(BaseModel):
     shifts: list[Shift]
 
 
-def timeline(
-    store: Store, speaker: str, *, about: str | None = None, judge: Judge | None = None
-) -> Timeline:
-    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of)."""
-    link_pending(store.db, judge)
+def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timeline:
+    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of). Only reads."""
     who = find_entity(store.db, speaker, role="speaker")
     subject = find_entity(store.db, about, role="entity or event") if about else None
-    params: list[object] = [who.id]
-    where = f"c.speaker_id = ? and {_current()}"
-    if subject is not None:
-        where += " and t.entity_id = ?"
-        params.append(subject.id)
-    rows = store.db.execute(
-        f"select c.id, t.entity_id, e.name, t.stance from claims c "
-        f"join claim_targets t on t.claim_id = c.id join entities e on e.id = t.entity_id "
-        f"join documents d on d.id = c.document_id where {where} "
-        f"order by d.published desc, c.id desc limit ?",
-        [*params, MAX_CLAIMS],
-    ).fetchall()
+    rows = queries.speaker_stances(
+        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS
+    )
     targets: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for claim_id, entity_id, name, stance in rows:
         targets[int(claim_id)].append((int(entity_id), str(name), str(stance)))
@@ -86,7 +71,7 @@ def timeline(
         for entity_id, name, stance in targets[group[0].id]:
             names[entity_id] = name
             date = group[0].published[:10] if group[0].published else None
-            points[(date, entity_id)].append(_compared(group, {group[0].id: stance}))
+            points[(date, entity_id)].append(compared_claim(group, {group[0].id: stance}))
     ordered = [
         TimelinePoint(
             date=date,
@@ -108,13 +93,9 @@ def timeline(
 
 
 def _subject(store: Store, entity_id: int, name: str, kind: str) -> Subject:
-    aliases = [
-        str(r[0])
-        for r in store.db.execute(
-            "select alias from aliases where entity_id = ? order by alias limit 50", [entity_id]
-        )
-    ]
-    return Subject(id=entity_id, name=name, kind=kind, aliases=aliases)
+    return Subject(
+        id=entity_id, name=name, kind=kind, aliases=queries.aliases_of(store.db, entity_id)
+    )
 
 
 def shifts(points: list[TimelinePoint]) -> list[Shift]:

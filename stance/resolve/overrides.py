@@ -10,45 +10,23 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from stance.core.canonical import canonical
 from stance.core.clock import now
 from stance.core.errors import NotFoundError, UsageError
-from stance.resolve.entities import EntityRef, canonical, entity_refs, separated  # noqa: F401
-
-
-def move_entity(db: Database, *, keep: int, drop: int) -> None:
-    """Fold entity `drop` into `keep`: aliases, claims, targets and event data follow."""
-    from stance.resolve.events import merge_event_rows  # late: events imports entities
-
-    db.execute(
-        "insert or ignore into aliases (entity_id, alias, key) "
-        "select ?, alias, key from aliases where entity_id = ?",
-        [keep, drop],
-    )
-    db.execute("delete from aliases where entity_id = ?", [drop])
-    db.execute("update claims set speaker_id = ? where speaker_id = ?", [keep, drop])
-    # One stance per claim and entity: where a claim targets both, the row of `keep` wins.
-    db.execute("update or ignore claim_targets set entity_id = ? where entity_id = ?", [keep, drop])
-    db.execute("delete from claim_targets where entity_id = ?", [drop])
-    db.execute("update person_names set entity_id = ? where entity_id = ?", [keep, drop])
-    merge_event_rows(db, keep, drop)
-    db.execute("delete from entities where id = ?", [drop])
+from stance.resolve.entities import move_entity, refresh_event
+from stance.store import queries
+from stance.store.queries import EntityRef
 
 
 def find_entity(db: Database, query: str, *, role: str = "entity") -> EntityRef:
-    """The one entity a user names (by id, name or alias), or a clear error."""
-    from stance.resolve.events import link_pending, matching_event_ids
-
-    link_pending(db)
+    """The one entity a user names (by id, name or alias), or a clear error. Only reads."""
     text = query.strip().lstrip("#")
     if text.isdigit():
-        found = entity_refs(db, [int(text)])
+        found = queries.entity_refs(db, [int(text)])
         if found:
             return found[0]
         raise NotFoundError(f"no entity has the id {text}; `stance entities` lists them")
-    from stance.resolve.entities import candidates_by_name
-
-    ids = sorted(set(candidates_by_name(db, query)) | set(matching_event_ids(db, query)))
-    refs = entity_refs(db, ids)
+    refs = queries.entity_refs(db, queries.matching_entity_ids(db, query))
     if not refs:
         raise NotFoundError(f"no {role} matches '{query}'{suggestions(db, query)}")
     if len(refs) > 1:
@@ -63,7 +41,7 @@ def suggestions(db: Database, query: str, limit: int = 5) -> str:
     """ "; did you mean: ..." with the closest entity names, or nothing."""
     from rapidfuzz import fuzz, process
 
-    names = [str(r[0]) for r in db.execute("select distinct name from entities").fetchall()]
+    names = queries.entity_names(db)
     close = process.extract(query, names, scorer=fuzz.WRatio, limit=limit, score_cutoff=55)
     if not close:
         return "; `stance entities` lists what is known"
@@ -80,12 +58,7 @@ def merge_entities(db: Database, keep_query: str, drop_query: str) -> EntityRef:
                 f"'{keep_query}' and '{drop_query}' are already one entity "
                 f"({keep.name}, #{keep.id})"
             )
-        keys = [
-            str(r[0])
-            for r in db.execute(
-                "select distinct key from aliases where entity_id = ?", [drop.id]
-            ).fetchall()
-        ]
+        keys = sorted(set(queries.alias_keys_of(db, drop.id).values()))
         move_entity(db, keep=keep.id, drop=drop.id)
         for key in keys:
             _record(db, "merge", key, keep.id, drop.id)
@@ -100,14 +73,9 @@ def merge_entities(db: Database, keep_query: str, drop_query: str) -> EntityRef:
 
 def split_entity(db: Database, entity_query: str, aliases: list[str]) -> EntityRef:
     """Move the named aliases of an entity (and their claims) to a new entity."""
-    from stance.resolve.events import refresh_event
-
     with db.atomic():
         entity = find_entity(db, entity_query)
-        rows = db.execute(
-            "select alias, key from aliases where entity_id = ?", [entity.id]
-        ).fetchall()
-        known = {str(a): str(k) for a, k in rows}
+        known = queries.alias_keys_of(db, entity.id)
         if not aliases:
             raise UsageError(
                 f"name the aliases to split off {entity.name}: " + "; ".join(sorted(known))
@@ -152,7 +120,7 @@ def split_entity(db: Database, entity_query: str, aliases: list[str]) -> EntityR
             refresh_event(db, new_id)
         for key in keys:
             _record(db, "split", key, entity.id, new_id)
-    return entity_refs(db, [new_id])[0]
+    return queries.entity_refs(db, [new_id])[0]
 
 
 def _move_mentions(db: Database, old: int, new: int, keys: set[str]) -> None:
@@ -161,14 +129,11 @@ def _move_mentions(db: Database, old: int, new: int, keys: set[str]) -> None:
     def named(name: str | None) -> bool:
         return bool(name) and any(canonical(name or "", k).key in keys for k in ("person", "other"))
 
-    for claim_id, speaker in db.execute(
-        "select id, speaker from claims where speaker_id = ?", [old]
-    ).fetchall():
+    made, about = queries.claims_naming(db, old)
+    for claim_id, speaker in made:
         if named(speaker):
             db.execute("update claims set speaker_id = ? where id = ?", [new, claim_id])
-    for claim_id, name in db.execute(
-        "select claim_id, name from claim_targets where entity_id = ?", [old]
-    ).fetchall():
+    for claim_id, name in about:
         if named(name):
             db.execute(
                 "update or ignore claim_targets set entity_id = ? "
@@ -185,4 +150,4 @@ def _record(db: Database, action: str, key: str, entity_id: int, other_id: int) 
     )
 
 
-__all__ = ["find_entity", "merge_entities", "move_entity", "separated", "split_entity"]
+__all__ = ["find_entity", "merge_entities", "move_entity", "split_entity"]

@@ -13,14 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from stance.core.clock import now
 from stance.core.errors import StoreError
-from stance.core.models import Claim, Document, Extraction, StoredClaim, StoredTarget, Target
-from stance.resolve.entities import matching_entity_ids, resolve_entity
+from stance.core.models import Claim, Document, Extraction, StoredClaim
+from stance.store import queries
+from stance.store.queries import ClaimFilter
+
+__all__ = ["ClaimFilter", "SavedRun", "Store", "migrations"]
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -236,6 +240,71 @@ def m050_run_notes(db: Database) -> None:
 
 
 @migrations()
+def m100_resolution_pass(db: Database) -> None:
+    # Claims are stored as extracted; the resolution pass (`stance.resolve.linker`) fills in
+    # speaker_id and each target's entity_id afterwards, in a transaction of its own.
+    db.execute("drop view if exists claim_view")
+    db.execute(
+        """
+        create table claim_targets_new (
+            claim_id integer not null references claims(id),
+            entity_id integer references entities(id),
+            name text, kind text, stance text, date text
+        )
+        """
+    )
+    db.execute(
+        "insert into claim_targets_new (claim_id, entity_id, name, kind, stance, date) "
+        "select t.claim_id, t.entity_id, t.name, e.kind, t.stance, t.date from claim_targets t "
+        "left join entities e on e.id = t.entity_id order by t.rowid"
+    )
+    db.execute("drop table claim_targets")
+    db.execute("alter table claim_targets_new rename to claim_targets")
+    # One stance per claim and entity (the first wins); unresolved targets (null) are many.
+    db.execute(
+        "create unique index claim_targets_claim_entity on claim_targets (claim_id, entity_id)"
+    )
+    db.execute("create index claim_targets_entity on claim_targets (entity_id)")
+    db.execute(_CLAIM_VIEW)
+    # Runs stored and not yet resolved: the pass takes them from here (a crash in between
+    # leaves them for the next ingest or `stance resolve`).
+    db.table("unresolved_runs").create({"run_id": int}, pk="run_id")
+    # Claim relations a model decided (`stance ingest`/`stance resolve` with a model), per
+    # subject, and the subjects whose claims changed since.
+    db.table("claim_relations").create(
+        {
+            "subject_id": int,
+            "claim_a": int,
+            "claim_b": int,
+            "label": str,
+            "reason": str,
+            "judge": str,
+            "created_at": str,
+        },
+        pk=("subject_id", "claim_a", "claim_b"),
+    )
+    db.table("relations_pending").create({"entity_id": int}, pk="entity_id")
+    # Candidate events are read newest first, at most a few hundred per lookup.
+    db.execute(
+        "create index event_participants_latest on event_participants (participant, entity_id)"
+    )
+
+
+_CLAIM_VIEW = f"""
+create view claim_view as
+select c.id, d.published, d.source, coalesce(s.name, c.speaker) as speaker, c.cue,
+       c.quote, c.content, coalesce(e.name, t.name) as target, t.stance, c.attribution,
+       c.claim_type, c.grounding, c.document_id
+from claims c
+join documents d on d.id = c.document_id
+left join claim_targets t on t.claim_id = c.id
+left join entities e on e.id = t.entity_id
+left join entities s on s.id = c.speaker_id
+where {queries.CURRENT}
+"""
+
+
+@migrations()
 def m700_batches(db: Database) -> None:
     # Batches of requests sent through the OpenAI Batch API (kind "openai") or written to a
     # file for another batch engine (kind "export"), with the run key they were made for, and
@@ -292,8 +361,8 @@ _INSERT_CLAIM = (
     "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TARGET = (
-    "insert or ignore into claim_targets (claim_id, entity_id, name, stance, date) "
-    "values (?, ?, ?, ?, ?)"
+    "insert into claim_targets (claim_id, entity_id, name, kind, stance, date) "
+    "values (?, null, ?, ?, ?, ?)"
 )
 
 
@@ -304,27 +373,31 @@ class SavedRun:
     rejected: int
 
 
-@dataclass(frozen=True)
-class ClaimFilter:
-    speaker: str | None = None
-    about: str | None = None
-    source: str | None = None
-    document: str | None = None
-    since: str | None = None
-    until: str | None = None
-    include_rejected: bool = False
-
-
 class Store:
-    """A stance database. `Store(path)` opens (and migrates) it; `Store(":memory:")` for tests."""
+    """A stance database. `Store(path)` opens (and migrates) it; `Store(":memory:")` for tests.
 
-    def __init__(self, path: str | Path = "stance.db") -> None:
+    `Store(path, read_only=True)` is what query commands use: it never writes, creates no file
+    or folder and runs no migration (sqlite `mode=ro`, or `immutable=1` where the folder is
+    read-only and SQLite cannot make its shared-memory file). `path` may be a `file:` URI.
+    """
+
+    def __init__(self, path: str | Path = "stance.db", *, read_only: bool = False) -> None:
         self.path = str(path)
+        self.read_only = read_only
         try:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+            conn = _connect_read_only(self.path) if read_only else self._connect()
             self.db = Database(conn)
+            if read_only:
+                if not migrations.applied(self.db):
+                    raise StoreError(
+                        f"{self.path}: not a stance database; give the --db of an ingest"
+                    )
+                if migrations.pending(self.db):
+                    raise StoreError(
+                        f"{self.path}: made by an older stance and needs upgrading; run "
+                        f"`stance resolve --db {self.path}` (or an ingest) once, then query"
+                    )
+                return
             self.db.execute(f"pragma busy_timeout = {BUSY_TIMEOUT_MS}")
             self.db.execute("pragma foreign_keys = on")
             if self.path != ":memory:":
@@ -338,6 +411,13 @@ class Store:
             raise StoreError(
                 f"{self.path}: cannot open as a stance database ({exc}); give another --db path"
             ) from exc
+
+    def _connect(self) -> sqlite3.Connection:
+        if self.path.startswith("file:"):
+            return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, uri=True)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        return sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
 
     def close(self) -> None:
         self.db.close()
@@ -359,12 +439,7 @@ class Store:
         schema_sha: str,
     ) -> dict[str, Any] | None:
         """The latest successful run with this exact configuration, if any."""
-        rows = self.db.query(
-            "select * from runs where document_id = ? and backend = ? and model is ? "
-            "and prompt_sha is ? and schema_sha = ? and status = 'ok' order by id desc limit 1",
-            [document_id, backend, model, prompt_sha, schema_sha],
-        )
-        return next(iter(rows), None)
+        return queries.cached_run(self.db, document_id, backend, model, prompt_sha, schema_sha)
 
     def _upsert_document(self, document: Document) -> None:
         existing = self.db.table("documents").count_where("id = ?", [document.id])
@@ -381,6 +456,8 @@ class Store:
     def write_transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE: take the write lock up front, so that two processes writing one
         database wait for each other (busy timeout) instead of failing on lock upgrade."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; nothing can be written")
         conn = self.db.conn
         deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
         while True:
@@ -409,8 +486,10 @@ class Store:
     ) -> SavedRun | None:
         """Store a document, a successful run and its claims in one transaction.
 
-        With `replace_cached=False`, a run of the same configuration stored meanwhile by
-        another process wins, and nothing is written (returns None).
+        Claims are stored as extracted: speakers and targets by name, not yet resolved to
+        entities. The run is left for the resolution pass (`stance.resolve.linker`), which the
+        ingest writer runs next. With `replace_cached=False`, a run of the same configuration
+        stored meanwhile by another process wins, and nothing is written (returns None).
         """
         with self.write_transaction():
             if not replace_cached and self.cached_run(
@@ -437,18 +516,17 @@ class Store:
                 notes=extraction.notes,
             )
             rejected = 0
+            execute = self.db.conn.execute
             for claim in extraction.claims:
-                grounded = claim.grounding != "rejected"
-                rejected += not grounded
-                speaker_id = resolve_entity(self.db, claim.speaker, "person") if grounded else None
+                rejected += claim.grounding == "rejected"
                 # Plain INSERTs: sqlite-utils' insert() looks the table up again on every
                 # call, which made the writer the bottleneck of a concurrent ingest.
-                claim_id = self.db.conn.execute(
+                claim_id = execute(
                     _INSERT_CLAIM,
                     [
                         document.id,
                         run_id,
-                        speaker_id,
+                        None,
                         claim.speaker,
                         claim.speaker_mention,
                         claim.cue,
@@ -463,18 +541,17 @@ class Store:
                     ],
                 ).lastrowid
                 for target in claim.targets:
-                    entity_id = resolve_entity(self.db, target.name, target.kind)
-                    # OR IGNORE: one stance per claim and entity, the first wins.
-                    self.db.conn.execute(
+                    execute(
                         _INSERT_TARGET,
                         [
                             claim_id,
-                            entity_id,
                             target.name,
+                            target.kind,
                             target.stance,
                             target.date.isoformat() if target.date else None,
                         ],
                     )
+            execute("insert into unresolved_runs (run_id) values (?)", [run_id])
         return SavedRun(run_id, len(extraction.claims) - rejected, rejected)
 
     def save_failure(
@@ -509,106 +586,21 @@ class Store:
         row = {"document_id": document_id, **fields, "finished_at": now()}
         return int(self.db.table("runs").insert(row).last_pk or 0)
 
-    # --- reading ---------------------------------------------------------------------------
+    def save_eval(self, row: dict[str, Any]) -> int:
+        with self.write_transaction():
+            return int(self.db.table("evals").insert({"created_at": now(), **row}).last_pk or 0)
+
+    # --- reading (the SQL is in stance.store.queries) ----------------------------------------
 
     def claims(self, where: ClaimFilter | None = None) -> list[StoredClaim]:
         """Claims of each document's current run, filtered; rejected ones only when asked."""
-        where = where or ClaimFilter()
-        clauses = ["c.run_id in (select run_id from current_runs)"]
-        params: list[Any] = []
-        if not where.include_rejected:
-            clauses.append("c.grounding != 'rejected'")
-        if where.speaker:
-            ids = matching_entity_ids(self.db, where.speaker)
-            clauses.append(f"c.speaker_id in ({_marks(ids)})")
-            params += ids
-        if where.about:
-            ids = matching_entity_ids(self.db, where.about)
-            clauses.append(
-                f"c.id in (select claim_id from claim_targets where entity_id in ({_marks(ids)}))"
-            )
-            params += ids
-        if where.source:
-            clauses.append("lower(d.source) like lower(?)")
-            params.append(f"%{where.source}%")
-        if where.document:
-            clauses.append("c.document_id like ?")
-            params.append(f"{where.document}%")
-        if where.since:
-            clauses.append("d.published >= ?")
-            params.append(where.since)
-        if where.until:
-            clauses.append("d.published <= ?")
-            params.append(where.until + "\uffff")  # a date includes that whole day
-        return self._claims_where(" and ".join(clauses), params)
+        return queries.claims(self.db, where)
 
     def claims_by_id(self, ids: list[int]) -> list[StoredClaim]:
-        return self._claims_where(f"c.id in ({_marks(ids)})", list(ids))
-
-    def _claims_where(self, where_sql: str, params: list[Any]) -> list[StoredClaim]:
-        sql = f"""
-            select c.*, coalesce(s.name, c.speaker) as speaker_name, d.source, d.url,
-                   d.published, r.backend, r.model
-            from claims c
-            join documents d on d.id = c.document_id
-            join runs r on r.id = c.run_id
-            left join entities s on s.id = c.speaker_id
-            where {where_sql}
-            order by d.published is null, d.published, c.document_id, c.start is null, c.start, c.id
-        """
-        rows = list(self.db.query(sql, params))
-        targets = self._targets_for([r["id"] for r in rows])
-        return [
-            StoredClaim(
-                id=r["id"],
-                document_id=r["document_id"],
-                source=r["source"],
-                url=r["url"],
-                published=r["published"],
-                speaker=r["speaker_name"],
-                speaker_mention=r["speaker_mention"],
-                cue=r["cue"],
-                quote=r["quote"],
-                content=r["content"],
-                start=r["start"],
-                end=r["end"],
-                attribution=r["attribution"],
-                claim_type=r["claim_type"],
-                grounding=r["grounding"],
-                targets=targets.get(r["id"], []),
-                run_id=r["run_id"],
-                backend=r["backend"],
-                model=r["model"],
-            )
-            for r in rows
-        ]
-
-    def _targets_for(self, claim_ids: list[int]) -> dict[int, list[StoredTarget]]:
-        found: dict[int, list[StoredTarget]] = {}
-        for chunk in _chunks(claim_ids, 500):
-            sql = (
-                "select t.claim_id, e.name, e.kind, t.stance from claim_targets t "
-                f"join entities e on e.id = t.entity_id where t.claim_id in ({_marks(chunk)}) "
-                "order by t.claim_id, t.rowid"
-            )
-            for row in self.db.query(sql, chunk):
-                found.setdefault(row["claim_id"], []).append(
-                    StoredTarget(name=row["name"], kind=row["kind"], stance=row["stance"])
-                )
-        return found
+        return queries.claims_by_id(self.db, ids)
 
     def documents(self) -> list[dict[str, Any]]:
-        sql = """
-            select d.id, d.source, d.url, d.title, d.published, d.ingested_at,
-                   length(d.text) as chars,
-                   (select count(*) from claims c where c.document_id = d.id
-                      and c.run_id in (select run_id from current_runs)
-                      and c.grounding != 'rejected') as claims,
-                   (select status from runs r where r.document_id = d.id
-                      order by r.id desc limit 1) as last_run
-            from documents d order by d.published is null, d.published, d.ingested_at
-        """
-        return list(self.db.query(sql))
+        return queries.documents(self.db)
 
     def document(self, document_id: str) -> Document | None:
         row = next(
@@ -621,85 +613,48 @@ class Store:
         return Document(**row)
 
     def runs(self) -> list[dict[str, Any]]:
-        sql = """
-            select r.id, r.document_id, r.backend, r.model, r.prompt_sha, r.schema_sha,
-                   r.status, r.error, r.started_at, r.finished_at, r.input_tokens,
-                   r.output_tokens, r.requests, r.notes,
-                   (select count(*) from claims c where c.run_id = r.id) as claims
-            from runs r order by r.id
-        """
-        return list(self.db.query(sql))
+        return queries.runs(self.db)
 
     def entities(self) -> list[dict[str, Any]]:
-        # Counted once per table with GROUP BY, then joined: correlated subqueries per
-        # entity took a minute on a database of a million claims.
-        sql = """
-            with live as (
-                select c.id, c.speaker_id from claims c
-                join current_runs r on r.run_id = c.run_id
-                where c.grounding != 'rejected'
-            ),
-            made as (select speaker_id as entity_id, count(*) as n from live group by speaker_id),
-            about as (
-                select t.entity_id, count(*) as n from claim_targets t
-                join live on live.id = t.claim_id group by t.entity_id
-            ),
-            names as (
-                select entity_id, group_concat(alias, ' | ') as aliases from aliases
-                group by entity_id
-            )
-            select e.id, e.name, e.kind, names.aliases,
-                   coalesce(made.n, 0) as claims_made, coalesce(about.n, 0) as claims_about
-            from entities e
-            left join names on names.entity_id = e.id
-            left join made on made.entity_id = e.id
-            left join about on about.entity_id = e.id
-            order by e.name
-        """
-        return list(self.db.query(sql))
+        return queries.entities(self.db)
 
     def run_claims(self, run_id: int) -> list[Claim]:
-        """A run's claims as the extractor gave them: target names as extracted, not as
-        resolved to entities (what `stance eval` scores), rejected ones included."""
-        rows = list(self.db.query("select * from claims where run_id = ? order by id", [run_id]))
-        targets: dict[int, list[Target]] = {}
-        sql = (
-            "select t.claim_id, t.name, e.kind, t.stance, t.date from claim_targets t "
-            "join entities e on e.id = t.entity_id join claims c on c.id = t.claim_id "
-            "where c.run_id = ? order by t.rowid"
-        )
-        for row in self.db.query(sql, [run_id]):
-            targets.setdefault(row["claim_id"], []).append(
-                Target(name=row["name"], kind=row["kind"], stance=row["stance"], date=row["date"])
-            )
-        fields = set(Claim.model_fields) - {"targets"}
-        return [Claim(**{k: r[k] for k in fields}, targets=targets.get(r["id"], [])) for r in rows]
-
-    def save_eval(self, row: dict[str, Any]) -> int:
-        with self.write_transaction():
-            return int(self.db.table("evals").insert({"created_at": now(), **row}).last_pk or 0)
+        """A run's claims as the extractor gave them (what `stance eval` scores)."""
+        return queries.run_claims(self.db, run_id)
 
     def evals(self, gold_sha: str | None = None) -> list[dict[str, Any]]:
-        if gold_sha is None:
-            return list(self.db.query("select * from evals order by id"))
-        return list(self.db.query("select * from evals where gold_sha = ? order by id", [gold_sha]))
+        return queries.evals(self.db, gold_sha)
 
     def integrity_problems(self) -> Iterator[str]:
         """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
-        sql = """
-            select c.id, c.quote, substr(d.text, c.start + 1, c.end - c.start) as evidence
-            from claims c join documents d on d.id = c.document_id
-            where c.grounding != 'rejected'
-        """
-        for row in self.db.query(sql):
-            if row["evidence"] != row["quote"]:
-                yield f"claim {row['id']}: stored quote differs from the text at its offsets"
+        return queries.integrity_problems(self.db)
 
 
-def _marks(values: list[Any]) -> str:
-    return ", ".join("?" for _ in values) or "null"
-
-
-def _chunks(values: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(values), size):
-        yield values[i : i + size]
+def _connect_read_only(path: str) -> sqlite3.Connection:
+    """A connection that cannot write: `mode=ro`, else `immutable=1` (read-only folder)."""
+    if path == ":memory:":
+        raise StoreError(":memory: holds nothing to query; give the --db of an ingest")
+    if path.startswith("file:"):
+        parts = urlsplit(path)
+        params = dict(parse_qsl(parts.query))
+        file = parts.path
+        base = f"file:{parts.path}"
+    else:
+        params = {}
+        file = path
+        base = "file:" + quote(str(Path(path).resolve()))
+    if not file or not Path(file).is_file():
+        raise StoreError(f"{file or path}: no such database; ingest something first (--db)")
+    params["mode"] = "ro"
+    conn = sqlite3.connect(f"{base}?{urlencode(params)}", uri=True)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        # A WAL database in a read-only folder: SQLite cannot create its -shm file. Read the
+        # file as it is (what a checkpoint left in it).
+        conn.close()
+    params["immutable"] = "1"
+    conn = sqlite3.connect(f"{base}?{urlencode(params)}", uri=True)
+    conn.execute("select count(*) from sqlite_master").fetchone()
+    return conn

@@ -30,7 +30,14 @@ from stance.extraction.llm.transport import RateGate
 from stance.ingestion.pipeline import ingest
 from stance.store.db import ClaimFilter, Store
 from testkit.corpus import Article, all_claims, article_number, synthetic_articles, write_articles
-from testkit.fakeserver import FakeOpenAIServer, Reply, echo_claims, error_reply, tool_reply
+from testkit.fakeserver import (
+    FakeOpenAIServer,
+    Reply,
+    echo_claims,
+    error_reply,
+    question_asked,
+    tool_reply,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTICLE = (ROOT / "fixtures" / "azernews-2024-04-03-blinken-aliyev.txt").read_text("utf-8")
@@ -62,9 +69,11 @@ class Arrivals:
         self._lock = threading.Lock()
 
     def __call__(self, body: dict[str, Any]) -> Reply:
-        with self._lock:
-            self.times.append(time.monotonic())
-            self.texts.append(body["messages"][-1]["content"])
+        # Extraction requests only: the resolution pass's questions come from the writer.
+        if question_asked(body) == "ExtractionResult":
+            with self._lock:
+                self.times.append(time.monotonic())
+                self.texts.append(body["messages"][-1]["content"])
         return self.respond(body)
 
 

@@ -25,6 +25,7 @@ from stance.extraction.rules.pipeline import RulesExtractor
 from stance.ingestion.pipeline import Metadata, ingest
 from stance.output.report import highlighted, json_for_script, report
 from stance.query.compare import Comparison, compare
+from stance.resolve.linker import resolve_pending
 from stance.store.db import ClaimFilter, Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -115,6 +116,7 @@ def store_hostile_document(store: Store) -> Document:
         claims=claims, backend="fake", model="scripted", prompt_sha="p1", schema_sha=schema_sha()
     )
     store.save_run(document, extraction, started_at="2024-04-03T00:00:00+00:00")
+    resolve_pending(store)
     return document
 
 

@@ -5,6 +5,7 @@ from datasette.app import Datasette
 
 from stance.core.models import Document
 from stance.output.serve import metadata
+from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
 from testkit.fake_extractor import FakeExtractor, said
 
@@ -37,6 +38,7 @@ def datasette(tmp_path):
         for text, source, day in ((AZ, "AzerNews", "2024-04-03"), (US, "State", "2024-04-04")):
             doc = Document(id=Document.id_for(text), text=text, source=source, published=day)
             store.save_run(doc, FakeExtractor(script).extract(text), started_at="x")
+        resolve_pending(store)
     return Datasette([str(path)], metadata=metadata("stance"))
 
 

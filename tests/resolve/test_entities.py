@@ -6,9 +6,11 @@ from click.testing import CliRunner
 from stance.cli import cli
 from stance.core.errors import NotFoundError, UsageError
 from stance.core.models import Document
-from stance.resolve.entities import canonical, matching_entity_ids, resolve_entity
+from stance.resolve.entities import canonical, resolve_entity
+from stance.resolve.linker import resolve_pending
 from stance.resolve.overrides import find_entity, merge_entities, split_entity
 from stance.store.db import ClaimFilter, Store
+from stance.store.queries import matching_entity_ids
 from testkit.fake_extractor import FakeExtractor, said
 
 
@@ -129,6 +131,7 @@ def test_a_first_name_alone_joins_nobody(store):
 def save(store: Store, text: str, claims: list, **meta) -> Document:
     doc = Document(id=Document.id_for(text), text=text, **meta)
     store.save_run(doc, FakeExtractor(lambda _: claims).extract(text), started_at="x")
+    resolve_pending(store)
     return doc
 
 

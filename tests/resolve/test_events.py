@@ -7,9 +7,11 @@ from stance.cli import cli
 from stance.core.models import Document
 from stance.extraction.config import ExtractorConfig
 from stance.query.compare import compare
-from stance.resolve.events import DecideLater, features, find_date, matching_event_ids, use_judge
-from stance.resolve.judge import LLMJudge
+from stance.resolve.events import features, find_date
+from stance.resolve.judge import DeferToResolve, Judge, LLMJudge
+from stance.resolve.linker import resolve_pending
 from stance.store.db import Store
+from stance.store.queries import matching_event_ids
 from testkit.fake_extractor import FakeExtractor, said
 from testkit.fakeserver import FakeOpenAIServer, echo_claims, tool_reply
 
@@ -35,9 +37,10 @@ def store(tmp_path):
         yield opened
 
 
-def save(store: Store, text: str, published: str, claims: list) -> None:
+def save(store: Store, text: str, published: str, claims: list, judge: Judge | None = None) -> None:
     doc = Document(id=Document.id_for(text), text=text, published=published, source="S")
     store.save_run(doc, FakeExtractor(lambda _: claims).extract(text), started_at="x")
+    resolve_pending(store, judge)
 
 
 def events(store: Store) -> dict[str, set[str]]:
@@ -180,7 +183,9 @@ def test_four_accounts_of_the_april_5_meeting_are_one_event(store):
 DOUBTFUL = "Nikol Pashinyan said the Armenia-EU-USA meeting helps."
 
 
-def meeting_then_doubtful_mention(store: Store, text: str = DOUBTFUL) -> None:
+def meeting_then_doubtful_mention(
+    store: Store, text: str = DOUBTFUL, judge: Judge | None = None
+) -> None:
     save(
         store,
         EU,
@@ -197,6 +202,7 @@ def meeting_then_doubtful_mention(store: Store, text: str = DOUBTFUL) -> None:
                 ),
             )
         ],
+        judge,
     )
     # No date and no other words, the same parties, published the next day: doubtful.
     save(
@@ -210,6 +216,7 @@ def meeting_then_doubtful_mention(store: Store, text: str = DOUBTFUL) -> None:
                 ("the Armenia-EU-USA meeting", "event", "support"),
             )
         ],
+        judge,
     )
 
 
@@ -227,8 +234,8 @@ def test_a_doubtful_match_is_decided_by_the_model_once(tmp_path, fake_server: Fa
         tool_reply({"same_event": False, "reason": "no date is given"}, name="EventMatch")
     )
     config = ExtractorConfig(backend="llm", model="test", base_url=fake_server.url)
-    with Store(tmp_path / "a.db") as store, use_judge(LLMJudge(config, store.db)):
-        meeting_then_doubtful_mention(store)
+    with Store(tmp_path / "a.db") as store:
+        meeting_then_doubtful_mention(store, judge=LLMJudge(config, store.db))
         assert event_count(store) == 2
         (request,) = fake_server.chat_requests()
         assert "the Armenia-EU-USA meeting" in request.messages[1]["content"]
@@ -242,7 +249,7 @@ def test_a_doubtful_match_is_decided_by_the_model_once(tmp_path, fake_server: Fa
     fake_server.script(
         tool_reply({"same_event": True, "reason": "same name and parties"}, name="EventMatch")
     )
-    with Store(tmp_path / "a.db") as store, use_judge(LLMJudge(config, store.db)):
+    with Store(tmp_path / "a.db") as store:
         save(
             store,
             DOUBTFUL + " Again.",
@@ -254,6 +261,7 @@ def test_a_doubtful_match_is_decided_by_the_model_once(tmp_path, fake_server: Fa
                     ("the Armenia-EU-USA meeting", "event", "support"),
                 )
             ],
+            LLMJudge(config, store.db),
         )
         assert event_count(store) == 2
     assert len(fake_server.chat_requests()) == 2
@@ -294,12 +302,11 @@ def pending_count(store: Store) -> int:
     return store.db.execute("select count(*) from event_pending").fetchone()[0]
 
 
-def test_with_a_model_a_doubtful_match_waits_for_the_next_compare(
+def test_with_a_model_a_doubtful_match_waits_for_stance_resolve(
     tmp_path, fake_server: FakeOpenAIServer
 ):
     with Store(tmp_path / "a.db") as store:
-        with use_judge(DecideLater()):
-            meeting_then_doubtful_mention(store)
+        meeting_then_doubtful_mention(store, judge=DeferToResolve())
         assert (event_count(store), pending_count(store)) == (2, 1)
         assert fake_server.chat_requests() == []  # nothing asked while storing
         fake_server.script(
@@ -307,14 +314,21 @@ def test_with_a_model_a_doubtful_match_waits_for_the_next_compare(
             tool_reply({"label": "same", "reason": "both welcome it"}, name="ClaimRelation"),
         )
         config = ExtractorConfig(backend="llm", model="test", base_url=fake_server.url)
-        result = compare(store, "Armenia-EU-USA meeting", judge=LLMJudge(config, store.db))
+        judge = LLMJudge(config, store.db)
+        summary = resolve_pending(store, judge)
+        assert (summary.events_linked, summary.relations) == (1, 1)
         assert (event_count(store), pending_count(store)) == (1, 0)
+        result = compare(store, "Armenia-EU-USA meeting")
         assert sorted(s.name for s in result.speakers) == ["Josep Borrell", "Nikol Pashinyan"]
         names = [r.body["tools"][0]["function"]["name"] for r in fake_server.chat_requests()]
         assert names == ["EventMatch", "ClaimRelation"]
+        # Twice: nothing changes, nothing is asked.
+        again = resolve_pending(store, judge)
+        assert (again.runs, again.events_linked, again.relations) == (0, 0, 0)
+        assert len(fake_server.chat_requests()) == 2
 
 
-def test_stance_ingest_with_a_model_leaves_doubtful_matches_to_stance_compare(
+def test_stance_ingest_with_a_model_leaves_doubtful_matches_to_stance_resolve(
     tmp_path, fake_server: FakeOpenAIServer
 ):
     borrell = said(
@@ -346,7 +360,12 @@ def test_stance_ingest_with_a_model_leaves_doubtful_matches_to_stance_compare(
         tool_reply({"same_event": True, "reason": "same parties, next day"}, name="EventMatch"),
         tool_reply({"label": "same", "reason": "both welcome it"}, name="ClaimRelation"),
     )
-    compared = runner.invoke(cli, ["compare", "Armenia-EU-USA meeting", "--json", *model])
+    resolved = runner.invoke(cli, ["resolve", *model])
+    assert resolved.exit_code == 0, resolved.output
+    assert resolved.stdout == (
+        "resolved: 0 runs, 1 pending events linked, 1 claim relations decided by model test\n"
+    )
+    compared = runner.invoke(cli, ["compare", "Armenia-EU-USA meeting", "--json", "--db", db])
     assert compared.exit_code == 0, compared.output
     assert sorted(s["name"] for s in json.loads(compared.stdout)["speakers"]) == [
         "Josep Borrell",

@@ -5,6 +5,7 @@ import pytest
 from stance.core.errors import StoreError
 from stance.core.models import Document, StoredClaim, StoredTarget
 from stance.resolve.entities import resolve_entity
+from stance.resolve.linker import resolve_pending
 from stance.store.db import ClaimFilter, Store, migrations
 from testkit.fake_extractor import FakeExtractor, said
 
@@ -34,6 +35,7 @@ def save(store: Store, text: str = TEXT, **meta) -> Document:
     doc = Document(id=Document.id_for(text), text=text, **meta)
     extraction = FakeExtractor(script).extract(text)
     store.save_run(doc, extraction, started_at="2026-01-01T00:00:00+00:00")
+    resolve_pending(store)
     return doc
 
 
@@ -185,6 +187,7 @@ def test_a_later_run_replaces_what_queries_show(store):
     store.save_run(
         doc, FakeExtractor(lambda t: [said("Ilham Aliyev", "it was")]).extract(TEXT), started_at="x"
     )
+    resolve_pending(store)
     assert [c.run_id for c in store.claims()] == [2]
 
 
@@ -207,6 +210,28 @@ def test_a_failed_run_keeps_the_document_and_records_the_error(store):
 def test_a_document_is_stored_whole_or_not_at_all(store, monkeypatch):
     doc = Document(id=Document.id_for(TEXT), text=TEXT)
     extraction = FakeExtractor(script).extract(TEXT)
+    real_insert = Store._insert_run
+
+    def insert_then_fail(self, document_id, **fields):
+        real_insert(self, document_id, **fields)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "_insert_run", insert_then_fail)
+    with pytest.raises(sqlite3.OperationalError):
+        store.save_run(doc, extraction, started_at="x")
+    for table in ("documents", "runs", "claims", "claim_targets", "unresolved_runs"):
+        assert store.db[table].count == 0, table
+
+
+def test_a_crash_during_resolution_is_finished_by_the_next_pass(store, monkeypatch):
+    doc = Document(id=Document.id_for(TEXT), text=TEXT)
+    store.save_run(doc, FakeExtractor(script).extract(TEXT), started_at="x")
+    # Stored as extracted: no speaker or target resolved yet, the run listed as unresolved.
+    assert (
+        store.db.execute("select count(*) from claims where speaker_id is not null").fetchone()[0]
+        == 0
+    )
+    assert [r[0] for r in store.db.execute("select run_id from unresolved_runs")] == [1]
     calls = []
 
     def resolve_then_fail(db, name, kind):
@@ -215,11 +240,19 @@ def test_a_document_is_stored_whole_or_not_at_all(store, monkeypatch):
             raise sqlite3.OperationalError("disk I/O error")
         return resolve_entity(db, name, kind)
 
-    monkeypatch.setattr("stance.store.db.resolve_entity", resolve_then_fail)
+    monkeypatch.setattr("stance.resolve.linker.resolve_entity", resolve_then_fail)
     with pytest.raises(sqlite3.OperationalError):
-        store.save_run(doc, extraction, started_at="x")
-    for table in ("documents", "runs", "claims", "claim_targets", "entities"):
-        assert store.db[table].count == 0, table
+        resolve_pending(store)
+    assert store.db["entities"].count == 0
+    assert [r[0] for r in store.db.execute("select run_id from unresolved_runs")] == [1]
+    monkeypatch.undo()
+    assert resolve_pending(store).runs == 1
+    resolved = {c.quote: (c.speaker, [t.name for t in c.targets]) for c in store.claims()}
+    entities = store.db["entities"].count
+    assert resolve_pending(store).runs == 0  # twice: nothing changes
+    assert store.db["entities"].count == entities
+    assert {c.quote: (c.speaker, [t.name for t in c.targets]) for c in store.claims()} == resolved
+    assert store.db["unresolved_runs"].count == 0
 
 
 def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):

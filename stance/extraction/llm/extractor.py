@@ -32,14 +32,14 @@ import os
 import re
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import instructor
 import openai
 from instructor.core import IncompleteOutputException, InstructorRetryException
 from openai.types.chat import ChatCompletion
-from pydantic import ConfigDict, ValidationError, ValidationInfo, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidationInfo, model_validator
 from tenacity import Retrying, retry_if_exception
 
 from stance.core.errors import ModelError, UsageError
@@ -254,6 +254,25 @@ class _Tally:
         self.output_tokens = (self.output_tokens or 0) + (usage.completion_tokens or 0)
 
 
+@dataclass(frozen=True)
+class Usage:
+    """What one question to the model cost."""
+
+    requests: int
+    input_tokens: int | None
+    output_tokens: int | None
+
+
+AnswerT = TypeVar("AnswerT", bound=BaseModel)
+
+
+def ask(
+    config: ExtractorConfig, response_model: type[AnswerT], messages: list[dict[str, str]]
+) -> tuple[AnswerT, Usage]:
+    """Ask the configured model one structured question: (the answer, what it cost)."""
+    return LLMExtractor(config).ask(response_model, messages)
+
+
 def _display_url(url: str) -> str:
     """The server URL for messages: no user:password@ part, no query, no trailing slash."""
     parts = urlsplit(url)
@@ -347,6 +366,40 @@ class LLMExtractor:
             output_tokens=tally.output_tokens,
             requests=tally.requests,
             notes=tally.excess.note(),
+        )
+
+    # -- one structured question --
+
+    def ask(
+        self, response_model: type[AnswerT], messages: list[dict[str, str]]
+    ) -> tuple[AnswerT, Usage]:
+        """Ask the model one question whose answer is `response_model`; with what it cost.
+
+        Same transport as extraction (retries, rate limits, messages without the key); a
+        model that gives no valid answer within the re-asks raises `ModelError`.
+        """
+        tally = _Tally()
+        client = self._instructor(tally)
+        failure: InstructorRetryException | None = None
+        try:
+            answer = client.create(
+                response_model=response_model,
+                messages=messages,  # type: ignore[arg-type]
+                max_retries=self.max_reasks,
+                strict=False,
+                model=self.model,
+            )
+        except InstructorRetryException as error:
+            failure = error
+        usage = Usage(tally.requests, tally.input_tokens, tally.output_tokens)
+        if failure is None:
+            return answer, usage
+        if isinstance(failure.__cause__, ModelError):
+            raise failure.__cause__
+        raise ModelError(
+            f"model '{self.model}' at {self.server_url} gave no usable "
+            f"{response_model.__name__} answer in {failure.n_attempts} attempts: try a larger "
+            "model or another --mode"
         )
 
     # -- one chunk --

@@ -17,8 +17,8 @@ from functools import lru_cache
 import dateparser
 from rapidfuzz import fuzz
 
+from stance.core.canonical import EVENT_WORDS
 from stance.core.gazetteer import PLACES, phrase_words, places_in
-from stance.resolve.entities import EVENT_WORDS
 
 SURE = 0.8  # at or above: the same event without asking
 # Words that point back at an event rather than name it ("the mentioned meeting").
