@@ -1,9 +1,10 @@
 """What every benchmark shares: the machine it ran on, child processes measured for wall time
 and peak memory, the scripted loopback server, and Markdown tables.
 
-The server is tests/fakeserver.py (answers scripted, no model) and the articles are the
-synthetic ones of tests/corpus.py. `stance` always runs as a child process, as a user runs
-it, so its wall time includes start-up and its peak memory is its own.
+The server is testkit/fakeserver.py (answers scripted, no model) and the articles are the
+synthetic ones of testkit/corpus.py. `run` starts `stance` as a child process, as a user runs
+it, so its wall time includes start-up and its peak memory is its own (write_cost alone runs
+the library in process, to count the SQL statements on the store's connection).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 synthetic database of one million claims.
 
 The database is made in two steps. First `stance ingest` stores 100 synthetic articles
-(tests/corpus.py) through the LLM path against the scripted loopback server, so that
+(testkit/corpus.py) through the LLM path against the scripted loopback server, so that
 entities, aliases, events and claims are made by stance itself. Then SQL copies those
 documents, runs, claims and targets until there are a million claims: each copy of a
 document gets its own text (a copy marker appended), hence its own sha256 id, a later

@@ -13,7 +13,7 @@ import sys
 
 from benchmarks.common import ROOT
 
-BENCHMARKS = ("throughput", "overhead", "prompt_tokens", "queries", "peer", "batch")
+BENCHMARKS = ("throughput", "overhead", "prompt_tokens", "queries", "peer", "write_cost", "batch")
 
 
 def main() -> None:

@@ -466,11 +466,12 @@ def eval_command(
     as_json: bool,
     db_path: str | None,
 ) -> None:
-    """Score extraction against GOLD (JSONL files or folders of them).
+    """Score extraction against GOLD (JSONL files or folders of them; format: docs/gold.md).
 
     Span and attribution precision/recall/F1, target recall, stance accuracy and macro-F1,
-    as DESIGN.md defines them. With --db, the eval is recorded there with the model, the
-    prompt hash and the scores, so that models and prompt versions can be compared.
+    as docs/metric.md in the repository defines them. With --db, the eval is recorded there
+    with the model, the prompt hash and the scores, so that models and prompt versions can
+    be compared.
     """
     # Imported inside the command: the rest of the CLI does not need the metric.
     from stance.evaluate import (

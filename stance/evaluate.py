@@ -1,4 +1,4 @@
-"""Scoring extraction against gold: the metric of DESIGN.md ("Gold format and metric").
+"""Scoring extraction against gold: the metric of docs/metric.md (gold format: docs/gold.md).
 
 Public API:
 
@@ -16,7 +16,7 @@ Public API:
 `prompt_sha` and `schema_sha` are attributes of the report for storing a run; they are left
 out of the dump.
 
-How the metric reads DESIGN.md where it is silent:
+Choices a short statement of the metric leaves open (docs/metric.md states them too):
 
 - A ratio with a zero denominator is 1.0 when gold and prediction are both empty (nothing to
   find, nothing claimed) and 0.0 otherwise. Target recall, stance accuracy and stance
@@ -43,7 +43,7 @@ from pydantic import BaseModel, Field, ValidationError
 from stance.core.clock import now
 from stance.core.errors import InputError
 from stance.core.models import STANCES, Document, GoldClaim, GoldDocument, schema_sha
-from stance.core.names import names_agree, targets_agree
+from stance.core.names import metric_names_agree, targets_agree
 from stance.extraction.config import Extractor
 from stance.resolve.linker import resolve_run
 from stance.store.db import Store
@@ -377,7 +377,7 @@ def score_document(gold: GoldDocument, predicted: Sequence[ClaimLike]) -> Docume
     for gi, pi in pairs:
         gold_claim, claim = gold.claims[gi], counted[pi]
         span = (gold_claim.start or 0, gold_claim.end or 0)
-        if not (claim.speaker and names_agree(gold_claim.speaker, claim.speaker)):
+        if not (claim.speaker and metric_names_agree(gold_claim.speaker, claim.speaker)):
             errors.append(
                 error(
                     "wrong speaker",

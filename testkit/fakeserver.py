@@ -277,6 +277,10 @@ class FakeOpenAIServer:
         self.batches: dict[str, _Batch] = {}
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
+        # Chat requests being answered right now, and the most there ever were at once: how
+        # tests see concurrency without timing anything.
+        self.in_flight = 0
+        self.most_in_flight = 0
         self._httpd = ThreadingHTTPServer(
             ("127.0.0.1", 0), _handler_for(self), bind_and_activate=False
         )
@@ -524,9 +528,16 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._send(error_reply(404, f"no route {self.path}"))
                 return
             reply = server._next_reply(body or {})
-            wait = server.latency + reply.delay
-            if wait:
-                time.sleep(wait)
+            with server._lock:
+                server.in_flight += 1
+                server.most_in_flight = max(server.most_in_flight, server.in_flight)
+            try:
+                wait = server.latency + reply.delay
+                if wait:
+                    time.sleep(wait)
+            finally:
+                with server._lock:
+                    server.in_flight -= 1
             self._send(reply)
 
     return Handler

@@ -29,7 +29,7 @@ def fake_server() -> Iterator[FakeOpenAIServer]:
 
 @pytest.fixture(autouse=True)
 def stored_claims_keep_their_evidence(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """DESIGN.md's invariant, over every database a test opened in this process: for every
+    """The evidence invariant, over every database a test opened in this process: for every
     claim not rejected, documents.text[start:end] is its quote."""
     opened: list[str] = []
     open_store = Store.__init__

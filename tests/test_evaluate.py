@@ -1,4 +1,4 @@
-"""The metric of DESIGN.md, with expected values computed by hand."""
+"""The metric of docs/metric.md, with expected values computed by hand."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from stance.cli import cli
 from stance.core.errors import InputError
 from stance.core.models import Claim, Extraction, GoldDocument, Target, schema_sha
-from stance.core.names import names_agree, targets_agree
+from stance.core.names import metric_names_agree, targets_agree
 from stance.evaluate import (
     EvalReport,
     compare_rows,
@@ -142,11 +142,15 @@ def test_greedy_order_changes_the_report() -> None:
         ("U.S.'s", "United States", True),
         ("Armenia’s", "Armenia", True),  # typographic apostrophe
         ("Antony Blinken", "Ilham Aliyev", False),
+        # Subset agreement only while the longer name has at most two words more.
+        ("Blinken", "Secretary of State Antony J. Blinken", True),  # antony j blinken: +2
+        ("CrowdStrike", "CrowdStrike's outside legal counsel at Quinn Emanuel", False),  # +6
+        ("Acme", "Acme outside counsel team", False),  # +3
     ],
 )
 def test_names_agree(a: str, b: str, expected: bool) -> None:
-    assert names_agree(a, b) is expected
-    assert names_agree(b, a) is expected
+    assert metric_names_agree(a, b) is expected
+    assert metric_names_agree(b, a) is expected
 
 
 @pytest.mark.parametrize(
@@ -160,7 +164,7 @@ def test_names_agree(a: str, b: str, expected: bool) -> None:
     ],
 )
 def test_targets_agree_by_similarity_when_names_do_not(a: str, b: str, expected: bool) -> None:
-    assert names_agree(a, b) is False
+    assert metric_names_agree(a, b) is False
     assert targets_agree(a, b) is expected
     assert targets_agree(b, a) is expected
 
@@ -360,6 +364,32 @@ def test_errors_list_what_went_wrong_with_context() -> None:
         "context": "Jane Roe said the harbour plan will fail. Officials said [talks went well]. "
         "Mark Poe said the council had ignored residents.",
     }
+
+
+def test_a_long_description_starting_with_the_speaker_is_a_wrong_speaker() -> None:
+    text = (
+        "Acme's outside legal counsel at Hale Brandt said the contract was void. "
+        "Rosa Lind said the plant would stay open."
+    )
+    doc = gold_doc(
+        "counsel",
+        text,
+        [
+            {"speaker": "Hale Brandt", "quote": "the contract was void"},
+            {"speaker": "Rosa Lind", "quote": "the plant would stay open"},
+        ],
+    )
+    guesses = [
+        predicted(text, "Acme's outside legal counsel at Hale Brandt", "the contract was void"),
+        predicted(text, "Lind", "the plant would stay open"),
+    ]
+    result = score_document(doc, guesses)
+    # "hale brandt" is among the seven words of the prediction, five more than the gold's two.
+    assert (result.span_matches, result.attribution_matches) == (2, 1)
+    assert [(e.kind, e.gold_speaker, e.predicted_speaker) for e in result.errors] == [
+        ("wrong speaker", "Hale Brandt", "Acme's outside legal counsel at Hale Brandt")
+    ]
+    assert rounded(result.attribution.model_dump()) == {"precision": 0.5, "recall": 0.5, "f1": 0.5}
 
 
 def test_error_context_is_cut_and_marked() -> None:

@@ -77,6 +77,12 @@ class Claim(ExtractedClaim):
     end: int | None = Field(default=None, description="End offset (exclusive) of the evidence.")
     grounding: Grounding = Field(description="How the quote was found in the text.")
     reason: str | None = Field(default=None, description="Why a claim was rejected.")
+    confidence: float | None = Field(
+        default=None,
+        ge=0.0,
+        le=1.0,
+        description="How sure the extractor is of the speaker and span (0-1); None if unknown.",
+    )
 
 
 class Extraction(BaseModel):

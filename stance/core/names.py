@@ -1,7 +1,10 @@
-"""Name normalisation and agreement, as DESIGN.md's metric defines them.
+"""Name normalisation and agreement, as the metric of docs/metric.md defines them.
 
-The same rules decide whether two speakers agree in `stance eval` and whether two mentions
-can name one entity, so they live here once.
+The same word rules decide whether two speakers agree in `stance eval` (`metric_names_agree`,
+`targets_agree`) and whether a name looked up by a user can name a stored entity
+(`names_agree`), so they live here once. The two differ in one point: the metric limits
+subset agreement to names at most MAX_EXTRA_WORDS words apart, while a lookup ("Brussels
+meeting") may find a long description that contains every word asked for.
 """
 
 from __future__ import annotations
@@ -23,6 +26,10 @@ ROLE_WORDS = frozenset(
     department office administration""".split()
 )
 _INITIALS_SKIP = frozenset({"and", "of", "the", "for"})
+# Subset agreement holds only while the longer name has at most this many words more than
+# the shorter: "Aliyev" names "Ilham Aliyev", but a company's name alone does not name a long
+# description that merely starts with it ("X's outside legal counsel at Y").
+MAX_EXTRA_WORDS = 2
 _POSSESSIVE = re.compile(r"['’]s\b")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -55,14 +62,13 @@ def initials(name: str) -> str:
     return "".join(w[0] for w in _raw_words(name) if w not in _INITIALS_SKIP)
 
 
-def names_agree(a: str, b: str) -> bool:
-    """True when two names may name the same speaker under the metric's rules."""
-    wa, wb = name_words(a), name_words(b)
+def _agree(wa: list[str], wb: list[str], a: str, b: str, max_extra_words: int | None) -> bool:
     if not wa or not wb:
         return False
     if "".join(wa) == "".join(wb):
         return True
-    if _covered(wa, wb) or _covered(wb, wa):
+    close = max_extra_words is None or abs(len(wa) - len(wb)) <= max_extra_words
+    if close and (_covered(wa, wb) or _covered(wb, wa)):
         return True
     # "SEC" / "U.S.": a one-word name equal to the initials of the other (of two words or more).
     for short, long_name, long_words in ((wa, b, wb), (wb, a, wa)):
@@ -71,9 +77,27 @@ def names_agree(a: str, b: str) -> bool:
     return False
 
 
+def metric_names_agree(a: str, b: str) -> bool:
+    """True when two speaker names agree under the rules of docs/metric.md.
+
+    Equal when joined; or every word of one is among the other's (with the 5-letter prefix
+    rule) while the longer has at most MAX_EXTRA_WORDS words more; or one is the other's
+    initials.
+    """
+    return _agree(name_words(a), name_words(b), a, b, MAX_EXTRA_WORDS)
+
+
+def names_agree(a: str, b: str) -> bool:
+    """True when two names may name the same entity: the metric's rules without a word limit.
+
+    Used to look names up ("Aliyev", "Brussels meeting") among stored names and aliases.
+    """
+    return _agree(name_words(a), name_words(b), a, b, None)
+
+
 def targets_agree(a: str, b: str) -> bool:
-    """Target names agree by the name rules or by a 0.85 ratio between sorted word sets."""
-    if names_agree(a, b):
+    """Target names agree by the metric's name rules or by a 0.85 ratio between word sets."""
+    if metric_names_agree(a, b):
         return True
     sa = " ".join(sorted(set(name_words(a))))
     sb = " ".join(sorted(set(name_words(b))))

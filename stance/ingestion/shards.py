@@ -124,6 +124,7 @@ def _claims(shard: sqlite3.Connection, run_id: int) -> list[Claim]:
             end=row["end"],
             grounding=row["grounding"],
             reason=row["reason"],
+            confidence=row["confidence"] if "confidence" in row.keys() else None,
         )
         for row in rows
     ]

@@ -58,6 +58,7 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("claim_type", "string"),
         ("grounding", "string"),
         ("reason", "string"),
+        ("confidence", "double"),
         ("backend", "string"),
         ("model", "string"),
     ],
@@ -85,6 +86,8 @@ def _queries(store: Store) -> dict[str, str]:
     document_columns = {c.name for c in store.db.table("documents").columns}
     language = "language" if "language" in document_columns else "null as language"
     # Targets keep their own kind since the resolution pass; an unresolved one has no entity.
+    claim_columns = {c.name for c in store.db.table("claims").columns}
+    confidence = "c.confidence" if "confidence" in claim_columns else "null as confidence"
     target_columns = {c.name for c in store.db.table("claim_targets").columns}
     target_kind = "coalesce(t.kind, e.kind)" if "kind" in target_columns else "e.kind"
     appearances = (
@@ -99,7 +102,8 @@ def _queries(store: Store) -> dict[str, str]:
         "appearances": appearances,
         "claims": "select c.id, c.document_id, c.run_id, c.speaker_id, "
         "coalesce(s.name, c.speaker) as speaker, c.speaker_mention, c.cue, c.quote, c.content, "
-        'c.start, c."end", c.attribution, c.claim_type, c.grounding, c.reason, r.backend, '
+        'c.start, c."end", c.attribution, c.claim_type, c.grounding, c.reason, '
+        f"{confidence}, r.backend, "
         "r.model from claims c join runs r on r.id = c.run_id "
         f"left join entities s on s.id = c.speaker_id where {_CURRENT} order by c.id",
         "targets": f"select t.claim_id, t.entity_id, t.name, {target_kind}, t.stance, t.date "
@@ -132,7 +136,12 @@ def _arrow() -> Any:
 def schema(name: str) -> Any:
     """The Arrow schema of one file."""
     pa = _arrow()
-    types = {"string": pa.string(), "int64": pa.int64(), "list<string>": pa.list_(pa.string())}
+    types = {
+        "string": pa.string(),
+        "int64": pa.int64(),
+        "double": pa.float64(),
+        "list<string>": pa.list_(pa.string()),
+    }
     return pa.schema([(column, types[kind]) for column, kind in COLUMNS[name]])
 
 

@@ -1,4 +1,4 @@
-"""The SQLite store: tables of DESIGN.md, created and upgraded by migrations.
+"""The SQLite store: its tables, created and upgraded by migrations.
 
 One transaction per document: a document, its run and its claims are stored whole or not at
 all. A failed run is recorded (status `failed`, error) and retried by the next ingest.
@@ -305,6 +305,13 @@ where {queries.CURRENT}
 
 
 @migrations()
+def m200_claim_confidence(db: Database) -> None:
+    # How sure the extractor was of a claim (0-1, null when it does not say), so that queries
+    # can hide the unsure ones.
+    db.table("claims").add_column("confidence", float)
+
+
+@migrations()
 def m700_batches(db: Database) -> None:
     # Batches of requests sent through the OpenAI Batch API (kind "openai") or written to a
     # file for another batch engine (kind "export"), with the run key they were made for, and
@@ -357,8 +364,8 @@ def m700_batches(db: Database) -> None:
 
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
-    'content, start, "end", attribution, claim_type, grounding, reason) '
-    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    'content, start, "end", attribution, claim_type, grounding, reason, confidence) '
+    "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TARGET = (
     "insert into claim_targets (claim_id, entity_id, name, kind, stance, date) "
@@ -538,6 +545,7 @@ class Store:
                         claim.claim_type,
                         claim.grounding,
                         claim.reason,
+                        claim.confidence,
                     ],
                 ).lastrowid
                 for target in claim.targets:
@@ -626,7 +634,7 @@ class Store:
         return queries.evals(self.db, gold_sha)
 
     def integrity_problems(self) -> Iterator[str]:
-        """Claims that break DESIGN.md's invariant: text[start:end] must be the quote."""
+        """Claims that break the evidence invariant: text[start:end] must be the quote."""
         return queries.integrity_problems(self.db)
 
 

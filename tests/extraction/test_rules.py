@@ -1,6 +1,6 @@
 """The offline rules extractor: reported speech, quotations, transcripts, speakers, targets.
 
-The shipped examples are scored with DESIGN.md's metric (stance.evaluate); the short texts
+The shipped examples are scored with the metric of docs/metric.md (stance.evaluate); the short texts
 below were written for these tests, one construction each.
 """
 
@@ -95,6 +95,7 @@ def test_a_claim_of_the_seed_example_in_full(azernews: tuple[str, list[Claim]]) 
         "end": 1283,
         "grounding": "exact",
         "reason": None,
+        "confidence": 0.9,
     }
     assert text[1235:1283] == claim.quote  # "underlinedthat" was run together in the source
 
@@ -407,9 +408,11 @@ def test_events_are_named_once_and_dated_with_the_publication_year(
         "the main focus of thementioned meeting will be on the economic development issues "
         "ofArmenia",
     )
+    # What a meeting will focus on says nothing for or against it (the word list that made
+    # "economic development" a good word was fitted to this text and is gone).
     assert focus.targets == [
-        Target(name=APRIL_5_MEETING, kind="event", stance="support", date=dt.date(2024, 4, 5)),
-        Target(name="Armenia", kind="country", stance="support"),
+        Target(name=APRIL_5_MEETING, kind="event", stance="neutral", date=dt.date(2024, 4, 5)),
+        Target(name="Armenia", kind="country", stance="neutral"),
     ]
     later = by_quote(claims, "the need to accelerate thenegotiations")
     assert later.targets == [
@@ -503,17 +506,17 @@ def speakers_and_quotes(text: str) -> list[tuple[str, str]]:
 
 def test_a_sentence_ending_in_its_attribution_names_the_body_named_earlier() -> None:
     text = (
-        "The Tromsø Chamber Choir cancelled its spring tour on Monday.\n\n"
-        "Ticket holders will be refunded in full by the end of the month, the choir's "
-        "management said."
+        "The Harlow Botanic Garden closed its glasshouses for repairs on Monday.\n\n"
+        "Annual pass holders will get two extra months of entry at no cost, the garden's "
+        "board said."
     )
     [claim] = claims_of(text)
     assert (claim.speaker, claim.speaker_mention, claim.cue) == (
-        "Tromsø Chamber Choir",
-        "the choir's management",
+        "Harlow Botanic Garden",
+        "the garden's board",
         "said",
     )
-    assert claim.quote == "Ticket holders will be refunded in full by the end of the month"
+    assert claim.quote == "Annual pass holders will get two extra months of entry at no cost"
 
 
 def test_a_speaker_after_the_cue_with_an_appositive_is_the_person_it_names() -> None:
@@ -627,24 +630,25 @@ def test_one_of_them_is_the_group_just_quoted() -> None:
 
 
 BRIEFING = """\
-MODERATOR: We will start with the Director.
+MODERATOR: First, the Commissioner.
 
-DIRECTOR HALVORSEN: The pipeline has been shut since Tuesday. Nordgas has told us that the \
-valve was replaced last year. What I can tell you is that no gas reached the village. I won't \
-comment on the insurance claims. I'll ask Tove to say more about the repairs.
+COMMISSIONER OYELARAN: The bridge carried no lorries after the crack appeared. Brightline \
+Haulage has informed us that its drivers took the ring road. What we would say is that the \
+detour added forty minutes. We will not speculate on the cause. I'd like to invite Petra to \
+cover the timetable.
 
-QUESTION: When will it reopen?
+QUESTION: Will it open by June?
 
-DIRECTOR HALVORSEN: I would also say this: the inspectors found no sign of sabotage.
+COMMISSIONER OYELARAN: Let me be clear: the engineers saw nothing that suggests neglect.
 """
 
 
 def test_a_transcript_turn_reports_a_third_party_and_leaves_out_procedure() -> None:
     assert speakers_and_quotes(BRIEFING) == [
-        ("Halvorsen", "The pipeline has been shut since Tuesday"),
-        ("Nordgas", "the valve was replaced last year"),
-        ("Halvorsen", "no gas reached the village"),
-        ("Halvorsen", "the inspectors found no sign of sabotage"),
+        ("Oyelaran", "The bridge carried no lorries after the crack appeared"),
+        ("Brightline Haulage", "its drivers took the ring road"),
+        ("Oyelaran", "the detour added forty minutes"),
+        ("Oyelaran", "the engineers saw nothing that suggests neglect"),
     ]
 
 
@@ -700,54 +704,54 @@ def targets_of(claim: Claim) -> list[tuple[str, str]]:
 
 def test_first_person_words_stand_for_the_speakers_own_organisation() -> None:
     text = (
-        "Solberg Fisheries said in a statement that it had sold two of its oldest trawlers.\n\n"
-        '"We have cut our fleet\'s fuel use by a third since 2019," the company said.'
+        "Marlow Bakeries said in a statement that it had closed two of its oldest ovens.\n\n"
+        '"We have cut our ovens\' gas use by a third since 2021," the company said.'
     )
-    claim = by_quote(claims_of(text), "We have cut our fleet's fuel use by a third since 2019")
-    assert claim.speaker == "Solberg Fisheries"
-    assert ("Solberg Fisheries", "support") in targets_of(claim)
+    claim = by_quote(claims_of(text), "We have cut our ovens' gas use by a third since 2021")
+    assert claim.speaker == "Marlow Bakeries"
+    assert ("Marlow Bakeries", "support") in targets_of(claim)
 
 
 def test_the_crew_is_the_ship_the_text_named() -> None:
     text = (
-        "Coast guard officers boarded the trawler Nordstjerne off the Faroe Islands on "
-        'Tuesday. "The crew cooperated fully with the inspection," an officer said.'
+        "Port inspectors held the tanker Aurelia at the Gdansk terminal on Friday. "
+        '"The crew cooperated with us from the first hour," an inspector said.'
     )
     [claim] = claims_of(text)
-    assert claim.speaker == "officer"
-    assert ("Nordstjerne", "support") in targets_of(claim)
+    assert claim.speaker == "inspector"
+    assert ("Aurelia", "support") in targets_of(claim)
 
 
 def test_capitals_stand_for_their_governments() -> None:
     text = (
-        "The Chilean foreign minister, Rosa Ibáñez, said Oslo had been a reliable partner. "
-        "She added that Santiago would match the Norwegian contribution."
+        "The Kenyan trade minister, Grace Wanjiru, said Ottawa had been a reliable partner. "
+        "She added that Nairobi would match the Canadian contribution."
     )
     claims = claims_of(text)
-    assert ("Norway", "support") in targets_of(claims[0])
-    assert ("Chile", "support") in targets_of(claims[1])
+    assert ("Canada", "support") in targets_of(claims[0])
+    assert ("Kenya", "support") in targets_of(claims[1])
 
 
 def test_a_common_noun_for_a_body_named_in_full_earlier() -> None:
     text = (
-        "The Icelandic Coast Guard seized the nets of three boats on Monday. Fishing groups "
-        "said the coast guard had acted illegally."
+        "The Portuguese Maritime Authority closed three beaches on Monday. Hotel owners "
+        "said the authority had acted illegally."
     )
     [claim] = claims_of(text)
-    assert targets_of(claim) == [("Icelandic Coast Guard", "oppose")]
+    assert targets_of(claim) == [("Portuguese Maritime Authority", "oppose")]
 
 
 def test_topics_are_named_from_the_noun_phrase_the_claim_is_about() -> None:
     text = (
         "Mining unions said the lithium royalty reform would hurt investment in the north. The "
         "Transport Ministry said the safety review of the Nordvik bridge would be published in "
-        "June. Fishermen blamed the mackerel dispute for a season of lost income."
+        "June. Shopkeepers blamed the parking dispute for a season of lost income."
     )
     claims = claims_of(text)
     assert [targets_of(c)[0] for c in claims] == [
         ("lithium royalty reform", "oppose"),
         ("safety review of Nordvik bridge", "neutral"),
-        ("mackerel dispute", "oppose"),
+        ("parking dispute", "oppose"),
     ]
 
 
@@ -765,13 +769,13 @@ def test_regions_as_places_and_lone_first_names_are_not_noise() -> None:
 def test_stance_reads_negation_defence_of_ones_own_side_and_what_is_denied() -> None:
     text = (
         '"The audit found no wrongdoing by the Harbour Trust," the auditor, Lise Moen, said. '
-        "Norway's fisheries minister, Kjell Rønning, insisted that Norway's quotas were based on "
-        "science. Critics said Dunmore Council had years to improve the library and did not. "
+        "Poland's health minister, Adam Nowak, insisted that Poland's hospitals were well "
+        "funded. Critics said Dunmore Council had years to improve the library and did not. "
         "Residents said the Lakeside Water Company had reduced leaks across the town."
     )
     claims = claims_of(text)
     assert ("Harbour Trust", "support") in targets_of(claims[0])
-    assert ("Norway", "support") in targets_of(claims[1])
+    assert ("Poland", "support") in targets_of(claims[1])
     assert ("Dunmore Council", "oppose") in targets_of(claims[2])
     assert ("Lakeside Water Company", "support") in targets_of(claims[3])
 
@@ -792,20 +796,20 @@ def test_a_company_an_appositive_describes_is_a_body_and_its_chiefs_we_is_the_co
 
 def test_a_transcript_label_names_the_person_the_moderator_introduced() -> None:
     text = (
-        "MODERATOR: Our guest today is Lena Dahl, chief executive of Kestrel Shipping.\n\n"
-        "MS. DAHL: Thanks for having me. We have cut our emissions by a fifth since 2020. The "
-        "insurers have told us that the claim will be paid in full.\n\n"
-        "QUESTION: Critics say your ships are unsafe.\n\n"
-        "MS. DAHL: That is simply not true.\n"
+        "MODERATOR: Our guest today is Omar Haddad, chief executive of Bluefin Airways.\n\n"
+        "MR. HADDAD: Thanks for having me. We have cut our delays by a fifth since 2020. The "
+        "manufacturers have told us that the faulty parts will be replaced.\n\n"
+        "QUESTION: Critics say your planes are unsafe.\n\n"
+        "MR. HADDAD: That is simply not true.\n"
     )
     claims = claims_of(text)
     assert speakers_and_quotes(text) == [
-        ("Lena Dahl", "We have cut our emissions by a fifth since 2020"),
-        ("insurers", "the claim will be paid in full"),
-        ("Lena Dahl", "That is simply not true"),
+        ("Omar Haddad", "We have cut our delays by a fifth since 2020"),
+        ("manufacturers", "the faulty parts will be replaced"),
+        ("Omar Haddad", "That is simply not true"),
     ]
-    assert targets_of(claims[0]) == [("Kestrel Shipping", "support")]
-    assert ("Kestrel Shipping", "support") in targets_of(claims[2])
+    assert targets_of(claims[0]) == [("Bluefin Airways", "support")]
+    assert ("Bluefin Airways", "support") in targets_of(claims[2])
 
 
 def test_a_body_named_through_its_country_takes_the_texts_adjective() -> None:

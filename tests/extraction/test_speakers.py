@@ -2,7 +2,7 @@ import pytest
 
 from stance.extraction.speakers import is_role_mention, speaker_problem
 
-TEXT = "President IlhamAliyev spoke. The head of state said it. U.S. officials disagreed."
+TEXT = "President TomasRavel spoke. The head of state said it. U.S. officials disagreed."
 
 
 @pytest.mark.parametrize(
@@ -11,10 +11,10 @@ TEXT = "President IlhamAliyev spoke. The head of state said it. U.S. officials d
         ("the head of state", True),
         ("The Secretary of State", True),
         ("He", True),
-        ("Ilham Aliyev", False),
+        ("Tomas Ravel", False),
         ("officials", False),
-        ("Secretary Blinken", False),
-        ("the Azerbaijani side", False),
+        ("Secretary Marsh", False),
+        ("the Moldovan side", False),
     ],
 )
 def test_roles_and_pronouns_are_told_from_names(mention, is_role):
@@ -22,7 +22,7 @@ def test_roles_and_pronouns_are_told_from_names(mention, is_role):
 
 
 def test_a_named_speaker_found_in_run_together_text_is_accepted():
-    assert speaker_problem("Ilham Aliyev", TEXT) is None
+    assert speaker_problem("Tomas Ravel", TEXT) is None
     assert speaker_problem("U.S. officials", TEXT) is None
 
 

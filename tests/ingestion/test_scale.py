@@ -132,17 +132,15 @@ def wait_until(condition: Any, timeout: float) -> bool:
 def test_concurrency_keeps_n_requests_in_flight(tmp_path: Path) -> None:
     articles = synthetic_articles(16)
     write_articles(articles, tmp_path / "in")
-    latency, concurrency = 0.2, 8
+    latency, concurrency = 0.5, 8
     with FakeOpenAIServer(latency=latency) as server:
         server.responder = arrivals = Arrivals(echo_claims(all_claims(articles)))
-        began = time.monotonic()
         result = CliRunner().invoke(
             cli,
             ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.db"),
              "--model", "scripted-model", "--base-url", server.url,
              "--concurrency", str(concurrency)],
         )  # fmt: skip
-        wall = time.monotonic() - began
 
     assert result.exit_code == 0, result.output
     expected = expected_claims(articles)
@@ -151,12 +149,8 @@ def test_concurrency_keeps_n_requests_in_flight(tmp_path: Path) -> None:
         "rejected: 0\n"
     )
     assert len(arrivals.times) == 16
-    # Each request stays at the server `latency` seconds: the most arrivals within that long
-    # is the number of requests in flight at once.
-    in_flight = max(sum(t <= s < t + latency for s in arrivals.times) for t in arrivals.times)
-    assert in_flight == concurrency
-    ideal = 16 * latency / concurrency
-    assert wall < 2.5 * ideal + 1.0, f"{wall:.2f} s for an ideal {ideal:.2f} s"
+    # Counted by the server, not timed: how long the run takes is for `make bench`.
+    assert server.most_in_flight == concurrency
 
 
 def test_a_429_pauses_every_worker_for_its_retry_after(tmp_path: Path) -> None:
@@ -268,13 +262,11 @@ def test_ctrl_c_stops_cleanly_and_says_what_was_stored(tmp_path: Path) -> None:
         )  # fmt: skip
         assert wait_until(lambda: len(ok_runs(db)) >= 4, timeout=30)
         child.send_signal(signal.SIGINT)
-        began = time.monotonic()
         out, err = child.communicate(timeout=30)
-        stopping = time.monotonic() - began
 
     stored = len(ok_runs(db))
     assert child.returncode == 130
-    assert stopping < 3.0
+    assert 4 <= stored < 20  # it stopped: the documents not yet started were left
     assert out == ""
     assert err.splitlines()[-1] == (
         f"stance: interrupted: {stored} documents stored, {20 - stored} not started; "

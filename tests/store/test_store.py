@@ -64,6 +64,7 @@ def test_migrations_create_the_tables_of_the_contract(store):
         "claim_type": str,
         "grounding": str,
         "reason": str,
+        "confidence": float,
     }
     assert [m.name for m in migrations.applied(store.db)] == [
         m.name for m in migrations._migrations

@@ -31,6 +31,7 @@ from stance.extraction.rules.lexicon import (
     SPEECH_OCCASIONS,
     UPPER,
     WEEKDAYS,
+    words,
 )
 from stance.extraction.rules.phrases import CAPITAL_TOKEN, classify
 from stance.extraction.rules.text import Paragraph, Quotation, quotation_at
@@ -104,7 +105,7 @@ OWN_DOCUMENT = re.compile(
     re.IGNORECASE,
 )
 POSSESSIVE_PRONOUNS = {"its": "it", "their": "they", "his": "he", "her": "she"}
-# "told the Sports Hour podcast that": whoever was told, up to "that".
+# "told the Morning Drive podcast that": whoever was told, up to "that".
 LISTENER_THAT = re.compile(r"\s+(?:[^\s,.;:\"“”]+\s+){1,6}?(?=that\b)")
 PARENTHETICAL = re.compile(r"\s*,\s*[^,;:\"“”]{1,100},")
 LISTENER = re.compile(
@@ -144,12 +145,21 @@ LABEL = re.compile(
     r"{0,5})\s*:(?:\s+|$)"
 )
 STATEMENT = re.compile(
-    r"^(?:title:\s*)?(?:joint\s+)?(?:press\s+)?statement\s+(?:by|from|of)\s+(?P<who>[^\n]{3,120})$",
+    r"^(?:title:\s*)?(?:(?:joint\s+)?(?:press\s+)?(?:statement|address|speech|remarks|message"
+    r"|declaration|readout)\s+(?:by|from|of)\s+(?P<who>[^\n]{3,160})"
+    r"|(?P<owner>[A-Z][^\n:]{1,60}?)(?:['’]s)?\s+(?:[Ss]tatement|STATEMENT)\s+(?:on|regarding|about"
+    r"|concerning|in\s+response\s+to|following)\b[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,
 )
-# A cue after what it reports: "..., the orchestra's management said." (the speaker may
+# Where an author's name ends in a heading: "X on the talks", "X to the Assembly".
+STATEMENT_TAIL = re.compile(
+    r"\s+(?:on|regarding|about|concerning|in\s+connection\s+with|to\s+the|at\s+the"
+    r"|in\s+response\s+to|following|after)\s+",
+    re.IGNORECASE,
+)
+# A cue after what it reports: "..., the museum's management said." (the speaker may
 # carry an appositive: "..., the captain, Ola Nilsen, said"), or inverted: "..., said the
-# orchestra's leader, the violinist Anneke de Vries."
+# museum's director, the historian Ines van Dijk."
 _TAIL_CUES = alternation(
     {f for f, lemma in CUE_PAST.items() if lemma not in {"find", "plead not guilty"}}
     | {"says", "adds", "writes", "notes", "warns", "argues", "insists", "told"}
@@ -178,7 +188,7 @@ TRAILING_CLAUSE = re.compile(
     r"|which\s+(?:was|were|has\s+been|have\s+been)\s+(?:echoed|shared|disputed|rejected|denied)"
     r")\b"
 )
-# Words that frame what a speaker goes on to say and are no part of it: "What I can tell you
+# Words that frame what a speaker goes on to say and are no part of it: "What we would say
 # is that ...", "I would also say this: ...", "Let me be clear: ...".
 FRAMING = re.compile(  # used with match(): anchored where the sentence starts
     r"(?:(?:and|but|so|now|look|well)\s*,?\s+)?(?:"
@@ -192,19 +202,14 @@ FRAMING = re.compile(  # used with match(): anchored where the sentence starts
     re.IGNORECASE,
 )
 # Cues that take a side whatever the words: "welcomed", "condemned".
-POSITIVE_CUES = frozenset("welcome praise commend pledge promise affirm reaffirm reinforce".split())
-NEGATIVE_CUES = frozenset(
-    "condemn criticize criticise accuse blame reject complain warn caution threaten".split()
-)
+POSITIVE_CUES = words("cues", "approving")
+NEGATIVE_CUES = words("cues", "disapproving")
 
 
 # --- Small tests ---------------------------------------------------------------------------------
 
 
-_LISTENER_FILLERS = frozenset(
-    """the a an his her their its our my your fellow visiting foreign local senior him them
-    us me you all both several some""".split()
-)
+_LISTENER_FILLERS = words("cues", "listener fillers")
 
 
 def _listener_word(word: str) -> bool:
@@ -238,7 +243,7 @@ def trailing_end(view: str, start: int, end: int) -> int:
 
 
 def framing_end(view: str, start: int, end: int) -> int:
-    """Where what a speaker says begins, past framing words ("What I can tell you is that")."""
+    """Where what a speaker says begins, past framing words ("What we would say is that")."""
     found = FRAMING.match(view, start, end)
     return found.end() if found and found.end() < end else start
 
@@ -250,7 +255,7 @@ _FINITE_VERB = re.compile(
 )
 
 
-# Where a cue's occasion starts ("... in a statement issued within hours"): not its object.
+# Where a cue's occasion starts ("... in a statement released on Friday"): not its object.
 _OCCASION = re.compile(
     r"\b(?:in|at|during|on|via|through)\s+(?:a|an|the|his|her|its|their)\s+(?:[\w'’-]+\s+){0,3}"
     r"(?:" + SPEECH_OCCASIONS + r")s?\b"

@@ -1,7 +1,7 @@
 """Events a document talks about, for the rules extractor.
 
-"The trilateral meeting between the U.S., the European Union, and Armenia on April 5" is
-the event "April 5 trilateral meeting (US-EU-Armenia)" (dated with the publication's year
+"The trilateral meeting between Canada, the European Union and Norway on May 12" is
+the event "May 12 trilateral meeting (Canada-EU-Norway)" (dated with the publication's year
 when the text gives none); a later "the meeting on April 5" or "the mentioned meeting" is
 the same event, and "the Prague meeting in 2022" another. Mentions of one family of nouns
 ("the talks", "the negotiations"; "a deal", "the acquisition") with nothing that tells them
@@ -28,6 +28,7 @@ from stance.extraction.rules.lexicon import (
     PLACE_FORMS,
     SHORT_NAMES,
     TOPIC_EVENT_NOUNS,
+    words,
 )
 from stance.extraction.rules.mentions import LOOKBACK, Mentions
 from stance.extraction.rules.phrases import CHAIN, POSSESSIVE_END, word_key
@@ -65,28 +66,14 @@ _MODIFIER = re.compile(
 
 
 # What opens a noun phrase before an event noun ("the", "its", a possessive).
-_PHRASE_OPENERS = frozenset(
-    "the a an this that these those its their his her our any new proposed planned".split()
-)
+_PHRASE_OPENERS = words("events", "phrase openers")
 _COMPOUND = re.compile(r"[a-z][a-z-]{2,}")
 # Lower-case words that are not nouns of a compound ("would reform", "said review").
-_NOT_COMPOUND = frozenset(
-    """would will could can may might must should shall is are was were be been being has
-    have had do does did not no never also said says told added stressed warned argued
-    denied very more most less least further against about over with without from into
-    onto upon after before during since until while if and or but so than then there
-    modest small large big huge major minor full final last long short high low key broad
-    wide strict tough controversial ambitious historic landmark important significant
-    massive sweeping radical limited fair unfair clear possible potential further
-    additional overall serious real whole entire early late open public private""".split()
-)
+_NOT_COMPOUND = words("events", "not compound")
 _ABOUT = re.compile(r"\s+(of|over|into|on|against)\s+((?:[\w'’-]+\s+){0,3}[\w'’-]+)")
-# Nouns that name what they are "on" ("a ban on trawling"); after others "on" is anything
+# Nouns that name what they are "on" ("a ban on logging"); after others "on" is anything
 # ("blamed the outbreak on the city").
-_ON_NOUNS = frozenset(
-    """ban vote talks moratorium embargo levy tariff tariffs sanctions agreement deal
-    referendum bill conference summit review inquiry reform cuts""".split()
-)
+_ON_NOUNS = words("events", "on nouns")
 _NOT_ABOUT = _NOT_COMPOUND | frozenset(
     """that which who whom whose to for in at by as on of its their his her our this these
     those it they he she we i""".split()
@@ -108,7 +95,7 @@ class Event:
     day: int | None = None
     year: int | None = None
     acquired: str | None = None  # what an acquisition acquires
-    about: str | None = None  # what it is of or about: "over mackerel quotas"
+    about: str | None = None  # what it is of or about: "over water rights"
 
     def compatible(self, other: Event) -> bool:
         """Could two descriptions be of one event (no date, descriptor or party disagrees)?"""
@@ -149,10 +136,10 @@ class Event:
 
     @property
     def name(self) -> str:
-        if self.acquired:  # "Nordlys Energy acquisition of Kurzeme Wind"
+        if self.acquired:  # "Solvik Power acquisition of Daugava Solar"
             return f"{' '.join([*self.descriptors, self.noun])} of {self.acquired}"
         described = " ".join([*self.descriptors, self.noun])
-        if self.about:  # "investigation into Erik Vermeulen", "dispute over mackerel quotas"
+        if self.about:  # "investigation into Karl Brandt", "dispute over water rights"
             described = f"{described} {self.about}"
         parties = "-".join(SHORT_NAMES.get(p, p) for p in self.participants)
         if self.month and self.day:
@@ -179,7 +166,7 @@ class Events:
         self.events: list[Event] = []
         self.mentions: list[tuple[int, int]] = []  # (offset of the noun, event index)
         self._last_of_family: dict[str, int] = {}
-        for m in _ACQUISITION.finditer(view):  # "Nordlys Energy ... to acquire ... Kurzeme Wind"
+        for m in _ACQUISITION.finditer(view):  # "Solvik Power ... to acquire ... Daugava Solar"
             buyer, bought = m.group("buyer"), m.group("bought")
             deal = Event("deal", "acquisition", descriptors=[buyer], acquired=bought)
             self.events.append(deal)
@@ -263,7 +250,7 @@ def _modifiers(before: list[str], event: Event) -> list[str]:
             continue
         if _MODIFIER.match(bare):
             parties = [p for p in re.split(r"[-–]", bare) if p in PLACE_FORMS]
-            if len(parties) >= 2:  # "US-EU-Armenia meeting"
+            if len(parties) >= 2:  # "Canada-EU-Norway meeting"
                 event.participants = [PLACE_FORMS[p][0] for p in parties]
                 continue
             chosen.append((bare, False))
@@ -283,7 +270,7 @@ def _modifiers(before: list[str], event: Event) -> list[str]:
 
 def _about(view: str, at: int, noun: str) -> str | None:
     """What an event noun is of or about, when a short phrase says it: "dispute over
-    mackerel quotas", "investigation into Erik Vermeulen" (not "talks on Friday")."""
+    water rights", "investigation into Karl Brandt" (not "talks on Friday")."""
     m = _ABOUT.match(view, at, at + 80)
     if m is None or (m.group(1) == "on" and noun not in _ON_NOUNS):
         return None

@@ -1,11 +1,11 @@
 """Who and what the text names, for the rules extractor.
 
 One pass over a document's view collects its people (a name with the titles the text gave
-it: "U.S. Secretary of State Antony Blinken" is Antony Blinken, secretary of state, of the
+it: "U.S. Trade Representative Helen Marsh" is Helen Marsh, secretary of state, of the
 United States), its bodies ("the European Peace Facility", "Acme Corp", "Andes Lithium, the
-country's second-largest producer"), its ships ("the trawler Havbris") and its places
+country's second-largest producer"), its ships ("the tanker Sea Lark") and its places
 (stance.extraction.rules.names reads how each is written). Lookups answer what a later mention
-points back to: a surname or run-together name ("IlhamAliyev") the full name, a role ("the head of
+points back to: a surname or run-together name ("TomasRavel") the full name, a role ("the head of
 state") the person last named with it, a common noun ("the coast guard", "the company") the body
 last named that fits. Speakers are resolved against this record in stance.extraction.rules.speakers.
 """
@@ -17,6 +17,7 @@ from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from typing import Literal
 
+from stance.extraction.rules.layout import is_furniture, is_headline
 from stance.extraction.rules.lexicon import (
     COMPANY_WORDS,
     DEMONYMS,
@@ -26,13 +27,20 @@ from stance.extraction.rules.lexicon import (
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
+    mapping,
+    words,
 )
 from stance.extraction.rules.names import (
     BODY_APPOSITIVE,
     CORPORATE_ROLES,
+    FEMALE_NAMES,
+    FEMALE_ROLES,
     KNOWN_ROLES,
+    MALE_NAMES,
+    MALE_ROLES,
     PlaceMention,
     appositive,
+    is_first_name,
     places,
     role_keys,
     split_title,
@@ -47,6 +55,8 @@ from stance.extraction.rules.phrases import (
     word_key,
 )
 
+# Capitalised words (and the connectors of a title) running up to a name: a title.
+_TITLE_RUN = re.compile(r"(?:(?:[A-Z][\w'’.-]*|for|of|and|the)\s+)+\s*$")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9&]{1,6}")
 LOOKBACK = 400  # mentions searched backward for "the head of state", "the ministry", ...
 # "BAKU, Nov 14 —", "WASHINGTON (Reuters) -", "YEREVAN/BAKU, April 19 (Wire) –"
@@ -62,21 +72,17 @@ _GENERIC_BODY_MODIFIERS = frozenset(
     "same new old first second whole entire other previous current said above".split()
 )
 # Words of the names of public institutions, which "the company" never means.
-_INSTITUTION_WORDS = frozenset(
-    """senate parliament congress assembly ministry department agency authority court
-    commission council committee government administration police army navy office
-    tribunal directorate inspectorate""".split()
-)
+_INSTITUTION_WORDS = words("bodies", "institution words")
 # Last words of a news outlet's name ("the Evening Post").
-_MEDIA_WORDS = frozenset(
-    "news times post journal herald media radio tv press gazette tribune telegraph".split()
-)
+_MEDIA_WORDS = words("bodies", "media words")
+# What a business is called and the words its name may carry ("airline": Airways, Air).
+_NOUN_EQUIVALENTS = {
+    noun: tuple(w.strip() for w in names.split(","))
+    for noun, names in mapping("bodies", "name words of a kind").items()
+}
 _NAMED_BODY_NOUNS = frozenset({"ministry", "department", "court", "embassy", "parliament"})
-_BUSINESS_NOUNS = frozenset(
-    "company firm lender carrier automaker retailer insurer manufacturer startup producer "
-    "operator utility group bank airline shipper miner developer".split()
-)
-# A ship named with what it is: "the trawler Havbris", "MV Polar Dawn".
+_BUSINESS_NOUNS = words("bodies", "business nouns")
+# A ship named with what it is: "the tanker Sea Lark", "MV Northern Star".
 _VESSEL = re.compile(
     r"\b(?:vessel|ship|trawler|tanker|ferry|freighter|boat|yacht|frigate|icebreaker|carrier"
     r"|MV|MS|MT|SS|HMS|USS|RV|FV|crew\s+of)\s+(?:the\s+)?("
@@ -88,7 +94,7 @@ _VESSEL = re.compile(
 # --- What the document names -------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(eq=False)
 class Person:
     """Someone the document names, with what its titles say of them."""
 
@@ -97,6 +103,20 @@ class Person:
     roles: set[str] = field(default_factory=set)  # "secretary of state", "secretary"
     affiliations: set[str] = field(default_factory=set)  # "United States", "Acme Corp"
     first_at: int = 0
+    gender: str | None = None  # "female", "male", or None when the text does not tell
+
+
+def gender_of(person: Person) -> str | None:
+    """A person's gender as the text tells it (Ms./Mr., spokeswoman/spokesman), else as
+    their first name usually carries it; None when neither says."""
+    if person.gender is None:
+        words = {word for role in person.roles for word in role.split()}
+        first = person.name.split()[0] if " " in person.name else ""
+        if words & FEMALE_ROLES or first in FEMALE_NAMES:
+            person.gender = "female"
+        elif words & MALE_ROLES or first in MALE_NAMES:
+            person.gender = "male"
+    return person.gender
 
 
 @dataclass(frozen=True)
@@ -136,7 +156,12 @@ class Mentions:
     # Building ---------------------------------------------------------------------------
 
     def _collect(self) -> None:
-        parts = [part for m in CHAIN.finditer(self.view) for part in chain_parts(m)]
+        parts = [
+            part
+            for m in CHAIN.finditer(self.view)
+            if not self._in_page_furniture(m)
+            for part in chain_parts(m)
+        ]
         self.capitalised = {POSSESSIVE_END.sub("", t) for _, tokens in parts for t in tokens}
         for offset, tokens in parts:  # first the people, so that later surnames resolve
             self._register_person(offset, tokens)
@@ -163,7 +188,7 @@ class Mentions:
         for body in self.bodies:  # the first body so named wins
             if " " in body.name:
                 self._by_first_word.setdefault(body.name.split()[0], body)
-        for offset, word in unnamed:  # "Redhill" for Redhill United, "Nordlys" for Nordlys Energy
+        for offset, word in unnamed:  # "Ashford" for Ashford United, "Solvik" for Solvik Power
             if word in self._by_first_word and word not in PLACE_FORMS:
                 index = body_index[self._by_first_word[word].name]
                 self.body_mentions.append((offset, index))
@@ -172,14 +197,47 @@ class Mentions:
         for offset, index in self.body_mentions:
             self._index_tails(offset, index)
         self._body_names = {body.name: i for i, body in enumerate(self.bodies)}
-        for person in self.people.values():  # "chief executive Sam Okonjo" of the firm just named
+        for person in self.people.values():  # "chief executive Ruth Abara" of the firm just named
             if person.roles & CORPORATE_ROLES and not person.affiliations:
                 body = self.latest_body("", person.first_at)
                 if body is not None:
                     person.affiliations.add(body.name)
 
+    def name_ending_in(self, noun: str, before: int) -> str | None:
+        """The capitalised name last written before an offset that ends in a noun ("the
+        garden's board": the Harlow Botanic Garden named earlier)."""
+        pattern = re.compile(
+            r"\b((?:[A-Z][\w'’-]+\s+){1,4}" + re.escape(noun.capitalize()) + r")\b"
+        )
+        found = [m.group(1) for m in pattern.finditer(self.view, max(0, before - 2000), before)]
+        if not found:
+            return None
+        words = found[-1].split()
+        return " ".join(words[1:] if words[0] in {"The", "A", "An"} else words)
+
+    def body_of_kind(self, noun: str, before: int) -> Body | None:
+        """The body last named before an offset whose name says it is what the noun says
+        ("the US airline" -> Nordic Airways), if any."""
+        kinds = {noun, *_NOUN_EQUIVALENTS.get(noun, ())}
+        index = bisect_left(self.body_mentions, (before, -1))
+        for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
+            body = self.bodies[self.body_mentions[i][1]]
+            if kinds & set(body.name.lower().replace("’", "'").split()):
+                return body
+        return None
+
+    def _in_page_furniture(self, chain: re.Match[str]) -> bool:
+        """A chain in a headline ("Mayor Slams New Bus Plan") or a tag or credit
+        line ("Newsroom | Company News") names no one."""
+        start = self.view.rfind("\n", 0, chain.start()) + 1
+        end = self.view.find("\n", chain.end())
+        line = self.view[start : end if end != -1 else len(self.view)]
+        if " | " in line or is_furniture(line):
+            return True
+        return len(chain.group().split()) >= 4 and is_headline(line)
+
     def body_named(self, word: str) -> Body | None:
-        """The body a short name stands for ("Redhill" -> Redhill United), if any."""
+        """The body a short name stands for ("Ashford" -> Ashford United), if any."""
         return self._by_first_word.get(word)
 
     def _body_index(self, body: Body, known: dict[str, int]) -> int:
@@ -203,7 +261,7 @@ class Mentions:
         return known[body.name]
 
     def register_label(self, label: str, offset: int) -> None:
-        """A transcript's speaker label ("Director Halvorsen", from "DIRECTOR HALVORSEN:")
+        """A transcript's speaker label ("Director Lindqvist", from "DIRECTOR LINDQVIST:")
         names a person even though the text writes it in capitals."""
         self._register_person(offset, label.split())  # "Director Per Lund" after "Director Lund"
         self._first_names = None
@@ -212,8 +270,10 @@ class Mentions:
         title, name = split_title(tokens)
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
+        if len(name) > 2 and not title and self._title_before_chain(offset):
+            title, name = name[:-2], name[-2:]  # "... and Energy Policy Ruben Osei"
         if len(name) == 1 and any(word_key(t) in ORGANIZATION_WORDS for t in title):
-            return  # "Port of Westhaven": a body, not a person
+            return  # "Port of Carrick": a body, not a person
         before = self.view[max(0, offset - 40) : offset]
         lower_title = re.search(r"((?:\b[a-z][\w-]*\s+){1,3})$", before)
         title_words = list(title)
@@ -223,8 +283,19 @@ class Mentions:
                 lowered = lowered[1:]  # "told the" is not part of a title
             title_words = lowered + title_words
         roles, affiliations = role_keys(title_words)
+        if len(name) >= 2 and not roles & KNOWN_ROLES:
+            roles |= self._title_before_chain(offset)
         if len(name) < 2 and not roles & KNOWN_ROLES:
-            return  # one capitalised word is a name only after a title ("President Aliyev")
+            return  # one capitalised word is a name only after a title ("President Ravel")
+        if (
+            not title
+            and len(name) == 2
+            and not is_first_name(name[0])
+            and (name[-1].endswith(("ies", "ings")) or word_key(name[-1]) in ORGANIZATION_WORDS)
+        ):
+            return  # "Marlow Bakeries", "Norvik Water": a business, not a person
+        if word_key(name[-1]) in _MEDIA_WORDS:
+            return  # "the Valley Times reports": an outlet, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):
@@ -236,12 +307,27 @@ class Mentions:
         if person is None:
             person = self.people[key] = Person(key, full, first_at=offset)
         elif len(name) >= 2 and len(person.name.split()) < 2:
-            person.name = full  # "President Aliyev" first, "Ilham Aliyev" later
+            person.name = full  # "President Ravel" first, "Tomas Ravel" later
         person.roles |= roles
         person.affiliations |= affiliations
         roles, owners = appositive(self.view, offset + len(" ".join(tokens)))
         person.roles |= roles
         person.affiliations |= owners
+
+    def _title_before_chain(self, offset: int) -> set[str]:
+        """Role keys of a long title split off a name by "and": "Spokesperson for Trade and
+        Industry Policy Ana Lenz" is a spokesperson."""
+        line_start = self.view.rfind("\n", max(0, offset - 120), offset) + 1
+        run = _TITLE_RUN.search(self.view, max(line_start, offset - 120), offset)
+        if run is None:
+            return set()
+        tokens = run.group(0).split()
+        while tokens and word_key(tokens[0]) not in TITLE_TOKENS:
+            tokens = tokens[1:]
+        if not tokens or not any(word_key(t) in ROLE_NOUNS for t in tokens):
+            return set()
+        roles, _ = role_keys([t for t in tokens if t[:1].isupper() or t in {"of", "for"}])
+        return roles & KNOWN_ROLES
 
     # Lookup ---------------------------------------------------------------------------------
 
@@ -253,7 +339,7 @@ class Mentions:
         person = self.people.get(word_key(tokens[-1]))
         if person is not None or len(tokens) > 1:
             return person
-        return self._glued().get(word_key(tokens[0]))  # "IlhamAliyev"
+        return self._glued().get(word_key(tokens[0]))  # "TomasRavel"
 
     def _glued(self) -> dict[str, Person]:
         """People by their full name run together ("ilhamaliyev"), built once."""
@@ -298,7 +384,7 @@ class Mentions:
             insort(self._tails.setdefault(" ".join(words[-size:]), []), (offset, index))
 
     def latest_vessel(self, before: int) -> str | None:
-        """The ship last named before an offset ("the trawler Havbris"), for "the crew"."""
+        """The ship last named before an offset ("the tanker Sea Lark"), for "the crew"."""
         index = bisect_left(self.vessels, (before, ""))
         return self.vessels[index - 1][1] if index > 0 else None
 
@@ -309,12 +395,16 @@ class Mentions:
         index = bisect_left(self.body_mentions, (before, -1))
         company: Body | None = None
         latest: Body | None = None
+        kinds = {noun, *_NOUN_EQUIVALENTS.get(noun, ())}
+        companies: set[str] = set()
         for i in range(index - 1, max(-1, index - 1 - LOOKBACK), -1):
             body = self.bodies[self.body_mentions[i][1]]
             if body.kind != "organization":
                 continue
-            if noun in body.name.lower().replace("’", "'").split():
+            if kinds & set(body.name.lower().replace("’", "'").split()):
                 return body
+            if body.company:
+                companies.add(body.name)
             if body.name.split()[-1].lower() in _MEDIA_WORDS:
                 continue  # "told the Evening Post": the outlet is not "the board" or "the club"
             if company is None and body.company:
@@ -324,6 +414,8 @@ class Mentions:
             return None  # "the ministry" is a ministry, not the latest company
         if noun not in _BUSINESS_NOUNS:
             return latest
+        if noun in _NOUN_EQUIVALENTS and len(companies) != 1:
+            return None  # "the airline" among several firms, none of them named as one
         if (
             company is None
             and latest is not None
@@ -333,7 +425,7 @@ class Mentions:
         return company or latest
 
     def note_body(self, name: str, at: int) -> None:
-        """A body that a speaker mention named ("Azerbaijan's foreign ministry"), so that a
+        """A body that a speaker mention named ("Moldova's foreign ministry"), so that a
         later "the ministry" can refer to it."""
         body = Body(name, "organization", False)
         self.bodies.append(body)
@@ -341,7 +433,7 @@ class Mentions:
         self._index_tails(at, len(self.bodies) - 1)
 
     def add_title(self, person: Person, title: list[str], at: int) -> None:
-        """Roles and affiliations a title gives a person at offset `at` ("Kurzeme Wind's chief
+        """Roles and affiliations a title gives a person at offset `at` ("Daugava Solar's chief
         executive"; "its chief executive": of the body last named)."""
         roles, affiliations = role_keys(title)
         person.roles |= roles

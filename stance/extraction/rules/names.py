@@ -1,6 +1,6 @@
 """How the text writes names, for the rules extractor: a person's name with the title before
-it ("U.S. Secretary of State Antony Blinken") and the appositive after it ("Maria Lindgren, a
-portfolio manager at Sjöberg Asset Management"), a company's name with an appositive that
+it ("U.S. Trade Representative Helen Marsh") and the appositive after it ("Rosa Klein, a
+fund manager at Meridian Capital Partners"), a company's name with an appositive that
 says it is one ("Andes Lithium, the country's second-largest producer"), and the places a
 text names (a country, its demonym, a capital standing for its government, but not a
 capital that is someone's first name: "Santiago Pérez").
@@ -22,6 +22,7 @@ from stance.extraction.rules.lexicon import (
     ROLE_EQUIVALENTS,
     ROLE_NOUNS,
     TITLE_TOKENS,
+    words,
 )
 from stance.extraction.rules.phrases import (
     CAPITAL_TOKEN,
@@ -31,15 +32,10 @@ from stance.extraction.rules.phrases import (
     word_key,
 )
 
-# Country names that are first names too ("Jordan Okafor").
-FIRST_NAME_PLACES = frozenset(
-    {"Jordan", "Georgia", "Chad", "India", "Israel", "Kenya", "Chile", "Mali", "Peru"}
-)
+# Country names that are first names too ("Jordan Mensah").
+FIRST_NAME_PLACES = words("places", "first-name places")
 _NAME_PARTICLES = frozenset({"de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du"})
-CORPORATE_ROLES = frozenset(
-    """chief executive ceo executive manager coach captain chairman chairwoman chair director
-    spokesperson spokesman spokeswoman founder officer cfo coo""".split()
-)
+CORPORATE_ROLES = words("roles", "corporate roles")
 
 # An appositive that makes a name a body: "Andes Lithium, the country's largest producer,".
 BODY_APPOSITIVE = re.compile(
@@ -63,8 +59,19 @@ class PlaceMention:
     end: int
     name: str  # canonical ("United States")
     kind: TargetKind  # "country", "organization", "other"
-    demonym: bool  # named through an adjective ("Azerbaijani side")
+    demonym: bool  # named through an adjective ("Moldovan side")
     locative: bool = False  # a capital named as a place ("talks in Washington")
+
+
+FEMALE_NAMES = words("names", "female")
+MALE_NAMES = words("names", "male")
+FEMALE_ROLES = frozenset("spokeswoman chairwoman congresswoman ms mrs madam queen".split())
+MALE_ROLES = frozenset("spokesman chairman congressman mr sir king".split())
+
+
+def is_first_name(token: str) -> bool:
+    """A common first name ("Ana", "Karl")."""
+    return token in FEMALE_NAMES or token in MALE_NAMES
 
 
 def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
@@ -81,8 +88,20 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
     ):
         cut -= 1
     if cut == 1 and len(tokens) > 1 and tokens[0] in FIRST_NAME_PLACES:
-        cut = 0  # "Jordan Okafor"
+        cut = 0  # "Jordan Mensah"
     name = tokens[cut:]
+    if len(name) == 1 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
+        return tokens, []  # "Minister for Trade": all title, no name
+    if len(name) > 2 and not is_first_name(name[0]):
+        # "Industry Policy Ana Lenz" after "Spokesperson for Trade and": the name starts at
+        # its first name.
+        first = next((i for i, t in enumerate(name[1:-1], 1) if is_first_name(t)), None)
+        if first is not None:
+            cut += first
+            name = tokens[cut:]
+    if len(name) > 3 and not any(t in _NAME_PARTICLES for t in name):
+        cut += len(name) - (3 if re.fullmatch(r"[A-Z]\.", name[-2]) else 2)  # a title's tail
+        name = tokens[cut:]
     if len(name) > 2 and cut > 0 and word_key(tokens[cut - 1]) in {"of", "for"}:
         # "Assistant Secretary for Energy Resources Geoffrey Pyatt": the words after "for"
         # complete the title; the name is the last two words (three with an initial).
@@ -93,7 +112,7 @@ def split_title(tokens: list[str]) -> tuple[list[str], list[str]]:
 
 def role_keys(title_words: list[str]) -> tuple[set[str], set[str]]:
     """Role keys ("secretary of state", "secretary") and affiliations (a place or an owner:
-    "U.S.", "Azerbaijani", "Kurzeme Wind's") from the words of a title."""
+    "U.S.", "Moldovan", "Daugava Solar's") from the words of a title."""
     affiliations: set[str] = set()
     words: list[str] = []
     owner: list[str] = []
@@ -143,7 +162,7 @@ _APPOSITIVES = (
 
 def appositive(view: str, end: int) -> tuple[set[str], set[str]]:
     """Roles and affiliation from an appositive after a name: "Jane Doe, chief executive of
-    Acme,", "Maria Lindgren, a portfolio manager at Sjöberg Asset Management,"."""
+    Acme,", "Rosa Klein, a fund manager at Meridian Capital Partners,"."""
     for pattern in _APPOSITIVES:
         m = pattern.match(view, end, min(len(view), end + 140))
         if m and [word_key(w) for w in m.group(1).split()][-1] in ROLE_NOUNS | TITLE_TOKENS:
@@ -178,7 +197,7 @@ def places(view: str) -> list[PlaceMention]:
         if surface in FIRST_NAME_PLACES or (surface in CAPITALS and " " not in surface):
             after = _NEXT_WORD.match(view, m.end())
             if after and is_name_token(after.group(1)) and after.group(1) not in CAPITALS:
-                continue  # "Santiago Pérez", "Jordan Okafor": a first name, not the place
+                continue  # "Santiago Pérez", "Jordan Mensah": a first name, not the place
         if surface == "The West":
             surface = "the West"
         if surface in PLACE_FORMS:

@@ -1,7 +1,7 @@
 """Words and phrases of names, for the rules extractor.
 
 A capitalised token ("U.S.", "J.", "O'Brien", "COP29"), a chain of them ("President of the
-Republic of Azerbaijan Ilham Aliyev", "Securities and Exchange Commission"), and the noun
+Republic of Estonia Tomas Ravel", "Securities and Exchange Commission"), and the noun
 phrases that can name a speaker: a pronoun ("He"), a proper name, a role ("the head of
 state", "China's delegation") or an anonymous source ("two senior officials", "people
 familiar with the matter").
@@ -31,6 +31,7 @@ from stance.extraction.rules.lexicon import (
     TITLE_TOKENS,
     UPPER,
     WEEKDAYS,
+    words,
 )
 
 # One capitalised token: "U.S.", "J.", "Mr.", "O'Brien", "al-Assad", "COP29".
@@ -38,12 +39,12 @@ CAPITAL_TOKEN = (
     r"(?:(?:[A-Z]\.){2,}|[A-Z]\.(?=\s)|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Prof|St"
     r"|Jr|Sr)\.|(?:al|el|bin|ibn|de|van|von)-[" + UPPER + r"][\w'’-]*|[" + UPPER + r"][\w'’&-]*)"
 )
-# Lower-case words inside a name ("Ministry of Foreign Affairs", "Anouk de Graaf").
+# Lower-case words inside a name ("Ministry of Foreign Affairs", "Lotte van Beek").
 CONNECTORS = frozenset(
     {"of", "the", "for", "de", "da", "del", "der", "van", "von", "bin", "al", "la", "le", "du", "&"}
 )
 # A chain also runs over "and", which joins the words of a body's name ("Securities and
-# Exchange Commission"); chain_parts splits it again between two names ("Armenia and Azerbaijan").
+# Exchange Commission"); chain_parts splits it again between two names ("Latvia and Moldova").
 _CONNECTOR = r"(?:of|the|for|de|da|del|der|van|von|bin|al|la|le|du|&|and)"
 CHAIN = re.compile(
     CAPITAL_TOKEN + r"(?:[ \t]+(?:" + _CONNECTOR + r"[ \t]+)*" + CAPITAL_TOKEN + r")*"
@@ -73,7 +74,7 @@ def chain_parts(m: re.Match[str]) -> list[tuple[int, list[str]]]:
     skip_until = 0
     for index, token in enumerate(tokens):
         word = token.group()
-        if word == "and" and not body_name:  # "Armenia and Azerbaijan": two names
+        if word == "and" and not body_name:  # "Latvia and Moldova": two names
             if current:
                 parts.append((offset, current))
             current = []
@@ -143,11 +144,8 @@ def is_name_token(token: str) -> bool:
 
 DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr"})
-ROLE_MODIFIERS = frozenset(
-    """government league club company team party state federal regional city health deputy
-    former acting interim lead top senior""".split()
-)
-# Lower-case words of a role before a name: "government spokeswoman Anahit Petrosyan".
+ROLE_MODIFIERS = words("roles", "role modifiers")
+# Lower-case words of a role before a name: "government spokeswoman Mirela Costa".
 _ROLE_BEFORE_NAME = (ROLE_NOUNS | BODY_NOUNS | TITLE_TOKENS | ROLE_MODIFIERS) - CONNECTORS
 POSTMODIFIER = re.compile(
     r"\s+(?:familiar|close|briefed|involved)\s+(?:with|to|on|in)\s+.*$"
@@ -180,7 +178,7 @@ def classify(text: str) -> NounPhrase | None:
     while lead < len(tokens) - 1 and tokens[lead].islower() and lowered[lead] in _ROLE_BEFORE_NAME:
         lead += 1
     if 0 < lead and tokens[lead][:1].isupper() and _is_proper(tokens[lead:]):
-        return classify(" ".join(tokens[lead:]))  # "prosecutor Anouk de Graaf"
+        return classify(" ".join(tokens[lead:]))  # "prosecutor Lotte van Beek"
     core = POSTMODIFIER.sub("", text).split()
     if core and word_key(core[-1]) in DOCUMENT_SOURCES and len(core) <= 3:
         return NounPhrase("anonymous", text)  # "court documents"
@@ -207,7 +205,7 @@ def classify(text: str) -> NounPhrase | None:
 
 
 def _is_proper(tokens: list[str]) -> bool:
-    """A name: capitalised tokens joined by connectors ("The Kremlin", "Dr. Claire Moreau")."""
+    """A name: capitalised tokens joined by connectors ("The Kremlin", "Dr. Amara Diallo")."""
     first = word_key(tokens[0])
     acronym = len(tokens[0]) > 1 and tokens[0].isupper()  # "WHO", not "who"
     if first in NOT_NAME_WORDS and tokens[0] != "The" and first not in _HONORIFICS and not acronym:

@@ -3,16 +3,19 @@
 `RulesExtractor().extract(text)` finds reported speech ("X said that ...", "According to X,
 ..."), quotations ('"...," X said'), transcript answers ("MODERATOR:", "ASSISTANT SECRETARY
 O'BRIEN:") and statements, resolves each speaker within the document ("the head of state"
--> Ilham Aliyev), reads targets and stances from the claim's words, and passes every claim
+-> Tomas Ravel), reads targets and stances from the claim's words, and passes every claim
 through `stance.extraction.check.check_claims` like the LLM backend's. Deterministic, linear in the
 length of the text, nothing downloaded.
 
 The rules are spread over modules that each do one thing:
 
-- stance.core.gazetteer, stance.extraction.rules.lexicon, stance.extraction.rules.lexicon_stance:
-  the word lists (places, cues, roles, stance words);
-- stance.extraction.rules.text: the de-glued view of the text ("IlhamAliyev" -> "Ilham Aliyev" with
+- stance.core.gazetteer (places), stance.extraction.rules.lexicon (the data files in
+  rules/lexicon/: cues, roles, sources, bodies, events, places, words, stance words, each
+  read once) and stance.extraction.rules.lexicon_stance (the stance patterns built from them);
+- stance.extraction.rules.text: the de-glued view of the text ("TomasRavel" -> "Tomas Ravel" with
   offsets kept), paragraphs, sentences, quotations;
+- stance.extraction.rules.layout: the page around a story (headlines, tags, credits, bylines,
+  boilerplate), which is never a claim and names no speaker;
 - stance.extraction.rules.phrases: capitalised names and the noun phrases that can name a speaker;
 - stance.extraction.rules.names: how names, titles and places are written;
 - stance.extraction.rules.mentions: who and what the document names;
@@ -23,6 +26,8 @@ The rules are spread over modules that each do one thing:
 - stance.extraction.rules.speech: the walk that finds claims (span, speaker, cue);
 - stance.extraction.rules.targets: targets;
 - stance.extraction.rules.stances: stances and claim types;
+- stance.extraction.rules.confidence: how sure a claim is, when to abstain (rejected with a
+  reason), and whether the text is English at all (else the run's notes say so);
 - this module: the extractor, which puts a claim together from those parts.
 """
 
@@ -33,11 +38,13 @@ from functools import cache
 from pathlib import Path
 
 from stance.core import gazetteer
-from stance.core.models import ExtractedClaim, Extraction, schema_sha
+from stance.core.models import Claim, ExtractedClaim, Extraction, schema_sha
 from stance.extraction.check import check_claims
 from stance.extraction.rules import (
+    confidence,
     cues,
     events,
+    layout,
     lexicon,
     lexicon_stance,
     mentions,
@@ -50,6 +57,7 @@ from stance.extraction.rules import (
     targets,
     text,
 )
+from stance.extraction.rules.confidence import NOT_ENGLISH, judge, reads_as_english
 from stance.extraction.rules.cues import NEGATIVE_CUES, POSITIVE_CUES
 from stance.extraction.rules.lexicon import cue_past
 from stance.extraction.rules.speech import Document, Draft
@@ -71,6 +79,8 @@ _RULE_MODULES = (
     targets,
     stances,
     lexicon_stance,
+    confidence,
+    layout,
 )
 
 
@@ -79,9 +89,9 @@ _RULE_MODULES = (
 
 @cache
 def _rules_sha() -> str:
-    """A short hash of every module of the rules (word lists included)."""
+    """A short hash of every module of the rules and every data file of their lexicon."""
     digest = hashlib.sha256()
-    for path in (*(m.__file__ for m in _RULE_MODULES), __file__):
+    for path in (*(m.__file__ for m in _RULE_MODULES), __file__, *lexicon.data_files()):
         digest.update(Path(path or "").read_bytes())
     return digest.hexdigest()[:16]
 
@@ -97,7 +107,7 @@ _SENTENCE_OPENERS = frozenset("The A An It This That These Those There Its".spli
 
 
 def _content(speaker: str, draft: Draft, quote: str) -> str:
-    """The claim as one sentence: "Antony Blinken underlined that the meeting ... ."""
+    """The claim as one sentence: "Helen Marsh underlined that the meeting ... ."""
     quote = quote.strip().rstrip('.,;:"”').rstrip(".,;:")
     if quote.count('"') % 2 or quote.count("“") > quote.count("”"):
         quote += "”" if "“" in quote else '"'  # close the quotation the span opened
@@ -110,6 +120,17 @@ def _content(speaker: str, draft: Draft, quote: str) -> str:
     if first in _SENTENCE_OPENERS:  # "... the manager said" -> "X said the red card was ..."
         quote = f"{first.lower()} {rest}"
     return f"{speaker} {verb} {'that ' if draft.that else ''}{quote}."
+
+
+def _judged(claim: Claim, judged: dict[tuple[str, str], tuple[float, str | None]]) -> Claim:
+    """A checked claim with the extractor's confidence; rejected (with the reason) when the
+    extractor could not tell who speaks: a wrong speaker misleads, a missing claim does not."""
+    confidence, doubt = judged.get((claim.speaker, claim.quote), (None, None))
+    if doubt and claim.grounding != "rejected":
+        return claim.model_copy(
+            update={"confidence": confidence, "grounding": "rejected", "reason": doubt}
+        )
+    return claim.model_copy(update={"confidence": confidence})
 
 
 # --- The extractor -----------------------------------------------------------------------------
@@ -127,17 +148,26 @@ class RulesExtractor:
         return _rules_sha()
 
     def extract(self, text: str, *, published: str | None = None) -> Extraction:
+        if text.strip() and not reads_as_english(text):
+            return self._empty(NOT_ENGLISH)
         document = Document(text, published)
         drafts = document.run() if text.strip() else []
         pairs: list[tuple[ExtractedClaim, int]] = []
+        judged: dict[tuple[str, str], tuple[float, str | None]] = {}
         previous: Draft | None = None
         for draft in drafts:
-            pairs.append(
-                (self._claim(document, draft, previous), document.view.to_source(draft.start))
-            )
+            claim = self._claim(document, draft, previous)
+            pairs.append((claim, document.view.to_source(draft.start)))
+            judged.setdefault((claim.speaker, claim.quote), judge(draft.speaker))
             previous = draft
+        return self._empty(None).model_copy(
+            update={"claims": [_judged(c, judged) for c in check_claims(text, pairs)]}
+        )
+
+    def _empty(self, notes: str | None) -> Extraction:
         return Extraction(
-            claims=check_claims(text, pairs),
+            claims=[],
+            notes=notes,
             backend=self.backend,
             model=None,
             prompt_sha=self.prompt_sha,

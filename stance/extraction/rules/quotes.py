@@ -4,15 +4,15 @@ The part of the walk over a document (stance.extraction.rules.speech) that reads
 speaker's own:
 
 - a quotation with its speaker before or after it ('"...," X said', 'X said: "..."',
-  '"...," said the orchestra's leader, the violinist Anneke de Vries'), or continuing the
+  '"...," said the museum's director, the historian Ines van Dijk'), or continuing the
   previous speaker; one claim per sentence of the quotation;
 - a transcript's speaker labels ("ASSISTANT SECRETARY O'BRIEN: ..."): each sentence of an
-  answer is a claim of its speaker, unless it reports someone else's words ("Kestrel
-  Shipping has told us that ..." is Kestrel Shipping's) or is procedure ("I'll ask Anders
+  answer is a claim of its speaker, unless it reports someone else's words ("Larkspur
+  Freight has told us that ..." is Larkspur Freight's) or is procedure ("I'll ask Pavel
   to say more");
 - a "Statement by X" document: its sentences are X's.
 
-Framing words ("What I can tell you is that", "I would also say this:") are left out of the
+Framing words ("What we would say is that", "I would also say this:") are left out of the
 claim, and so is a trailing comment on it ("..., calling the suggestion absurd").
 """
 
@@ -32,6 +32,7 @@ from stance.extraction.rules.cues import (
     MIN_WORDS,
     QUOTE_TAIL_CUE,
     STATEMENT,
+    STATEMENT_TAIL,
     asserts,
     framing_end,
     listener_end,
@@ -39,7 +40,12 @@ from stance.extraction.rules.cues import (
     trailing_end,
 )
 from stance.extraction.rules.events import Event
-from stance.extraction.rules.lexicon import PROCEDURAL_LABELS, QUESTION_LABELS
+from stance.extraction.rules.lexicon import (
+    ANSWER_LABELS,
+    NOT_A_CLAIM,
+    PROCEDURAL_LABELS,
+    QUESTION_LABELS,
+)
 from stance.extraction.rules.mentions import Mentions
 from stance.extraction.rules.phrases import NounPhrase, classify
 from stance.extraction.rules.speakers import Speaker, Speakers
@@ -53,6 +59,8 @@ from stance.extraction.rules.text import (
     trim,
 )
 
+# The object of a reciprocal cue ("blamed each other for ...").
+_RECIPROCAL = re.compile(r"(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # Subjects of a nested report that are the turn's own speaker ("We have said that ...").
 _FIRST_PERSON = frozenset({"i", "we", "you"})
 
@@ -111,6 +119,8 @@ class Walk:
             if number + 1 < len(paragraph.quotations):
                 sentence_end = min(sentence_end, paragraph.quotations[number + 1].open_at)
             found = self._quote_speaker_after(quotation.close_at, sentence_end)
+        if found is None and not quotation.closed:
+            found = self._speaker_further_on(index)  # a quotation over several paragraphs
         if found is None:
             found = self._continuing_speaker(quotation, paragraph, index)
         if found is None:
@@ -161,6 +171,23 @@ class Walk:
             return None
         return speaker, re.sub(r"\s+", " ", m.group())
 
+    def _speaker_further_on(self, index: int) -> tuple[Speaker, str] | None:
+        """The speaker of a quotation that runs on over the next paragraphs (each opening with
+        a quote mark), named where it finally closes: '“A.\n\n“B,” X said.'"""
+        for later in range(index + 1, min(index + 5, len(self.paragraphs))):
+            paragraph = self.paragraphs[later]
+            if not paragraph.quotations or paragraph.quotations[0].open_at != paragraph.start:
+                return None
+            first = paragraph.quotations[0]
+            if first.closed:
+                spans = sentences(self.v, paragraph.start, paragraph.end, paragraph.quotations)
+                at = bisect_right(spans, (first.close_at, len(self.v))) - 1
+                end = spans[at][1] if at >= 0 else paragraph.end
+                if len(paragraph.quotations) > 1:
+                    end = min(end, paragraph.quotations[1].open_at)
+                return self._quote_speaker_after(first.close_at, max(end, first.close_at))
+        return None
+
     def _continuing_speaker(
         self, quotation: Quotation, paragraph: Paragraph, index: int
     ) -> tuple[Speaker, str] | None:
@@ -178,7 +205,7 @@ class Walk:
             if found is not None:
                 return found
             person = self.mentions.last_person_in(spans[-1][0], last.end)
-            if person is not None:  # "issued the following statement from its CEO, X:"
+            if person is not None:  # "released these words from its CEO, X:"
                 return Speaker(person.name, person.name, person, "person"), "said"
         previous = self._draft_before(index - 1, last.end + 1)
         if previous is not None and previous.attribution == "direct":
@@ -193,6 +220,9 @@ class Walk:
         words = [w.lower().strip(".") for w in label.split()]
         if words[0] in QUESTION_LABELS or words[0] in PROCEDURAL_LABELS:
             return None, True, body_start
+        if len(words) == 1 and words[0] in ANSWER_LABELS:  # "Answer:": whom the text asks
+            respondent = self._respondent(paragraph.start)
+            return respondent, respondent is None, body_start
         name = label if not label.isupper() else title_case(label)
         self.mentions.register_label(name, paragraph.start)
         phrase = classify(name) or NounPhrase("proper", name)
@@ -214,7 +244,7 @@ class Walk:
         self.speakers.remember(speaker, paragraph.start)
 
     def _nested_report(self, start: int, end: int, index: int, speaker: Speaker) -> bool:
-        """In someone's own words, a report of a third party's ("Kestrel Shipping has told us
+        """In someone's own words, a report of a third party's ("Larkspur Freight has told us
         that ...", "Prosecutors allege that ..."): a claim of the third party. True if made."""
         for m in CUE.finditer(self.v, start, min(end, start + 200)):
             subject = self.speakers.before(start, m.start())
@@ -234,8 +264,18 @@ class Walk:
             return self._add(draft) is not None
         return False
 
+    def _respondent(self, at: int) -> Speaker | None:
+        """Who answers in a "Question: ... Answer: ..." text: its author if it has one, else
+        the first person the text names before the answers."""
+        author = self._statement_speaker()
+        if author is not None:
+            return author
+        person = self.mentions.first_person_in(0, at)
+        return Speaker(person.name, person.name, person, "person") if person else None
+
     def _statement_speaker(self) -> Speaker | None:
-        """X of a text headed "Statement by X" (in its first paragraphs or title line)."""
+        """X of a text headed "Statement by X", "Address by X to ...", "X statement on ..."
+        (in its first paragraphs or title line), trimmed to X."""
         head = (
             self.v[: self.paragraphs[min(2, len(self.paragraphs) - 1)].end]
             if self.paragraphs
@@ -244,8 +284,13 @@ class Walk:
         m = STATEMENT.search(head)
         if m is None:
             return None
-        who = m.group("who").strip().rstrip(".")
-        who = re.split(r"\s+(?:on|regarding|about|concerning)\s+", who)[0]
+        who = (m.group("who") or m.group("owner")).strip().rstrip(".")
+        who = re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0])
+        self.mentions.register_label(who, m.start())  # "Prime Minister Ana Ruiz": a person
+        named = re.search(r"(?:[A-Z][\w'’.-]+\s+)*[A-Z][\w'’.-]+$", who)
+        person = self.mentions.person_of(named.group()) if named else None
+        if person is not None:  # "the Spokesperson for Trade Policy Ana Lenz": Ana Lenz
+            return Speaker(person.name, who, person, "person")
         phrase = classify(who) or NounPhrase("proper", who)
         return self.speakers.resolve(phrase, m.start())
 
@@ -256,6 +301,10 @@ class Walk:
         draft.start, draft.end = trim(self.v, draft.start, draft.end)
         if len(self.v[draft.start : draft.end].split()) < MIN_WORDS:
             return None  # "praised the fans"
+        if NOT_A_CLAIM.match(self.v, draft.start, draft.end):
+            return None  # "expressed appreciation for ...": thanks, not a proposition
+        if _RECIPROCAL.match(self.v, draft.start, draft.end):
+            return None  # "X and Y accused each other of ...": no one speaker's claim
         insort(self.placed.setdefault(draft.paragraph, []), (draft.start, len(self.drafts)))
         self.drafts.append(draft)
         self.speakers.remember(draft.speaker, draft.start)

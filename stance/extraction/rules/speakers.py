@@ -3,14 +3,14 @@
 The walk over a text (stance.extraction.rules.speech) finds a reporting cue; this module finds the
 speaker around it and resolves it within the document:
 
-- the subject before a cue ("President Ilham Aliyev said", "Sofia Brandt, who ran the
-  utility for years, cautioned"), after an inverted cue ("said the orchestra's leader, the
-  violinist Anneke de Vries"), or of a sentence whose participle reports speech;
+- the subject before a cue ("President Tomas Ravel said", "Sofia Brandt, who ran the
+  utility for years, cautioned"), after an inverted cue ("said the museum's director, the
+  historian Ines van Dijk"), or of a sentence whose participle reports speech;
 - the source of "according to": a body, its report or complaint ("According to the report"
   is the body that published it), a document ("court documents");
 - what a mention stands for: a role ("the head of state") for the person who holds it, a
   pronoun ("he", "they", "one of them") for who was just spoken of, the part of a body that
-  speaks for it ("the board", "a spokesperson for the agency", "the orchestra's management")
+  speaks for it ("the board", "a spokeswoman for the council", "the museum's management")
   for the body, a common noun ("the coast guard") for the body the text named in full.
 """
 
@@ -35,10 +35,13 @@ from stance.extraction.rules.lexicon import (
     DOCUMENT_BODY_NOUNS,
     PERSON_PRONOUNS,
     PLACE_FORMS,
+    ROLE_EQUIVALENTS,
+    ROLE_NOUNS,
     SOURCE_MEDIA,
     TITLE_TOKENS,
+    words,
 )
-from stance.extraction.rules.mentions import DATELINE, Mentions, Person
+from stance.extraction.rules.mentions import DATELINE, Mentions, Person, gender_of
 from stance.extraction.rules.names import role_keys
 from stance.extraction.rules.phrases import (
     CONNECTORS,
@@ -61,6 +64,30 @@ class Recent:
     person: Person | None = None
     body: str | None = None
     group: str | None = None
+    people: list[Person] = field(default_factory=list)  # the last few people, latest last
+
+    def see(self, person: Person) -> None:
+        """A person the text is now about."""
+        self.person = person
+        if person in self.people:
+            self.people.remove(person)
+        self.people = [*self.people[-5:], person]
+
+    def for_pronoun(self, pronoun: str) -> Person | None:
+        """Whom "he" or "she" refers to: the person in focus if the gender fits, else the
+        latest person whose gender fits; None when no one fits (the claim abstains)."""
+        wanted = "female" if pronoun in {"she", "her"} else "male"
+        people = self.people or ([self.person] if self.person else [])
+        for rank, person in enumerate(list(reversed(people))[:3]):  # the one in focus first
+            gender = gender_of(person)
+            if gender == wanted:
+                return person
+            # Someone the text does not show to be a person ("Norvik Water" is two
+            # capitalised words) is "he" or "she" only when in focus.
+            if gender is None and (person.roles or rank == 0):
+                person.gender = wanted  # later pronouns agree with this one
+                return person
+        return None
 
 
 @dataclass(frozen=True)
@@ -73,10 +100,8 @@ class Speaker:
     kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
 
 
-_SOURCE_DETERMINERS = frozenset("a an the two three four five several some many according".split())
-_SPOKESPEOPLE = frozenset(
-    "spokesperson spokesman spokeswoman spokespeople representative representatives".split()
-)
+_SOURCE_DETERMINERS = words("sources", "determiners")
+_SPOKESPEOPLE = words("roles", "spokespeople")
 _FOR_BODY = re.compile(r"\s(?:for|of|at|from)\s+(.+)$")
 _DEFINITE = re.compile(r"^(?:the|its|their)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})$", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:()\"“”]")
@@ -99,8 +124,9 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
     mention = phrase.text
     if phrase.kind == "pronoun":
         lowered = mention.lower()
-        if lowered in PERSON_PRONOUNS and recent.person is not None:
-            return Speaker(recent.person.name, mention, recent.person, "person")
+        person = recent.for_pronoun(lowered) if lowered in PERSON_PRONOUNS else None
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
         if lowered == "it" and recent.body is not None:
             return Speaker(recent.body, mention, None, "body")
         part = PARTITIVE.match(mention)
@@ -114,7 +140,17 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
             group = recent.group or recent.body or ""
             return Speaker(group, mention, None, "anonymous" if recent.group else "body")
         return Speaker(mention, mention)
+    definite_role = re.fullmatch(r"(?:the|its|their)\s+([a-z]+)", mention, re.IGNORECASE)
+    if definite_role and word_key(definite_role.group(1)) in ROLE_NOUNS:
+        # "the spokesperson", "The Spokesperson": whom the text gave that role earlier
+        person = mentions.latest_person_with_role(word_key(definite_role.group(1)), at)
+        if person is not None:
+            return Speaker(person.name, mention, person, "person")
     if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
+        named = _NAME_AT_END.search(mention)
+        person = mentions.person_of(named.group()) if named else None
+        if person is not None:  # "Spokesperson for Trade Policy Ana Lenz": a person after all
+            return Speaker(person.name, mention, person, "person")
         words = mention.split()
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
             words = words[1:]
@@ -135,14 +171,18 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         named = [t for t in tokens if t != "The"]
         if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
             # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
-            # "Redhill" for the Redhill United named earlier.
+            # "Ashford" for the Ashford United named earlier.
             named_body = mentions.body_named(named[0]) if len(named) == 1 else None
             body_name = named_body.name if named_body else _national(named, mentions)
             return Speaker(body_name, mention, None, "body")
     role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
     roles, affiliations = role_keys(role_words)
     affiliation = next(iter(affiliations), None)
+    focus = recent.person
     for role in sorted(roles, key=len, reverse=True):
+        wanted = {role, *ROLE_EQUIVALENTS.get(role, ())}
+        if focus is not None and focus.roles & wanted and affiliation is None:
+            return Speaker(focus.name, mention, focus, "person")  # the one in focus first
         person = mentions.latest_person_with_role(role, at, affiliation)
         if person is not None:
             return Speaker(person.name, mention, person, "person")
@@ -151,12 +191,16 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         # "a former finance director of Arkwright Logistics": someone described, not named.
         return Speaker(" ".join(tokens[1:]), mention, None, "anonymous")
     owner = _lowercase_owner(role_words)
-    if owner and head in BODY_PART_NOUNS:  # "the orchestra's management", "the club's board"
-        body = _body_of_phrase(mentions, f"the {owner}", at)
+    if owner and head in BODY_PART_NOUNS:  # "the museum's management", "the club's board"
+        body = _body_of_phrase(mentions, f"the {owner}", at) or mentions.name_ending_in(owner, at)
         if body is not None:
             return Speaker(body, mention, None, "body")
+    if head in BODY_NOUNS and not owner:
+        kind_of = mentions.body_of_kind(head, at)  # "the US airline": the airline named
+        if kind_of is not None:
+            return Speaker(kind_of.name, mention, None, "body")
     if affiliation is not None or any(t[:1].isupper() for t in role_words):
-        # "the Armenian government", "China's delegation": named through their owner.
+        # "the Latvian government", "China's delegation": named through their owner.
         words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
         return Speaker(_national(words, mentions), mention, None, "body")
     if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
@@ -186,7 +230,7 @@ def _national(words: list[str], mentions: Mentions) -> str:
 
 
 def _lowercase_owner(words: list[str]) -> str | None:
-    """The common noun that owns a role: "orchestra" of "orchestra's management"."""
+    """The common noun that owns a role: "museum" of "museum's management"."""
     for word in words[:-1]:
         if re.fullmatch(r"[a-z][\w-]*['’]s", word):
             return word_key(word)
@@ -211,6 +255,28 @@ def _body_of_phrase(mentions: Mentions, text: str, at: int) -> str | None:
     return body.name if body is not None else None
 
 
+# Words before a name that are no part of it: "and Trade Policy Ana Lenz" (the tail of a
+# title split at "and"), "Oslo-based Nordic Airways".
+_NAME_LEAD = re.compile(r"^(?:(?:and|or)\s+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?-based\s+)")
+# Capitalised words that end a mention: the name a long title leads up to.
+_NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
+# A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
+_OWNED_MEDIUM = re.compile(
+    r"^(?P<owner>[A-Z][^,;:]{0,60}?)['’]s\s+(?:latest\s+|own\s+|written\s+)?(?:"
+    + "|".join(sorted(words("sources", "media")))
+    + r"|remarks|comments|post|interview|speech)\b"
+)
+
+
+def _trimmed_name(phrase: NounPhrase) -> NounPhrase:
+    """A proper name without what the chain caught around it."""
+    text = _NAME_LEAD.sub("", phrase.text)
+    owned = _OWNED_MEDIUM.match(text)
+    if owned is not None:
+        text = owned.group("owner")
+    return phrase if text == phrase.text else NounPhrase("proper", text)
+
+
 @dataclass
 class Speakers:
     """Speaker finding and resolution over one document's view, with what it remembers."""
@@ -227,11 +293,13 @@ class Speakers:
         return self.view.text
 
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
+        if phrase.kind == "proper":
+            phrase = _trimmed_name(phrase)
         speaker = resolve(self.mentions, phrase, at, self.recent)
         return replace(speaker, mention=self._source_words(speaker.mention, at))
 
     def before(self, start: int, cue_at: int) -> Speaker | None:
-        """The speaker named just before a cue: "President Ilham Aliyev said"."""
+        """The speaker named just before a cue: "President Tomas Ravel said"."""
         left = self.v[max(start, cue_at - 300) : cue_at]
         while (adverb := ADVERB_TAIL.search(left)) is not None and adverb.group().strip():
             left = left[: adverb.start()]
@@ -269,8 +337,8 @@ class Speakers:
         return None
 
     def described(self, text: str, at: int) -> Speaker | None:
-        """The speaker of "the captain, Ola Nilsen" or "the orchestra's leader, the violinist
-        Anneke de Vries": the person the appositive names, else the first phrase."""
+        """The speaker of "the captain, Ola Nilsen" or "the museum's director, the historian
+        Ines van Dijk": the person the appositive names, else the first phrase."""
         parts = [p.strip() for p in text.split(",") if p.strip()]
         if not parts:
             return None
@@ -284,11 +352,18 @@ class Speakers:
                     others = [p for p in parts if p is not part]
                     self.mentions.add_title(person, " ".join(others).split(), at)
                     return self.resolve(phrase, at)
+        tokens = parts[0].split()
+        last = longest_phrase(tokens, from_end=True)
+        if last is not None and last.kind == "proper" and len(last.text.split()) < len(tokens):
+            person = self.mentions.person_of(last.text)
+            if person is not None:  # "Acme spokeswoman Julia Berg": the person named last
+                self.mentions.add_title(person, tokens[: -len(last.text.split())], at)
+                return self.resolve(last, at)
         return self._phrase(parts[0], at, from_end=False)
 
     def after(self, at: int, end: int) -> Speaker | None:
-        """The speaker named after an inverted cue: 'said Dr. Claire Moreau, who ...', 'said
-        the orchestra's leader, the violinist Anneke de Vries.'"""
+        """The speaker named after an inverted cue: 'said Dr. Amara Diallo, who ...', 'said
+        the museum's director, the historian Ines van Dijk.'"""
         segment = re.match(r"\s+([^;:!?\"“”]{1,160})", self.v[at:end])
         if segment is None:
             return None
@@ -316,11 +391,11 @@ class Speakers:
 
     def according_to(self, text: str, at: int, sentence_start: int) -> Speaker | None:
         """The speaker of "according to ...": a person or body, its document ("WHO figures",
-        "an analysis by the Climate Policy Forum", "its website", "the orchestra's annual
+        "an analysis by the Urban Transport Institute", "its website", "the museum's annual
         report", "the report" a body published), or anonymous documents ("court documents")."""
         by = BY_AUTHOR.match(text)
         if by is not None:
-            text = by.group(1)  # "an analysis by the Climate Policy Forum"
+            text = by.group(1)  # "an analysis by the Urban Transport Institute"
         words = text.split()
         media = word_key(words[-1]) in SOURCE_MEDIA
         if media and len(words) >= 2:
@@ -331,7 +406,7 @@ class Speakers:
                     subject = self.resolve(pronoun, at)
                 return Speaker(subject.name, text, subject.person, subject.kind)
             owner = _lowercase_owner(words)
-            if owner is not None:  # "the orchestra's latest annual report"
+            if owner is not None:  # "the museum's latest annual report"
                 body = _body_of_phrase(self.mentions, f"the {owner}", at)
                 if body is not None:
                     return Speaker(body, text, None, "body")
@@ -389,7 +464,7 @@ class Speakers:
     def remember(self, speaker: Speaker, at: int) -> None:
         """Who "he", "it" and "they" may refer to next."""
         if speaker.person is not None:
-            self.recent.person = speaker.person
+            self.recent.see(speaker.person)
         elif speaker.kind == "body":
             self.recent.body = speaker.name
             if speaker.name not in self.noted_bodies:
@@ -426,11 +501,11 @@ class Speakers:
             person = self.mentions.person_of(phrase.text)
         person = person or self.mentions.first_person_in(start, end)
         if person is not None:
-            self.recent.person = person
+            self.recent.see(person)
 
     def _source_words(self, words: str, near: int) -> str:
         """The original text's spelling of words found in the view near an offset
-        ("IlhamAliyev" for the view's "Ilham Aliyev")."""
+        ("TomasRavel" for the view's "Tomas Ravel")."""
         if " " not in words:
             return words
         low = max(0, near - 300)

@@ -41,6 +41,7 @@ from stance.extraction.rules.cues import (
     speaker_label,
 )
 from stance.extraction.rules.events import Events
+from stance.extraction.rules.layout import closes_the_story, skipped
 from stance.extraction.rules.lexicon import (
     CLAUSE_ONLY_LEMMAS,
     CUE_PARTICIPLE,
@@ -58,6 +59,12 @@ __all__ = ["Document", "Draft"]
 _DATELINE_REST = re.compile(
     r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?\s*(?:\([^)]{1,30}\))?\s*[—–-]{1,2}\s*"
 )
+# Before a cue, what makes it report nothing ("has not commented", "declined to say").
+_NEGATED = re.compile(
+    r"\b(?:not|never|n['’]t|declined\s+to|refused\s+to|no\s+longer)\s+(?:yet\s+)?$", re.IGNORECASE
+)
+# The first person of a text's own voice.
+_OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
@@ -88,9 +95,17 @@ class Document(Walk):
         labels = [speaker_label(self.v, p) for p in self.paragraphs]
         transcript = sum(1 for label in labels if label is not None) >= 2
         statement_speaker = self._statement_speaker()
+        if statement_speaker is not None and not self._first_person_outside_quotations():
+            statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None
         label_skipped = False
         for index, paragraph in enumerate(self.paragraphs):
+            lines = self.v[paragraph.start : paragraph.end].split("\n")
+            if closes_the_story(lines[0]):
+                statement_speaker = None  # "About Acme", "Forward-looking statements"
+            if skipped(lines):
+                label_speaker, label_skipped = None, False  # tags, credits, headings
+                continue
             label = labels[index] if transcript else None
             if label is not None:
                 label_speaker, label_skipped, body_start = self._label_speaker(paragraph, label)
@@ -102,6 +117,18 @@ class Document(Walk):
             self._paragraph(paragraph, index, statement_speaker if index > 0 else None)
         kept = [d for d in self.drafts if len(self.v[d.start : d.end].split()) >= MIN_WORDS]
         return sorted(kept, key=lambda d: d.start)
+
+    def _first_person_outside_quotations(self) -> bool:
+        """Whether the text speaks as "we" or "I" in its own voice (a statement, a speech),
+        not only inside the quotations it carries (a release quoting its author)."""
+        for paragraph in self.paragraphs[1:]:
+            cursor = paragraph.start
+            for quotation in (*paragraph.quotations, None):
+                stop = quotation.open_at if quotation is not None else paragraph.end
+                if _OWN_VOICE.search(self.v, cursor, stop):
+                    return True
+                cursor = quotation.close_at if quotation is not None else stop
+        return False
 
     def _paragraph(self, paragraph: Paragraph, index: int, author: Speaker | None) -> None:
         """Reported speech sentence by sentence, then the paragraph's quotations. In a
@@ -121,6 +148,7 @@ class Document(Walk):
                 author is not None
                 and len(self.drafts) == made
                 and not inside(start, paragraph.quotations)
+                and self.v[start:end].rstrip()[-1:] != ":"  # "X issued this statement:"
             ):
                 self._spoken(Paragraph(start, end, ()), index, author, "stated")
             spoke = any(d.speaker.person is not None for d in self.drafts[made:])
@@ -147,6 +175,8 @@ class Document(Walk):
                 continue
             form = re.sub(r"\s+", " ", m.group())
             lemma = ALL_CUES[form]
+            if _NEGATED.search(self.v, max(start, m.start() - 30), m.start()):
+                continue  # "has not commented on", "declined to say": nothing reported
             if lemma == "according to":
                 active = self._according_to(m, start, end, index, active) or active
                 continue
@@ -193,7 +223,7 @@ class Document(Walk):
             if active is not None and cut is not None:  # the new cue ends the previous claim
                 active.end = min(active.end, cut)
                 if participle and active.lemma in EVALUATIVE_LEMMAS and not active.that:
-                    active.end = active.start  # "welcomed the package, saying ...": the saying
+                    active.end = active.start  # "welcomed the plan, saying ...": the saying
             begin, that = complement
             draft = Draft(begin, end, speaker, form, lemma, "indirect", that, index)
             active = self._add(draft) or draft  # a dropped draft still carries its speaker
@@ -266,7 +296,7 @@ class Document(Walk):
 
     def _tail_attribution(self, start: int, end: int, paragraph: Paragraph, index: int) -> None:
         """ "The plan will fail, the minister said." (no quotation marks); "..., the captain,
-        Ola Nilsen, said."; "..., said the orchestra's leader, the violinist Anneke de Vries." """
+        Ola Nilsen, said."; "..., said the museum's director, the historian Ines van Dijk." """
         sentence = self.v[start:end].rstrip(".!? ")
         if sentence[:1] in '"“' or inside(start, paragraph.quotations):
             return
@@ -283,6 +313,8 @@ class Document(Walk):
                 speaker = self.speakers.described(named[named.rindex(",") + 1 :], content_end)
             cue = m.group("cue").split()[0]
         else:
+            if re.match(r"(?:his|her|their|its|our|my|that)\b", m.group("inp"), re.IGNORECASE):
+                return  # "X, asked about it, said his government ...": said what, not who
             speaker = self.speakers.after(m.start("inp") - 1 + start, start + len(sentence))
             cue = m.group("icue")
         if speaker is None:

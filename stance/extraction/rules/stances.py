@@ -5,8 +5,8 @@ Stance is read from the wording: the balance of negative and positive words in t
 around the target, then in the whole claim (a negator just before a word turns it round:
 "found no wrongdoing" is good news for whoever was investigated; a good word right after a
 harming verb, "undermines the peace process", counts as bad). A target on the receiving end
-of criticism ("anti-Azerbaijan", "threat to Armenia") is defended, one pressed to act ("the
-need for Azerbaijan to ...") is criticised, and the speaker's own side (its body, its
+of criticism ("anti-Moldova", "threat to Latvia") is defended, one pressed to act ("the
+need for Moldova to ...") is criticised, and the speaker's own side (its body, its
 country) is supported, the more so when the speaker insists, maintains or denies.
 """
 
@@ -99,9 +99,9 @@ def stance_of(
         before = view[max(start, found.at - 60) : found.at]
         after = view[found.end : found.end + 30] if found.end > 0 else ""
         if ADDRESSEE_BEFORE.search(before) or ADDRESSEE_AFTER.match(after):
-            return "oppose"  # "the need for Azerbaijan to ...", "China should also ..."
+            return "oppose"  # "the need for Moldova to ...", "China should also ..."
         marker = VICTIM_MARKERS.search(before)
-        if marker:  # "not against Azerbaijan", "anti-Azerbaijan", "undermines the process"
+        if marker:  # "not against Moldova", "anti-Moldova", "undermines the process"
             if _within_words(view, NEGATORS, found.at - len(marker.group())):
                 return "support"
             return "support" if score < 0 else "neutral"

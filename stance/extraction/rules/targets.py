@@ -1,8 +1,8 @@
 """What a claim is about, for the rules extractor (the stance toward it:
 stance.extraction.rules.stances).
 
-Targets come from the claim's own words: countries and blocs of the gazetteer ("Azerbaijani
-side" is Azerbaijan, "Moscow has not been constructive" is Russia), people and bodies the
+Targets come from the claim's own words: countries and blocs of the gazetteer ("Moldovan
+side" is Moldova, "Moscow has not been constructive" is Russia), people and bodies the
 document named, the events and topics it talks about (stance.extraction.rules.events: "the April 5
 meeting", "the lithium royalty reform"), definite nouns that point back to a body the text
 named in full ("the coast guard", "the company", "the bloc") or to a ship ("the crew"), the
@@ -36,6 +36,7 @@ from stance.extraction.rules.lexicon import (
     REGIONS,
     ROLE_NOUNS,
     WEEKDAYS,
+    words,
 )
 from stance.extraction.rules.lexicon_stance import OWN_SIDE
 from stance.extraction.rules.mentions import LOOKBACK, Mentions, Person
@@ -104,21 +105,14 @@ _PHRASE_END = re.compile(
     r"|faces|remains|operates|owns|runs|makes|believes|hopes|knows|[a-z]+ed)\b)"
 )
 # Definite nouns that stand for the body of their kind last named ("the company").
-_DEFINITE_BODY_NOUNS = frozenset(
-    """company firm club league agency bloc alliance port ministry regulator lender utility
-    team court commission council delegation orchestra authority board operator carrier
-    airline insurer bank union""".split()
-)
+_DEFINITE_BODY_NOUNS = words("bodies", "definite body nouns")
 # ... of which these only for a body with the noun in its name ("the port": a port).
 _NAMED_ONLY = frozenset({"port", "court", "ministry", "orchestra", "bank", "union"})
 _BLOC_NOUNS = frozenset({"bloc", "alliance", "union"})
 # Nouns for a ship and its people: "the crew", "the vessel" are the ship the text named.
-_VESSEL_NOUNS = frozenset({"crew", "vessel", "ship", "trawler", "tanker", "ferry", "boat"})
+_VESSEL_NOUNS = words("bodies", "vessel nouns")
 # Words that make a capitalised chain a titled role ("French Minister of Foreign Affairs").
-_TITLE_HEADS = frozenset(
-    """minister president secretary prime foreign ambassador chancellor envoy spokesperson
-    spokesman leader""".split()
-)
+_TITLE_HEADS = words("roles", "title heads")
 _ACCUSED = re.compile(r"(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+(?:of|for|on)\s")
 _ACCUSING = frozenset({"accuse", "blame", "allege"})
 # Cues of a speaker holding its ground: its own side is a target ("maintained that ...").
@@ -292,7 +286,7 @@ def _chain_target(
     span = (offset, offset + len(" ".join(tokens)))
     person = mentions.person_of(text)
     if person is None and len(tokens) == 1:
-        person = mentions.person_by_first_name(text)  # "Anders" for Anders Lund
+        person = mentions.person_by_first_name(text)  # "Pavel" for Pavel Novak
     if person is not None:
         if person is not claimant.person and person.name != claimant.name:  # not the speaker
             add(Found(person.name, "person", offset), span)

@@ -1,6 +1,6 @@
 """Text layout for the rules extractor: a de-glued view, paragraphs, sentences, quotations.
 
-News text arrives damaged: "IlhamAliyev", "ofArmenia", "theimportance", "underlinedthat",
+News text arrives damaged: "TomasRavel", "ofLatvia", "theimportance", "underlinedthat",
 "April5". The rules run on a *view* of the text with a space put back where words were
 run together, and every offset found in the view maps back to the original text, so quotes
 stay exact substrings of what was received.
@@ -42,7 +42,7 @@ _THE_GLUE = re.compile(r"\bthe(?=[a-z]{4,}\b)([a-z]+)")
 _THAT_GLUE = re.compile(r"\bthat(?=[a-z]{3,}\b)([a-z]+)")
 _CUE_FORMS = sorted({*CUE_PAST, *CUE_PRESENT, *CUE_PARTICIPLE}, key=len, reverse=True)
 _CUE_THAT_GLUE = re.compile(r"\b(?:" + "|".join(map(re.escape, _CUE_FORMS)) + r")(?=that\b)")
-_POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z]['’]s)(?=[a-z]{3,})")  # "Armenia'sarming"
+_POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z]['’]s)(?=[a-z]{3,})")  # "Latvia'sarming"
 _SENTENCE_GLUE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _MONTH_DAY_GLUE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")(?=\d)")
 _CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
@@ -81,10 +81,10 @@ class View:
 def _split_points(source: str) -> set[int]:
     """Offsets in the source before which a space was evidently lost."""
     points: set[int] = set()
-    for m in _LOWER_BEFORE_CAPITAL.finditer(source):  # "ofArmenia", "theUS"
+    for m in _LOWER_BEFORE_CAPITAL.finditer(source):  # "ofLatvia", "theUS"
         points.add(m.end())
     standalone = set(_CAPITALISED_WORD.findall(source))
-    for m in _CAPITAL_GLUE.finditer(source):  # "IlhamAliyev" when "Ilham" and "Aliyev" occur
+    for m in _CAPITAL_GLUE.finditer(source):  # "TomasRavel" when "Tomas" and "Ravel" occur
         if m.group(1) in standalone and m.group(2) in standalone:
             points.add(m.start(2))
     for m in _THE_GLUE.finditer(source):  # "theimportance"
@@ -96,7 +96,7 @@ def _split_points(source: str) -> set[int]:
     for pattern in (_CUE_THAT_GLUE, _MONTH_DAY_GLUE, _EVENT_GLUE):  # "April5", ...
         for m in pattern.finditer(source):
             points.add(m.end())
-    for pattern in (_SENTENCE_GLUE, _POSSESSIVE_GLUE):  # "Aliyev.The", "Armenia'sarming"
+    for pattern in (_SENTENCE_GLUE, _POSSESSIVE_GLUE):  # "Ravel.The", "Latvia'sarming"
         for m in pattern.finditer(source):
             points.add(m.start())
     points.discard(0)
@@ -154,6 +154,17 @@ def paragraphs(text: str) -> list[Paragraph]:
 
 
 _QUOTE_MARK = re.compile(r"[\"“”]")
+# Single curly marks quote too (‘…’), but ’ is also the apostrophe: an opening ‘ starts a
+# word after a space or colon, and the closing ’ follows punctuation or ends the paragraph.
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s:(—–-]))‘(?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[.,!?;:—–])’|’(?=\s*$)")
+
+
+def _opens(text: str, at: int, start: int) -> bool:
+    """Whether ” at `at` opens a quotation: some texts open with it, at a paragraph's start
+    or after a space or colon, right before a word."""
+    before = text[at - 1] if at > start else "\n"
+    return before in " \t\n:(" and at + 1 < len(text) and text[at + 1].isalnum()
 
 
 def _quotations(text: str, start: int, end: int) -> list[Quotation]:
@@ -162,10 +173,10 @@ def _quotations(text: str, start: int, end: int) -> list[Quotation]:
     for m in _QUOTE_MARK.finditer(text, start, end):
         mark, at = m.group(), m.start()
         if open_at is None:
-            if mark != "”":  # a stray closing mark opens nothing
+            if mark != "”" or _opens(text, at, start):  # a stray closing mark opens nothing
                 open_at = at
             continue
-        if mark == "“":  # a new opening mark: the previous quotation was never closed
+        if mark == "“":
             found.append(Quotation(open_at, open_at + 1, at, at, False))
             open_at = at
             continue
@@ -173,7 +184,27 @@ def _quotations(text: str, start: int, end: int) -> list[Quotation]:
         open_at = None
     if open_at is not None:
         found.append(Quotation(open_at, open_at + 1, end, end, False))
-    return found
+    return _with_single_quotations(text, start, end, found)
+
+
+def _with_single_quotations(
+    text: str, start: int, end: int, found: list[Quotation]
+) -> list[Quotation]:
+    """Add the ‘…’ quotations that lie outside the double-quoted ones."""
+    if "‘" not in text[start:end]:
+        return found
+    singles: list[Quotation] = []
+    cursor = start
+    for m in _SINGLE_OPEN.finditer(text, start, end):
+        if m.start() < cursor or any(q.open_at <= m.start() < q.close_at for q in found):
+            continue
+        close = _SINGLE_CLOSE.search(text, m.end(), end)
+        if close is None:
+            singles.append(Quotation(m.start(), m.end(), end, end, False))
+            break
+        singles.append(Quotation(m.start(), m.end(), close.start(), close.end(), True))
+        cursor = close.end()
+    return sorted([*found, *singles], key=lambda q: q.open_at)
 
 
 def _opening(quotation: Quotation) -> int:
@@ -213,7 +244,7 @@ def is_abbreviation(text: str, dot: int) -> bool:
     if not m:
         return False
     word = m.group(1)
-    if len(word) == 1 and word.isupper():  # "Antony J. Blinken"
+    if len(word) == 1 and word.isupper():  # "Helen R. Marsh"
         return True
     if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word):  # "U.S", "a.m"
         return True

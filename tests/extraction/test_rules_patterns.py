@@ -1,0 +1,295 @@
+"""The offline extractor on the patterns of real news that issue 10 lists, each with a short
+text invented for the test (no sentence comes from any fixture or evaluation text)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stance.core.models import Claim
+from stance.extraction.rules import lexicon
+from stance.extraction.rules.confidence import NOT_ENGLISH, reads_as_english
+from stance.extraction.rules.pipeline import RulesExtractor, _rules_sha
+
+EXTRACTOR = RulesExtractor()
+
+
+def all_claims(text: str) -> list[Claim]:
+    return EXTRACTOR.extract(text).claims
+
+
+def kept(text: str) -> list[tuple[str, str]]:
+    """(speaker, quote) of the claims queries show (rejected ones hidden)."""
+    return [(c.speaker, c.quote) for c in all_claims(text) if c.grounding != "rejected"]
+
+
+# --- 1. Pronouns: people only, gender from the text or the first name -----------------------
+
+
+def test_she_is_the_woman_named_not_the_man_or_the_country_in_between() -> None:
+    text = (
+        "Foreign ministry spokeswoman Lena Marsh met Tomas Keller of Austria and officials "
+        'from Chile and Peru on Monday. "The plan is aimed at no third country," she noted.'
+    )
+    assert kept(text) == [("Lena Marsh", "The plan is aimed at no third country")]
+
+
+def test_he_skips_a_woman_in_focus_for_the_man_named_before() -> None:
+    text = (
+        "Council leader Karl Weiss spoke first. Later Anna Brook, the deputy mayor, took "
+        'questions. "The budget was never in danger," he said.'
+    )
+    assert kept(text) == [("Karl Weiss", "The budget was never in danger")]
+
+
+def test_he_is_the_man_in_focus_when_his_name_tells_no_gender() -> None:
+    text = (
+        "Council leader Ana Diaz said the utility had waited too long. Bram Okoro rejected "
+        'that account. "We followed the rules to the letter," he said.'
+    )
+    assert kept(text) == [
+        ("Ana Diaz", "the utility had waited too long"),
+        ("Bram Okoro", "We followed the rules to the letter"),
+    ]
+
+
+def test_a_pronoun_no_person_fits_abstains_visibly() -> None:
+    text = 'Norvik Water raised prices in May. "We had no choice at all," she said.'
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.grounding) == ("she", "rejected")
+    assert claim.reason is not None and "she" in claim.reason
+
+
+# --- 2. The document's own author ------------------------------------------------------------
+
+
+def test_a_statement_in_the_first_person_is_its_author_trimmed_to_the_name() -> None:
+    text = (
+        "Statement by the Ministry of Transport of Ruritania on the planned rail link\n\n"
+        "We have studied the plans for the new rail link. The route ignores the needs of "
+        "our northern towns.\n\n"
+        "Read more: Ministry opens consultation"
+    )
+    assert kept(text) == [
+        ("Ministry of Transport of Ruritania", "We have studied the plans for the new rail link"),
+        ("Ministry of Transport of Ruritania", "The route ignores the needs of our northern towns"),
+    ]
+
+
+def test_an_address_by_a_named_official_is_theirs() -> None:
+    text = (
+        "Address by Prime Minister Ana Ruiz to the Senate on the budget\n\n"
+        "Dear senators,\n\n"
+        "Our economy grew faster than any of our neighbours last year. We will cut the "
+        "deficit by half before the next election.\n\n"
+        "Thank you."
+    )
+    assert {speaker for speaker, _ in kept(text)} == {"Ana Ruiz"}
+    assert len(kept(text)) == 2
+
+
+def test_a_release_that_quotes_its_author_gives_the_narration_to_no_one() -> None:
+    text = (
+        "Remarks by Chair Omar Bell on the annual safety review\n\n"
+        "The Board published its annual safety review on Monday. Chair Omar Bell released "
+        "these remarks:\n\n"
+        '"Runway incidents fell for the third year in a row. Our inspectors visited every '
+        'airport in the country."'
+    )
+    assert kept(text) == [
+        ("Omar Bell", "Runway incidents fell for the third year in a row"),
+        ("Omar Bell", "Our inspectors visited every airport in the country"),
+    ]
+
+
+# --- 3. Page furniture is never a claim nor a speaker ----------------------------------------
+
+
+def test_headlines_tags_credits_bylines_and_links_are_not_claims() -> None:
+    text = (
+        "Ouch: Bakery Chain Sends Furious Letter To Flour Supplier\n\n"
+        "By Jo Reed | Harbour Wire\n\n"
+        "Tags: food, retail, courts\n\n"
+        "The bakery chain said the supplier had delivered spoiled flour twice in March.\n\n"
+        "Photo: Sam Oduya | Harbour Wire\n\n"
+        "Read more: Flour prices hit a record"
+    )
+    assert kept(text) == []  # "the bakery chain" is named by no heading: no speaker
+
+
+def test_a_sites_own_narration_is_not_a_speaker() -> None:
+    text = (
+        "Two unions and the rail operator traded blame on Monday over the cancelled "
+        "trains, the Coastal Times reports.\n\n"
+        "Union leader Rita Moss said the operator had ignored three warnings."
+    )
+    assert kept(text) == [("Rita Moss", "the operator had ignored three warnings")]
+
+
+def test_a_transcripts_procedure_is_not_a_claim() -> None:
+    text = (
+        "MR. HALE: Good afternoon. Two things from the top, then I'll take questions. The "
+        "envoy will visit the border on Friday. With that, I'll stop.\n\n"
+        "QUESTION: Will she meet the rebels?\n\n"
+        "MR. HALE: We will not prejudge her schedule. I have not seen that interview.\n\n"
+        "(End of transcript.)"
+    )
+    assert kept(text) == [("Hale", "The envoy will visit the border on Friday")]
+
+
+# --- 4. Quotations over several paragraphs, mixed marks ---------------------------------------
+
+
+def test_a_quotation_running_over_paragraphs_is_the_speaker_named_at_its_end() -> None:
+    text = (
+        "The coach, Marta Vidal, spoke after the draw.\n\n"
+        "“We played well for an hour. The second half was a different story.\n\n"
+        "“We will fix it before Saturday,” Vidal said."
+    )
+    assert kept(text) == [
+        ("Marta Vidal", "We played well for an hour"),
+        ("Marta Vidal", "The second half was a different story"),
+        ("Marta Vidal", "We will fix it before Saturday"),
+    ]
+
+
+def test_single_curly_marks_and_a_closing_mark_used_to_open() -> None:
+    text = (
+        "Mayor Ines Costa spoke to reporters. She added: ‘Tourists are welcome here. The "
+        "crowds in August are not.’\n\n"
+        "Asked about the fee, Costa said: ”The fee will stay. It pays for the cleaners.”"
+    )
+    assert kept(text) == [
+        ("Ines Costa", "Tourists are welcome here"),
+        ("Ines Costa", "The crowds in August are not"),
+        ("Ines Costa", "The fee will stay"),
+        ("Ines Costa", "It pays for the cleaners"),
+    ]
+
+
+# --- 5. Roles resolve to whom the text gave them, else abstain -------------------------------
+
+
+def test_the_spokesperson_is_whom_a_long_title_made_one() -> None:
+    text = (
+        "Chief Spokesperson for Energy and Climate Action Ana Lenz briefed reporters.\n\n"
+        "Asked about the pipeline, the Spokesperson said the permit was still under review."
+    )
+    assert kept(text) == [("Ana Lenz", "the permit was still under review")]
+
+
+def test_the_airline_is_the_body_whose_name_says_airline() -> None:
+    text = (
+        "Nordic Airways sued Corvex Software on Monday over the outage. Corvex denied any "
+        "fault. The US airline said the outage had cost it 40 million dollars."
+    )
+    claims = kept(text)
+    assert ("Nordic Airways", "the outage had cost it 40 million dollars") in claims
+
+
+def test_a_role_no_one_was_given_is_rejected_with_a_reason() -> None:
+    text = "Sales fell in May. The airline said the strikes had cost it dearly."
+    [claim] = all_claims(text)
+    assert claim.grounding == "rejected"
+    assert claim.reason is not None and "airline" in claim.reason
+
+
+# --- 6. Entity spans and kinds ---------------------------------------------------------------
+
+
+def test_a_company_with_an_org_spokeswoman_and_a_business_name() -> None:
+    text = (
+        "Marlow Bakeries closed two shops. “We offered every worker a new job,” Marlow "
+        "spokeswoman Julia Berg said. Marlow Bakeries said in a statement that it "
+        "expected sales to recover."
+    )
+    assert kept(text) == [
+        ("Julia Berg", "We offered every worker a new job"),
+        ("Marlow Bakeries", "it expected sales to recover"),
+    ]
+
+
+def test_a_place_based_prefix_and_a_long_title_are_no_part_of_a_name() -> None:
+    text = (
+        "Oslo-based Nordic Airways said the strike had cost it 40 million dollars.\n\n"
+        "Chief Spokesperson for Transport and Energy Policy Anna Osei said the ministry "
+        "would not intervene in the dispute."
+    )
+    assert [(c.speaker, c.speaker_mention) for c in all_claims(text)] == [
+        ("Nordic Airways", "Nordic Airways"),
+        ("Anna Osei", "Chief Spokesperson for Transport and Energy Policy Anna Osei"),
+    ]
+
+
+# --- 7. Stance by meaning --------------------------------------------------------------------
+
+
+def test_not_against_supports_and_accused_of_opposes() -> None:
+    text = (
+        "Foreign Minister Lars Berg said the Vienna summit was not against Serbia. Serbian "
+        "officials accused Croatia of blocking the talks."
+    )
+    first, second = all_claims(text)
+    assert ("Serbia", "support") in [(t.name, t.stance) for t in first.targets]
+    assert ("Croatia", "oppose") in [(t.name, t.stance) for t in second.targets]
+
+
+# --- 8. Confidence --------------------------------------------------------------------------
+
+
+def test_every_claim_says_how_sure_the_rules_are() -> None:
+    text = (
+        "Finance Minister Petra Lind said the budget was balanced. She added that taxes would "
+        "not rise. Officials said the plan would pass."
+    )
+    assert [(c.speaker, c.confidence) for c in all_claims(text)] == [
+        ("Petra Lind", 0.9),
+        ("Petra Lind", 0.75),
+        ("Officials", 0.8),
+    ]
+
+
+# --- 9. Non-English text ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Министр заявил, что встреча не направлена против третьих стран и что переговоры "
+        "продолжатся в следующем месяце.",
+        "Le ministre a déclaré que la réunion ne visait aucun pays tiers et que les "
+        "négociations reprendraient le mois prochain.",
+    ],
+)
+def test_a_text_in_another_language_says_so_in_the_notes(text: str) -> None:
+    extraction = EXTRACTOR.extract(text)
+    assert (extraction.claims, extraction.notes) == ([], NOT_ENGLISH)
+    assert not reads_as_english(text)
+
+
+def test_english_and_short_texts_read_as_english() -> None:
+    assert reads_as_english("The minister said the meeting was not directed at anyone.")
+    assert reads_as_english("OK")
+    assert EXTRACTOR.extract("The minister said the talks would go on.").notes is None
+
+
+# --- The lexicon as data -----------------------------------------------------------------------
+
+
+def test_the_lexicon_is_read_once_from_its_data_files() -> None:
+    files = {p.name for p in lexicon.data_files()}
+    assert {"cues.txt", "roles.txt", "bodies.txt", "stance.txt", "events.txt"} <= files
+    assert lexicon.sections("cues") is lexicon.sections("cues")  # cached
+    assert lexicon.CUE_LEMMAS["deny"] == "denial"
+    assert lexicon.ROLE_EQUIVALENTS["monarch"] == ("king", "queen", "monarch")
+
+
+def test_the_rules_hash_covers_the_data_files(tmp_path: Path, monkeypatch) -> None:
+    before = _rules_sha()
+    copy = tmp_path / "extra.txt"
+    copy.write_text("[x]\nword\n", encoding="utf-8")
+    _rules_sha.cache_clear()
+    monkeypatch.setattr(lexicon, "data_files", lambda: [copy])
+    assert _rules_sha() != before
+    _rules_sha.cache_clear()
