@@ -13,7 +13,16 @@ import sys
 
 from benchmarks.common import ROOT
 
-BENCHMARKS = ("throughput", "overhead", "prompt_tokens", "queries", "peer", "write_cost", "batch")
+BENCHMARKS = (
+    "throughput",
+    "overhead",
+    "reading",
+    "prompt_tokens",
+    "queries",
+    "peer",
+    "write_cost",
+    "batch",
+)
 
 
 def main() -> None:

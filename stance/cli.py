@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -25,7 +26,8 @@ from stance.ingestion.pipeline import (
     ingest,
     normalize_date,
 )
-from stance.output.render import Format, print_json, render
+from stance.inputs import DATE_ORDERS, ReadOptions, read_url_list
+from stance.output.render import Format, print_json, render, shape_rows
 from stance.store.db import ClaimFilter, Store
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -64,6 +66,61 @@ def output_format(as_json: bool, as_csv: bool = False) -> Format:
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
     return "json" if as_json else "csv" if as_csv else "table"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """--jsonl, --limit, --fields and --sort of a listing, as sqlite-utils has them."""
+
+    jsonl: bool = False
+    limit: int | None = None
+    fields: tuple[str, ...] = ()
+    sort: tuple[str, ...] = ()
+
+    def format(self, as_json: bool, as_csv: bool = False) -> Format:
+        if self.jsonl and (as_json or as_csv):
+            raise click.UsageError("choose one of --json, --jsonl and --csv")
+        return "jsonl" if self.jsonl else output_format(as_json, as_csv)
+
+    def apply(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            return shape_rows(rows, fields=self.fields, sort=self.sort, limit=self.limit)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+
+
+def _names(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+def listing_options(func: F) -> F:
+    """--jsonl, --limit, --fields, --sort; the command gets them as one `shape`."""
+
+    @wraps(func)
+    def wrapper(
+        *args: Any,
+        jsonl: bool,
+        limit: int | None,
+        fields: tuple[str, ...],
+        sort: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        shape = Shape(jsonl, limit, _names(fields), _names(sort))
+        return func(*args, shape=shape, **kwargs)
+
+    options = [
+        click.option("--jsonl", is_flag=True, help="Print one JSON object a line."),
+        click.option("--limit", type=click.IntRange(0), help="Print at most this many rows."),
+        click.option(
+            "--fields", multiple=True, help="Only these fields, in this order (comma-separated)."
+        ),
+        click.option(
+            "--sort", multiple=True, help="Sort by these fields; -field sorts descending."
+        ),
+    ]
+    for option in reversed(options):
+        wrapper = option(wrapper)
+    return wrapper  # type: ignore[return-value]
 
 
 def model_options(func: F) -> F:
@@ -130,8 +187,9 @@ class IngestProgress:
     failures, tokens, rate and time left. Only on a terminal and without --quiet; input
     errors are printed either way, one line each."""
 
-    def __init__(self, *, enabled: bool) -> None:
+    def __init__(self, *, enabled: bool, notes: bool = True) -> None:
         self.enabled = enabled
+        self.notes = notes
         self.progress = Progress(
             TextColumn("ingesting"),
             BarColumn(),
@@ -171,6 +229,9 @@ class IngestProgress:
             self.progress.start()
 
     def advance(self, result: IngestResult) -> None:
+        if self.notes:
+            for note in result.notes:
+                self.progress.console.print(f"stance: note: {note}", markup=False)
         if result.error:
             self.progress.console.print(f"stance: error: {result.error}", markup=False)
         self.counts["claims"] += result.claims
@@ -189,11 +250,34 @@ class IngestProgress:
 
 
 @cli.command(name="ingest")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--urls",
+    "url_lists",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="A file of URLs to fetch, one a line (# comments allowed).",
+)
 @click.option("--source", help="Outlet or body that published the text(s).")
 @click.option("--url", help="Where the text was published.")
 @click.option("--published", help="Publication date (YYYY-MM-DD or any common form).")
 @click.option("--title", help="Title of the text.")
+@click.option(
+    "--date-order",
+    type=click.Choice(DATE_ORDERS, case_sensitive=False),
+    help="How to read numeric dates such as 05.04.2024 (without it, ambiguous ones are "
+    "stored as unknown).",
+)
+@click.option(
+    "--fetch-full",
+    is_flag=True,
+    help="For feed items that carry only a summary, fetch the item's page.",
+)
+@click.option("--text-column", help="Dataset column with the article's text.")
+@click.option("--source-column", help="Dataset column with the outlet.")
+@click.option("--date-column", help="Dataset column with the publication date.")
+@click.option("--url-column", help="Dataset column with the article's URL.")
+@click.option("--title-column", help="Dataset column with the title.")
 @model_options
 @click.option(
     "--concurrency",
@@ -216,10 +300,18 @@ class IngestProgress:
 @handle_errors
 def ingest_command(
     paths: tuple[str, ...],
+    url_lists: tuple[str, ...],
     source: str | None,
     url: str | None,
     published: str | None,
     title: str | None,
+    date_order: str | None,
+    fetch_full: bool,
+    text_column: str | None,
+    source_column: str | None,
+    date_column: str | None,
+    url_column: str | None,
+    title_column: str | None,
     backend: str,
     model: str | None,
     base_url: str | None,
@@ -231,14 +323,45 @@ def ingest_command(
     as_json: bool,
     db_path: str,
 ) -> None:
-    """Extract claims from PATHS (files, folders, or - for stdin) and store them.
+    """Extract claims from PATHS and store them: files, folders, URLs, or - for stdin.
 
-    A file may begin with a header block of `source:`, `url:`, `published:` and `title:`
-    lines followed by one blank line; the flags override it. Each document is stored whole
-    or not at all: after Ctrl-C or a crash, the same command finishes the work.
+    Web pages (saved or by URL) are reduced to the article, with the page's title, site
+    name, date and canonical URL; RSS/Atom feeds give one document per item; JSONL, CSV
+    and TSV files of articles one document per row (columns found by their usual names,
+    or named with --text-column and the like); PDF and DOCX with the extras.
+
+    A text file may begin with a header block of `source:`, `url:`, `published:` and
+    `title:` lines followed by one blank line; the flags override it. Each document is
+    stored whole or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
+    order = date_order.upper() if date_order else None
+    names = list(paths)
+    for listing in url_lists:
+        names += read_url_list(listing)
+    if not names:
+        raise click.UsageError("give PATHS (files, folders, URLs or -) or --urls FILE")
     metadata = Metadata(
-        source=source, url=url, title=title, published=normalize_date(published, "--published")
+        source=source,
+        url=url,
+        title=title,
+        published=normalize_date(published, "--published", order),  # type: ignore[arg-type]
+    )
+    columns = {
+        role: name
+        for role, name in (
+            ("text", text_column),
+            ("source", source_column),
+            ("published", date_column),
+            ("url", url_column),
+            ("title", title_column),
+        )
+        if name
+    }
+    options = ReadOptions(
+        metadata=metadata,
+        date_order=order,  # type: ignore[arg-type]
+        columns=columns,
+        fetch_full=fetch_full,
     )
     if as_batch:
         if backend == "rules":
@@ -262,7 +385,7 @@ def ingest_command(
     from stance.resolve.judge import DeferToResolve
 
     store = open_store(db_path)
-    progress = IngestProgress(enabled=not quiet and err.is_terminal)
+    progress = IngestProgress(enabled=not quiet and err.is_terminal, notes=not quiet)
     # With a model, doubtful event matches stay pending for `stance resolve` to put to the
     # model (the writer never waits for it); without, the rules decide them at once.
     judge = DeferToResolve() if extractor.backend == "llm" else None
@@ -270,9 +393,9 @@ def ingest_command(
         with progress:
             summary = ingest(
                 store,
-                paths,
+                names,
                 extractor,
-                metadata=metadata,
+                options=options,
                 force=force,
                 concurrency=concurrency,
                 stdin=sys.stdin.buffer.read,
@@ -314,6 +437,13 @@ def ingest_command(
 @click.option("--since", help="Only documents published on or after this date.")
 @click.option("--until", help="Only documents published on or before this date.")
 @click.option("--include-rejected", is_flag=True, help="Show claims that failed grounding too.")
+@click.option(
+    "--targets",
+    "per_target",
+    is_flag=True,
+    help="One row per claim and target (target_name, target_kind, target_stance).",
+)
+@listing_options
 @output_options(csv=True)
 @db_option
 @handle_errors
@@ -325,12 +455,14 @@ def claims_command(
     since: str | None,
     until: str | None,
     include_rejected: bool,
+    per_target: bool,
+    shape: Shape,
     as_json: bool,
     as_csv: bool,
     db_path: str,
 ) -> None:
     """List stored claims."""
-    fmt = output_format(as_json, as_csv)
+    fmt = shape.format(as_json, as_csv)
     where = ClaimFilter(
         speaker=speaker,
         about=about,
@@ -341,8 +473,26 @@ def claims_command(
         include_rejected=include_rejected,
     )
     claims = read_store(db_path).claims(where)
-    if fmt == "json":
-        render(claims, "json")
+    if per_target:
+        rows = [
+            {
+                **{k: v for k, v in c.model_dump(mode="json").items() if k != "targets"},
+                "target_name": t.name if t else None,
+                "target_kind": t.kind if t else None,
+                "target_stance": t.stance if t else None,
+            }
+            for c in claims
+            for t in _targets_or_none(c.targets)
+        ]
+        columns = [*CLAIM_COLUMNS[:-2], "target_name", "target_stance", "grounding"]
+        rows = shape.apply(rows)
+        render(rows, fmt, columns=shape.fields or (columns if fmt == "table" else None))
+        return
+    if fmt in ("json", "jsonl") and shape == Shape(jsonl=shape.jsonl):
+        render(claims, fmt)
+        return
+    if fmt in ("json", "jsonl"):
+        render(shape.apply([c.model_dump(mode="json") for c in claims]), fmt)
         return
     rows = [
         {
@@ -351,8 +501,16 @@ def claims_command(
         }
         for c in claims
     ]
-    columns = CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+    rows = shape.apply(rows)
+    columns = list(shape.fields) or (
+        CLAIM_COLUMNS if fmt == "table" else list(rows[0]) if rows else CLAIM_COLUMNS
+    )
     render(rows, fmt, columns=columns, title="claims")
+
+
+def _targets_or_none(targets: list[Any]) -> list[Any]:
+    """A claim's targets, or one None: a claim without targets still gets its row."""
+    return list(targets) or [None]
 
 
 def render_listing(
@@ -361,39 +519,130 @@ def render_listing(
     title: str,
     table_columns: list[str] | None = None,
     short_ids: tuple[str, ...] = (),
+    shape: Shape | None = None,
 ) -> None:
     """A listing: JSON and CSV carry every column; a table the chosen ones, ids shortened."""
+    shape = shape or Shape()
+    rows = shape.apply(rows)
+    if shape.fields:
+        table_columns = list(shape.fields)
     if fmt != "table":
-        render(rows, fmt, title=title)
+        render(rows, fmt, title=title, columns=list(shape.fields) or None)
         return
     rows = [{**r, **{k: r[k][:12] for k in short_ids if r.get(k)}} for r in rows]
     render(rows, fmt, columns=table_columns, title=title)
 
 
 @cli.command(name="documents")
+@click.option(
+    "--delete",
+    "delete_ids",
+    multiple=True,
+    help="Delete this document (id or id prefix) with its claims, runs and appearances.",
+)
+@click.option(
+    "--delete-source",
+    "delete_sources",
+    multiple=True,
+    help="Delete this source's appearances, and the documents no other source carried.",
+)
+@listing_options
 @output_options(csv=True)
 @db_option
 @handle_errors
-def documents_command(as_json: bool, as_csv: bool, db_path: str) -> None:
-    """List stored documents."""
+def documents_command(
+    delete_ids: tuple[str, ...],
+    delete_sources: tuple[str, ...],
+    shape: Shape,
+    as_json: bool,
+    as_csv: bool,
+    db_path: str,
+) -> None:
+    """List stored documents; --delete and --delete-source remove some."""
+    fmt = shape.format(as_json, as_csv)
+    if delete_ids or delete_sources:
+        from stance.store.documents import delete_documents, delete_source, resolve_document_id
+
+        store = open_store(db_path)
+        deleted, appearances = 0, 0
+        with store.write_transaction():
+            ids = [resolve_document_id(store.db, d) for d in delete_ids]
+            deleted += delete_documents(store.db, ids)
+            for name in delete_sources:
+                gone = delete_source(store.db, name)
+                deleted += gone.documents
+                appearances += gone.appearances
+        if fmt != "table":
+            print_json({"documents_deleted": deleted, "appearances_removed": appearances})
+        else:
+            click.echo(
+                f"deleted {deleted} document(s) with their claims and runs"
+                + (f"; removed {appearances} appearance(s) of documents others carried"
+                   if appearances else "")
+            )  # fmt: skip
+        return
     render_listing(
         read_store(db_path).documents(),
-        output_format(as_json, as_csv),
+        fmt,
         "documents",
-        ["id", "published", "source", "title", "chars", "claims", "last_run"],
+        ["id", "published", "source", "title", "language", "appearances", "claims", "last_run"],
         short_ids=("id",),
+        shape=shape,
     )
 
 
+@cli.command(name="edit")
+@click.argument("document")
+@click.option("--source", help="New source.")
+@click.option("--url", help="New URL.")
+@click.option("--title", help="New title.")
+@click.option("--published", help="New publication date (YYYY-MM-DD, YYYY-MM or YYYY).")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS, case_sensitive=False))
+@output_options(csv=False)
+@db_option
+@handle_errors
+def edit_command(
+    document: str,
+    source: str | None,
+    url: str | None,
+    title: str | None,
+    published: str | None,
+    date_order: str | None,
+    as_json: bool,
+    db_path: str,
+) -> None:
+    """Change DOCUMENT's source, URL, title or date; its claims stay as extracted."""
+    from stance.store.documents import edit_document, resolve_document_id
+
+    changes: dict[str, str | None] = {
+        k: v for k, v in (("source", source), ("url", url), ("title", title)) if v is not None
+    }
+    if published is not None:
+        order = date_order.upper() if date_order else None
+        changes["published"] = normalize_date(published, "--published", order)  # type: ignore[arg-type]
+    store = open_store(db_path)
+    with store.write_transaction():
+        row = edit_document(store.db, resolve_document_id(store.db, document), changes)
+    row.pop("text", None)
+    if as_json:
+        print_json(row)
+    else:
+        click.echo(
+            f"document {row['id'][:12]}: source {row['source']!r}, url {row['url']!r}, "
+            f"title {row['title']!r}, published {row['published']!r}"
+        )
+
+
 @cli.command(name="runs")
+@listing_options
 @output_options(csv=True)
 @db_option
 @handle_errors
-def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
+def runs_command(shape: Shape, as_json: bool, as_csv: bool, db_path: str) -> None:
     """List extraction runs, failed ones with their error."""
     render_listing(
         read_store(db_path).runs(),
-        output_format(as_json, as_csv),
+        shape.format(as_json, as_csv),
         "runs",
         [
             "id",
@@ -408,16 +657,34 @@ def runs_command(as_json: bool, as_csv: bool, db_path: str) -> None:
             "notes",
         ],
         short_ids=("document_id",),
+        shape=shape,
     )
 
 
 @cli.command(name="entities")
+@listing_options
 @output_options(csv=True)
 @db_option
 @handle_errors
-def entities_command(as_json: bool, as_csv: bool, db_path: str) -> None:
+def entities_command(shape: Shape, as_json: bool, as_csv: bool, db_path: str) -> None:
     """List entities with their aliases and claim counts."""
-    render_listing(read_store(db_path).entities(), output_format(as_json, as_csv), "entities")
+    render_listing(
+        read_store(db_path).entities(), shape.format(as_json, as_csv), "entities", shape=shape
+    )
+
+
+@cli.command(name="query")
+@click.argument("sql")
+@click.option("--jsonl", is_flag=True, help="Print one JSON object a line.")
+@output_options(csv=True)
+@db_option
+@handle_errors
+def query_command(sql: str, jsonl: bool, as_json: bool, as_csv: bool, db_path: str) -> None:
+    """Run a read-only SQL query on the database (writes are refused)."""
+    from stance.store.readonly import run_query
+
+    fmt = Shape(jsonl=jsonl).format(as_json, as_csv)
+    render(run_query(db_path, sql), fmt, title="rows")
 
 
 @cli.command(name="serve")

@@ -101,7 +101,7 @@ def test_bad_inputs_get_one_line_each_and_exit_1(run, tmp_path):
     errors = [line for line in result.stderr.splitlines() if line.startswith("stance: error:")]
     assert errors == [
         f"stance: error: {empty}: the file is empty; give a file with the article's text",
-        f"stance: error: {tmp_path / 'nope.txt'}: no such file or folder; check the path",
+        f"stance: error: {tmp_path / 'nope.txt'}: no such file, folder or URL; check the path",
     ]
     assert result.stdout.startswith("documents: 1 new, 0 cached, 2 failed")
     assert "Traceback" not in result.output

@@ -110,6 +110,11 @@ class Document(BaseModel):
     url: str | None = None
     title: str | None = None
     published: str | None = None
+    published_from: str | None = Field(
+        default=None,
+        description="Where the date came from: header, flag, page, feed, column, dateline, text.",
+    )
+    language: str | None = Field(default=None, description="ISO 639-1 code, detected.")
 
     @staticmethod
     def id_for(text: str) -> str:

@@ -43,7 +43,8 @@ from stance.extraction.llm.batch import (
     request_lines,
 )
 from stance.extraction.llm.extractor import LLMExtractor
-from stance.ingestion.pipeline import IngestResult, Metadata, expand_paths, read_input
+from stance.ingestion.pipeline import IngestResult
+from stance.inputs import Metadata, Reader, ReadOptions
 from stance.resolve.judge import Judge
 from stance.resolve.linker import resolve_pending
 from stance.store import batches as table
@@ -142,28 +143,27 @@ def _documents(
     stdin: Callable[[], bytes],
     skipped: list[IngestResult],
 ) -> Iterator[tuple[str, Document]]:
-    """The inputs to send, read as `ingest` reads them; cached ones and repeats skipped."""
+    """The inputs to send, read as `ingest` reads them (`stance.inputs.Reader`); cached ones
+    (their appearance recorded, as `ingest` does) and repeats skipped."""
     schema = schema_sha()
     seen: set[str] = set()
-    for name in expand_paths(names):
-        if isinstance(name, InputError):
-            label = str(name).split(":")[0]
-            skipped.append(IngestResult(label=label, status="failed", error=str(name)))
-            continue
-        try:
-            item = read_input(name, metadata, stdin)
-        except InputError as error:
-            skipped.append(IngestResult(label=name, status="failed", error=str(error)))
-            continue
-        doc = item.document
-        cached = store.cached_run(
-            doc.id, extractor.backend, extractor.model, extractor.prompt_sha, schema
-        )
-        if (cached and not force) or doc.id in seen:
-            skipped.append(IngestResult(label=item.label, status="cached", document_id=doc.id))
-            continue
-        seen.add(doc.id)
-        yield item.label, doc
+    with Reader(ReadOptions(metadata=metadata), stdin=stdin) as reader:
+        for item in reader.read(names):
+            if isinstance(item, InputError):
+                label = str(item).split(": ", 1)[0]
+                skipped.append(IngestResult(label=label, status="failed", error=str(item)))
+                continue
+            doc = item.document
+            cached = store.cached_run(
+                doc.id, extractor.backend, extractor.model, extractor.prompt_sha, schema
+            )
+            if (cached and not force) or doc.id in seen:
+                if cached:
+                    store.add_appearance(doc)
+                skipped.append(IngestResult(item.label, "cached", document_id=doc.id))
+                continue
+            seen.add(doc.id)
+            yield item.label, doc
 
 
 def _new_batch_row(extractor: LLMExtractor, kind: str, **fields: Any) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-Format = Literal["table", "json", "csv"]
+Format = Literal["table", "json", "csv", "jsonl"]
 
 
 def to_jsonable(value: Any) -> Any:
@@ -63,6 +63,10 @@ def render(
     if fmt == "json":
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return
+    if fmt == "jsonl":
+        for row in data:
+            print(json.dumps(row, ensure_ascii=False))
+        return
     cols = list(columns or (data[0].keys() if data else []))
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -96,3 +100,36 @@ def default_console() -> Console:
 
 def print_json(value: Any) -> None:
     print(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def shape_rows(
+    rows: Sequence[dict[str, Any]],
+    *,
+    fields: Sequence[str] = (),
+    sort: Sequence[str] = (),
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Rows sorted (a leading "-" sorts descending; empty values last), cut to `limit`
+    and to `fields`, as sqlite-utils' `rows` command does. Unknown names raise ValueError."""
+    known = list(rows[0]) if rows else []
+    for name in [*fields, *(s.lstrip("-") for s in sort)]:
+        if rows and name not in known:
+            raise ValueError(f"no field '{name}'; the fields are: {', '.join(known)}")
+    data = list(rows)
+    for key in reversed(list(sort)):
+        name, descending = key.lstrip("-"), key.startswith("-")
+        present = [r for r in data if r.get(name) is not None]
+        missing = [r for r in data if r.get(name) is None]
+        present.sort(key=lambda r: _sort_key(r[name]), reverse=descending)
+        data = present + missing
+    if limit is not None:
+        data = data[:limit]
+    if fields:
+        data = [{f: r.get(f) for f in fields} for r in data]
+    return data
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, (int, float)):
+        return (0, value)
+    return (1, str(value))

@@ -261,8 +261,9 @@ def integrity_problems(db: Database) -> Iterator[str]:
 
 def documents(db: Database) -> list[dict[str, Any]]:
     sql = f"""
-        select d.id, d.source, d.url, d.title, d.published, d.ingested_at,
-               length(d.text) as chars,
+        select d.id, d.source, d.url, d.title, d.published, d.published_from, d.language,
+               d.ingested_at, length(d.text) as chars,
+               (select count(*) from appearances a where a.document_id = d.id) as appearances,
                (select count(*) from claims c where c.document_id = d.id
                   and {CURRENT}) as claims,
                (select status from runs r where r.document_id = d.id

@@ -1,7 +1,8 @@
 import pytest
 
 from stance.core.errors import InputError
-from stance.ingestion.pipeline import Metadata, html_to_text, ingest, normalize_date, split_header
+from stance.ingestion.pipeline import ingest
+from stance.inputs import Metadata, html_to_text, normalize_date, split_header
 from stance.store.db import Store
 from testkit.fake_extractor import FakeExtractor, said
 
@@ -83,6 +84,7 @@ def test_ingest_stores_new_documents_and_caches_repeats(store, tmp_path):
                 "error": None,
                 "input_tokens": 14,
                 "output_tokens": 10,
+                "notes": [],
             }
         ],
     }
@@ -111,18 +113,17 @@ def test_bad_inputs_fail_alone_and_the_rest_is_stored(store, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n")
     binary = tmp_path / "image.txt"
-    binary.write_bytes(b"\x89PNG\x00\x00\x01")
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("Caf\xe9 said hello".encode("latin-1"))
+    binary.write_bytes(bytes(range(256)) * 4)
     missing = tmp_path / "missing.txt"
-    summary = ingest(
-        store, [str(p) for p in (empty, binary, latin, missing, good)], FakeExtractor(blinken)
-    )
+    names = [str(p) for p in (empty, binary, missing, good)]
+    summary = ingest(store, names, FakeExtractor(blinken))
     assert [(r.status, r.error) for r in summary.results] == [
         ("failed", f"{empty}: the file is empty; give a file with the article's text"),
-        ("failed", f"{binary}: looks like a binary file, not text; give a UTF-8 text file"),
-        ("failed", f"{latin}: not UTF-8 text (byte 3); convert it to UTF-8 first"),
-        ("failed", f"{missing}: no such file or folder; check the path"),
+        (
+            "failed",
+            f"{binary}: looks like a binary file, not text; give a text, HTML, PDF or DOCX file",
+        ),
+        ("failed", f"{missing}: no such file, folder or URL; check the path"),
         ("new", None),
     ]
     assert len(store.documents()) == 1
@@ -202,4 +203,9 @@ def test_a_feed_dateline_gives_source_and_date_unless_told_otherwise(store, tmp_
         FakeExtractor(blinken, prompt="p2"),
         metadata=Metadata(source="Trend"),
     )
-    assert store.documents()[0]["source"] == "Trend"
+    # The document keeps its first appearance's source; Trend is a second appearance.
+    assert store.documents()[0]["source"] == "AzerNews"
+    assert [a["source"] for a in store.db.query("select source from appearances")] == [
+        "AzerNews",
+        "Trend",
+    ]

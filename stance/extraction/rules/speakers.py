@@ -168,12 +168,12 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         bare = mention[4:] if mention.startswith("The ") else mention
         if bare in CAPITALS:  # "Santiago has insisted": the government it stands for
             return Speaker(CAPITALS[bare], mention, None, "body")
-        named = [t for t in tokens if t != "The"]
-        if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in named):
+        name_tokens = [t for t in tokens if t != "The"]
+        if any(word_key(t) not in TITLE_TOKENS | CONNECTORS for t in name_tokens):
             # A name the document gives: "Russia's Foreign Ministry", "The Kremlin",
             # "Ashford" for the Ashford United named earlier.
-            named_body = mentions.body_named(named[0]) if len(named) == 1 else None
-            body_name = named_body.name if named_body else _national(named, mentions)
+            named_body = mentions.body_named(name_tokens[0]) if len(name_tokens) == 1 else None
+            body_name = named_body.name if named_body else _national(name_tokens, mentions)
             return Speaker(body_name, mention, None, "body")
     role_words = [t for t in tokens if word_key(t) not in DETERMINERS]
     roles, affiliations = role_keys(role_words)
