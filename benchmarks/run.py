@@ -21,6 +21,7 @@ BENCHMARKS = (
     "queries",
     "peer",
     "write_cost",
+    "batch",
 )
 
 

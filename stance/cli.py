@@ -333,6 +333,13 @@ class IngestProgress:
     "--num-ctx", type=click.IntRange(512), help="Ollama context tokens (default: sized to fit)."
 )
 @click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
+@click.option(
+    "--batch",
+    "as_batch",
+    is_flag=True,
+    help="Send the requests as one OpenAI Batch API batch and return at once "
+    "(then `stance batch collect`).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or notes on stderr.")
 @output_options(csv=False)
 @db_option
@@ -362,6 +369,7 @@ def ingest_command(
     ollama: bool | None,
     num_ctx: int | None,
     force: bool,
+    as_batch: bool,
     quiet: bool,
     as_json: bool,
     db_path: str,
@@ -406,6 +414,11 @@ def ingest_command(
         columns=columns,
         fetch_full=fetch_full,
     )
+    if as_batch:
+        if backend == "rules":
+            raise click.UsageError("--batch sends requests to a model: it needs the llm backend")
+        submit_batch_command(paths, metadata, model, base_url, mode, force, as_json, db_path)
+        return
     config = ExtractorConfig(
         backend=backend,  # type: ignore[arg-type]
         model=model,
@@ -1060,6 +1073,351 @@ def report_command(query: str, output: str, by: str, db_path: str) -> None:
             one_line=True,
         )
     )
+
+
+# --- Past one machine: batch files, the Batch API, shards, Parquet (issue 15) ------------------
+
+
+def _llm_extractor(model: str | None, base_url: str | None, mode: str | None) -> Any:
+    """The LLM extractor a batch is made for: batches need a model."""
+    from stance.extraction.llm.extractor import LLMExtractor
+
+    config = ExtractorConfig(backend="llm", model=model, base_url=base_url, mode=mode)  # type: ignore[arg-type]
+    return LLMExtractor(config.with_env())
+
+
+def _defer() -> Any:
+    """As `stance ingest` with a model: doubtful event matches wait for `stance resolve`."""
+    from stance.resolve.judge import DeferToResolve
+
+    return DeferToResolve()
+
+
+def _print_failures(results: list[IngestResult], limit: int = 20) -> None:
+    errors = [r.error for r in results if r.error]
+    for error in errors[:limit]:
+        err.print(f"stance: error: {error}", markup=False)
+    if len(errors) > limit:
+        err.print(f"stance: ... and {len(errors) - limit} more errors", markup=False)
+
+
+def llm_options(func: F) -> F:
+    for option in reversed(
+        [
+            click.option("--model", help="Model name (default $STANCE_MODEL)."),
+            click.option(
+                "--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL)."
+            ),
+            click.option(
+                "--mode",
+                type=click.Choice(MODES),
+                default=None,
+                help="How the model returns structure (default $STANCE_MODE, else tools).",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@cli.group(name="batch")
+def batch_group() -> None:
+    """Extraction through batch files: the OpenAI Batch API, vllm run-batch, and the like.
+
+    `stance ingest --batch PATHS` sends a batch, `stance batch status` and `stance batch
+    collect` follow it; `stance batch export` and `stance batch import` do the same through
+    files, for a batch engine run elsewhere.
+    """
+
+
+@batch_group.command(name="export")
+@click.argument("out", type=click.Path(dir_okay=False))
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--source", help="Outlet or body that published the text(s).")
+@click.option("--url", help="Where the text was published.")
+@click.option("--published", help="Publication date (YYYY-MM-DD or any common form).")
+@click.option("--title", help="Title of the text.")
+@llm_options
+@click.option("--force", is_flag=True, help="Send again texts already extracted.")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_export_command(
+    out: str,
+    paths: tuple[str, ...],
+    source: str | None,
+    url: str | None,
+    published: str | None,
+    title: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    force: bool,
+    as_json: bool,
+    db_path: str,
+) -> None:
+    """Write the extraction requests for PATHS to OUT (OpenAI Batch API JSONL), without sending.
+
+    One request per chunk, exactly as `stance ingest` would send it; texts already extracted
+    with the same model, prompt and schema are left out. Run OUT through any batch engine,
+    then store its results with `stance batch import RESULTS.jsonl` on this database.
+    """
+    from pathlib import Path
+
+    from stance.ingestion.batch import export_batch
+
+    metadata = Metadata(
+        source=source, url=url, title=title, published=normalize_date(published, "--published")
+    )
+    extractor = _llm_extractor(model, base_url, mode)
+    summary = export_batch(
+        open_store(db_path),
+        paths,
+        extractor,
+        Path(out),
+        metadata=metadata,
+        force=force,
+        stdin=sys.stdin.buffer.read,
+    )
+    _print_failures(summary.results)
+    if as_json:
+        print_json(summary.as_dict())
+    elif summary.documents:
+        click.echo(
+            f"wrote {out}: {summary.requests} requests for {summary.documents} documents "
+            f"({summary.count('cached')} cached, {summary.count('failed')} failed); "
+            f"batch {summary.batch_id}; store the results with `stance batch import RESULTS.jsonl`"
+        )
+    else:
+        click.echo(
+            f"nothing to send ({summary.count('cached')} cached, {summary.count('failed')} "
+            f"failed); {out} not written"
+        )
+    if summary.count("failed"):
+        sys.exit(1)
+
+
+@batch_group.command(name="import")
+@click.argument("results", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--batch", "batch_id", help="The batch the results answer (default: any).")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_import_command(results: str, batch_id: str | None, as_json: bool, db_path: str) -> None:
+    """Store the answers in RESULTS (a batch output or error file) as `stance ingest` would.
+
+    Every answer goes through the same validation, grounding and storage as a live one, one
+    transaction per document. Importing twice stores nothing twice; a malformed line is
+    reported with its line number and the rest is stored.
+    """
+    from stance.ingestion.batch import import_results, read_lines
+
+    lines = sys.stdin if results == "-" else read_lines(results)
+    store = open_store(db_path)
+    summary = import_results(store, lines, label=results, batch_id=batch_id, judge=_defer())
+    _print_failures(summary.results)
+    for problem in [*summary.malformed, *summary.incomplete][:20]:
+        err.print(f"stance: error: {problem}", markup=False)
+    if as_json:
+        print_json(summary.as_dict())
+    else:
+        click.echo(summary.line())
+    if not summary.ok:
+        sys.exit(1)
+
+
+def submit_batch_command(
+    paths: tuple[str, ...],
+    metadata: Metadata,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    force: bool,
+    as_json: bool,
+    db_path: str,
+) -> None:
+    """`stance ingest --batch`: send the requests as a batch, and return at once."""
+    from stance.ingestion.batch import submit_batch
+
+    extractor = _llm_extractor(model, base_url, mode)
+    submitted = submit_batch(
+        open_store(db_path),
+        paths,
+        extractor,
+        metadata=metadata,
+        force=force,
+        stdin=sys.stdin.buffer.read,
+    )
+    summary = submitted.export
+    _print_failures(summary.results)
+    if as_json:
+        print_json(submitted.as_dict())
+    elif submitted.state is None:
+        click.echo(
+            f"nothing to send ({summary.count('cached')} cached, {summary.count('failed')} failed)"
+        )
+    else:
+        click.echo(
+            f"sent batch {summary.batch_id}: {summary.requests} requests for "
+            f"{summary.documents} documents ({summary.count('cached')} cached, "
+            f"{summary.count('failed')} failed); results within 24 h: "
+            f"`stance batch status {summary.batch_id}`, then "
+            f"`stance batch collect {summary.batch_id}`"
+        )
+    if summary.count("failed"):
+        sys.exit(1)
+
+
+@batch_group.command(name="status")
+@click.argument("batch_id", required=False)
+@llm_options
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_status_command(
+    batch_id: str | None,
+    model: str | None,
+    base_url: str | None,
+    mode: str | None,
+    as_json: bool,
+    db_path: str,
+) -> None:
+    """How batch BATCH_ID is doing (asks the server); without an id, every batch recorded."""
+    from stance.ingestion.batch import refresh_batch
+    from stance.store.batches import batches
+
+    store = open_store(db_path)
+    if batch_id is None:
+        rows = batches(store)
+        columns = ["id", "kind", "status", "created_at", "model", "documents", "requests"]
+        columns += ["pending", "stored", "failed"]
+        if as_json:
+            print_json(rows)
+        else:
+            render(rows, "table", columns=columns, title="batches")
+        return
+    row = refresh_batch(store, _batch_extractor(store, batch_id, base_url), batch_id)
+    if as_json:
+        print_json({k: v for k, v in row.items()})
+        return
+    counts = ""
+    if row.get("total"):
+        counts = f": {row.get('completed') or 0} of {row['total']} requests done"
+        counts += f", {row.get('failed') or 0} failed" if row.get("failed") else ""
+    click.echo(f"batch {row['id']}: {row['status']}{counts}")
+    if row["status"] in ("completed", "expired", "failed", "cancelled"):
+        click.echo(f"collect it with `stance batch collect {row['id']}`")
+
+
+def _batch_extractor(store: Store, batch_id: str | None, base_url: str | None) -> Any:
+    """An extractor for the batch's own model and mode (the key stays in the client)."""
+    from stance.store.batches import batch, batches
+
+    row = batch(store, batch_id) if batch_id else next(iter(batches(store, "openai")), None)
+    if row is None:
+        return _llm_extractor(None, base_url, None)
+    return _llm_extractor(row["model"], base_url, row["mode"])
+
+
+@batch_group.command(name="collect")
+@click.argument("batch_id", required=False)
+@click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_collect_command(
+    batch_id: str | None, base_url: str | None, as_json: bool, db_path: str
+) -> None:
+    """Store the answers of batch BATCH_ID (default: the latest not yet collected) when done.
+
+    Runs every answer through the same checks and storage as `stance ingest`. Safe to run
+    again, after a crash too: nothing is stored twice.
+    """
+    from stance.ingestion.batch import collect_batch
+
+    store = open_store(db_path)
+    extractor = _batch_extractor(store, batch_id, base_url)
+    collected = collect_batch(store, extractor, batch_id, judge=_defer())
+    row, imported = collected.batch, collected.imported
+    if imported is not None:
+        _print_failures(imported.results)
+        for problem in [*imported.malformed, *imported.incomplete][:20]:
+            err.print(f"stance: error: {problem}", markup=False)
+    if as_json:
+        print_json(collected.as_dict())
+    elif imported is None:
+        click.echo(f"batch {row['id']}: {row['status']}, not done yet; collect it later")
+    else:
+        left = collected.left.get("pending", 0)
+        click.echo(f"batch {row['id']}: {row['status']}; {imported.line()}")
+        if left:
+            click.echo(
+                f"{left} documents were not answered (batch {row['status']}): send them "
+                "again with `stance ingest --batch` on the same paths"
+            )
+    if imported is not None and not imported.ok or collected.left.get("pending"):
+        sys.exit(1)
+
+
+@cli.command(name="merge-db")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--into",
+    "into",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The database to merge into (created if missing).",
+)
+@output_options(csv=False)
+@handle_errors
+def merge_db_command(shards: tuple[str, ...], into: str, as_json: bool) -> None:
+    """Merge shard databases SHARDS into one (--into): the same text is one document.
+
+    Runs, claims and evals are copied, entities resolved again in the merged database. The
+    shards are only read. Merging twice changes nothing.
+    """
+    from stance.ingestion.shards import merge_databases
+
+    with open_store(into) as store:
+        summary = merge_databases(store, list(shards))
+    for note in summary.notes:
+        err.print(f"stance: note: {note}", markup=False)
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    for shard in summary.shards:
+        click.echo(
+            f"{shard.path}: {shard.documents} documents ({shard.new_documents} new), "
+            f"{shard.runs} runs and {shard.claims} claims copied, {shard.skipped_runs} runs "
+            f"already there, {shard.appearances} appearances, {shard.evals} evals"
+        )
+    click.echo(f"{into}: {summary.documents} documents")
+
+
+@cli.command(name="export")
+@click.option(
+    "--parquet",
+    "folder",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder for documents, appearances, claims, targets and entities as Parquet.",
+)
+@output_options(csv=False)
+@db_option
+@handle_errors
+def export_command(folder: str, as_json: bool, db_path: str) -> None:
+    """Write the database as Parquet files (schema: docs/parquet.md), for DuckDB or Spark.
+
+    Needs the optional extra: pip install 'stance[parquet]'.
+    """
+    from stance.output.parquet import export_parquet
+
+    written = export_parquet(open_store(db_path), folder)
+    if as_json:
+        print_json([f.__dict__ for f in written])
+        return
+    for file in written:
+        click.echo(f"{file.path}: {file.rows:,} rows")
 
 
 def main() -> None:

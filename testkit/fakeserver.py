@@ -9,7 +9,13 @@ No model is involved: every answer is written by the test. The server listens on
 - when the script is empty, asks `responder(body)` for a reply if one is set (so a benchmark
   can answer any number of requests, e.g. echoing claims), else answers 500;
 - answers GET /v1/models with `models`;
-- records every request (method, path, headers, body) in `requests`.
+- records every request (method, path, headers, body) in `requests`;
+- speaks the Batch API: POST /v1/files (multipart upload), GET /v1/files/{id}/content,
+  POST /v1/batches, GET /v1/batches/{id}, POST /v1/batches/{id}/cancel. A batch is answered
+  by `batch_plan` (a `BatchPlan`: the final status, how many polls before it, which requests
+  fail, come back malformed or are left unanswered), each request by `responder`.
+
+`run_batch(lines, responder)` answers a request file offline, as `vllm run-batch` does.
 
 Build replies with `tool_reply`, `json_reply`, `md_json_reply`, `content_reply`,
 `error_reply`; `echo_claims(claims)` is a responder that answers any request with the claims
@@ -18,6 +24,8 @@ whose quote is in the request's text.
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
 import socket
 import threading
@@ -174,6 +182,88 @@ def echo_claims(
     return respond
 
 
+# --- The Batch API ----------------------------------------------------------------------------
+
+
+@dataclass
+class BatchPlan:
+    """How the server plays a batch: `polls` retrieves before it ends with `status`
+    (completed, expired, failed or cancelled); requests whose custom_id is in `errors` are
+    answered in the error file, those in `malformed` with a broken line, and only the first
+    `answered` requests (None: all) are answered at all (an expired batch)."""
+
+    status: str = "completed"
+    polls: int = 0
+    errors: frozenset[str] = frozenset()
+    malformed: frozenset[str] = frozenset()
+    answered: int | None = None
+    failure: str = "the input file is not valid"  # why a batch of status "failed" failed
+
+
+def batch_line(custom_id: str, reply: Reply, number: int) -> dict[str, Any]:
+    """One line of an output (status 200) or error file, in OpenAI's shape."""
+    return {
+        "id": f"batch_req_{number}",
+        "custom_id": custom_id,
+        "response": {
+            "status_code": reply.status,
+            "request_id": f"req_{number}",
+            "body": reply.body,
+        },
+        "error": None,
+    }
+
+
+def run_batch(
+    lines: list[str] | list[dict[str, Any]], responder: Callable[[dict[str, Any]], Reply]
+) -> list[str]:
+    """Answer a batch request file line by line, as `vllm run-batch` does offline."""
+    out = []
+    for number, line in enumerate(lines, start=1):
+        request = json.loads(line) if isinstance(line, str) else line
+        reply = responder(request["body"])
+        out.append(json.dumps(batch_line(request["custom_id"], reply, number)))
+    return out
+
+
+@dataclass
+class _Batch:
+    id: str
+    input_file_id: str
+    requests: list[dict[str, Any]]
+    plan: BatchPlan
+    metadata: dict[str, Any]
+    polls: int = 0
+    status: str = "in_progress"
+    output_file_id: str | None = None
+    error_file_id: str | None = None
+    completed: int = 0
+    failed: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        errors = None
+        if self.status == "failed":
+            errors = {"object": "list", "data": [{"code": "invalid", "message": self.plan.failure}]}
+        return {
+            "id": self.id,
+            "object": "batch",
+            "endpoint": "/v1/chat/completions",
+            "errors": errors,
+            "input_file_id": self.input_file_id,
+            "completion_window": "24h",
+            "status": self.status,
+            "output_file_id": self.output_file_id,
+            "error_file_id": self.error_file_id,
+            "created_at": 1712102400,
+            "request_counts": {
+                "total": len(self.requests),
+                "completed": self.completed,
+                "failed": self.failed,
+            },
+            "metadata": self.metadata,
+        }
+
+
 class FakeOpenAIServer:
     """The scripted server. Use as a context manager or call start()/stop()."""
 
@@ -182,6 +272,9 @@ class FakeOpenAIServer:
         self.models = models
         self.responder: Callable[[dict[str, Any]], Reply] | None = None
         self.requests: list[RecordedRequest] = []
+        self.batch_plan = BatchPlan()
+        self.files: dict[str, tuple[str, bytes]] = {}  # id: (file name, content)
+        self.batches: dict[str, _Batch] = {}
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
         # Chat requests being answered right now, and the most there ever were at once: how
@@ -248,6 +341,81 @@ class FakeOpenAIServer:
             return self.responder(body)
         return error_reply(500, "the fake server's script is empty", error_type="server_error")
 
+    # -- the Batch API --
+
+    def add_file(self, name: str, content: bytes) -> str:
+        with self._lock:
+            file_id = f"file-{next(_ids)}"
+            self.files[file_id] = (name, content)
+        return file_id
+
+    def create_batch(self, body: dict[str, Any]) -> Reply:
+        file_id = str(body.get("input_file_id"))
+        if file_id not in self.files:
+            return error_reply(404, f"no file {file_id}")
+        lines = self.files[file_id][1].decode("utf-8").splitlines()
+        requests = [json.loads(line) for line in lines if line.strip()]
+        batch = _Batch(
+            f"batch_{next(_ids)}", file_id, requests, self.batch_plan, body.get("metadata") or {}
+        )
+        with self._lock:
+            self.batches[batch.id] = batch
+        if batch.plan.polls <= 0:
+            self._finish(batch)
+        return Reply(body=batch.as_json())
+
+    def retrieve_batch(self, batch_id: str) -> Reply:
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return error_reply(404, f"no batch {batch_id}")
+        if batch.status == "in_progress":
+            batch.polls += 1
+            if batch.polls >= batch.plan.polls:
+                self._finish(batch)
+        return Reply(body=batch.as_json())
+
+    def cancel_batch(self, batch_id: str) -> Reply:
+        batch = self.batches.get(batch_id)
+        if batch is None:
+            return error_reply(404, f"no batch {batch_id}")
+        if batch.status == "in_progress":
+            batch.status = "cancelled"
+        return Reply(body=batch.as_json())
+
+    def _finish(self, batch: _Batch) -> None:
+        """Answer the batch's requests as its plan says, into output and error files."""
+        plan = batch.plan
+        if plan.status == "failed":
+            batch.status = "failed"
+            return
+        output: list[str] = []
+        errors: list[str] = []
+        answered = batch.requests if plan.answered is None else batch.requests[: plan.answered]
+        for number, request in enumerate(answered, start=1):
+            custom_id = request["custom_id"]
+            if custom_id in plan.errors:
+                failure = error_reply(
+                    500, "the model failed on this request", error_type="server_error"
+                )
+                errors.append(json.dumps(batch_line(custom_id, failure, number)))
+                batch.failed += 1
+                continue
+            reply = self._next_reply(request["body"])
+            if custom_id in plan.malformed:
+                output.append('{"custom_id": "' + custom_id + '", "response": {"status_c')
+            elif reply.status != 200:
+                errors.append(json.dumps(batch_line(custom_id, reply, number)))
+                batch.failed += 1
+                continue
+            else:
+                output.append(json.dumps(batch_line(custom_id, reply, number)))
+            batch.completed += 1
+        if output:
+            batch.output_file_id = self.add_file("output.jsonl", "\n".join(output).encode() + b"\n")
+        if errors:
+            batch.error_file_id = self.add_file("errors.jsonl", "\n".join(errors).encode() + b"\n")
+        batch.status = plan.status
+
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
             self.requests.append(request)
@@ -263,10 +431,49 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
             pass  # keep test output clean
 
-        def _body(self) -> dict[str, Any] | None:
+        def _raw(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
+            return self.rfile.read(length) if length else b""
+
+        def _body(self) -> dict[str, Any] | None:
+            raw = self._raw()
             return json.loads(raw) if raw else None
+
+        def _upload(self) -> Reply:
+            """POST /v1/files: a multipart form with `purpose` and `file`."""
+            head = f"Content-Type: {self.headers.get('Content-Type')}\r\n\r\n".encode()
+            form = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + self._raw())
+            fields: dict[str, tuple[str | None, bytes]] = {}
+            for part in form.iter_parts():
+                name = part.get_param("name", header="content-disposition")
+                payload = part.get_payload(decode=True)
+                fields[str(name)] = (
+                    part.get_filename(),
+                    payload if isinstance(payload, bytes) else b"",
+                )
+            self._record({"purpose": fields.get("purpose", (None, b""))[1].decode()})
+            if "file" not in fields:
+                return error_reply(400, "no file in the upload")
+            name, content = fields["file"]
+            file_id = server.add_file(name or "upload.jsonl", content)
+            return Reply(
+                body={
+                    "id": file_id,
+                    "object": "file",
+                    "bytes": len(content),
+                    "created_at": 1712102400,
+                    "filename": name or "upload.jsonl",
+                    "purpose": "batch",
+                    "status": "processed",
+                }
+            )
+
+        def _send_bytes(self, content: bytes) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
 
         def _record(self, body: dict[str, Any] | None) -> None:
             headers = {k.lower(): v for k, v in self.headers.items()}
@@ -287,15 +494,36 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802
             self._record(None)
-            if self.path.rstrip("/") == "/v1/models":
+            path = self.path.split("?")[0].rstrip("/")
+            parts = path.split("/")
+            if path == "/v1/models":
                 data = [{"id": m, "object": "model", "owned_by": "fake"} for m in server.models]
                 self._send(Reply(body={"object": "list", "data": data}))
+            elif len(parts) == 5 and parts[2] == "files" and parts[4] == "content":
+                found = server.files.get(parts[3])
+                if found is None:
+                    self._send(error_reply(404, f"no file {parts[3]}"))
+                else:
+                    self._send_bytes(found[1])
+            elif len(parts) == 4 and parts[2] == "batches":
+                self._send(server.retrieve_batch(parts[3]))
             else:
                 self._send(error_reply(404, f"no route {self.path}"))
 
         def do_POST(self) -> None:  # noqa: N802
+            path = self.path.split("?")[0].rstrip("/")
+            if path == "/v1/files":
+                self._send(self._upload())
+                return
             body = self._body()
             self._record(body)
+            parts = path.split("/")
+            if path == "/v1/batches":
+                self._send(server.create_batch(body or {}))
+                return
+            if len(parts) == 5 and parts[2] == "batches" and parts[4] == "cancel":
+                self._send(server.cancel_batch(parts[3]))
+                return
             if self.path != "/v1/chat/completions":
                 self._send(error_reply(404, f"no route {self.path}"))
                 return

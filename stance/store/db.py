@@ -454,6 +454,57 @@ def schema_damage(db: Database, *, views: bool = False) -> str | None:
     return None
 
 
+@migrations()
+def m700_batches(db: Database) -> None:
+    # Batches of requests sent through the OpenAI Batch API (kind "openai") or written to a
+    # file for another batch engine (kind "export"), with the run key they were made for, and
+    # each document they carry until its answers are stored (issue 15).
+    db.table("batches").create(
+        {
+            "id": str,
+            "kind": str,
+            "status": str,
+            "created_at": str,
+            "updated_at": str,
+            "model": str,
+            "mode": str,
+            "prompt_sha": str,
+            "schema_sha": str,
+            "chunk_chars": int,
+            "documents": int,
+            "requests": int,
+            "request_file": str,
+            "input_file_id": str,
+            "output_file_id": str,
+            "error_file_id": str,
+            "input_tokens": int,
+            "output_tokens": int,
+            "error": str,
+        },
+        pk="id",
+    )
+    db.table("batch_documents").create(
+        {
+            "batch_id": str,
+            "document_id": str,
+            "label": str,
+            "source": str,
+            "url": str,
+            "title": str,
+            "published": str,
+            "text": str,
+            "chunks": int,
+            "status": str,
+            "run_id": int,
+            "error": str,
+        },
+        pk=("batch_id", "document_id"),
+        foreign_keys=[("batch_id", "batches", "id")],
+    )
+    db.table("batch_documents").create_index(["document_id"])
+    db.table("batch_documents").create_index(["batch_id", "status"])
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason, confidence) '

@@ -609,34 +609,7 @@ class LLMExtractor:
             good_shape = True
             answer = {"claims": items}
             outcome.excess = bound_answer(answer, len(source.chunk))
-            repaired = [repair_claim(i, item, published) for i, item in enumerate(items)]
-            problems: list[str] = []
-            last_seen = set()
-            for item in repaired:
-                key = _claim_key(item)
-                last_seen.add(key)
-                if key in kept_keys:
-                    continue  # passed on an earlier answer: that version stays
-                if item.claim is not None and (
-                    person := titled_person(item.claim.speaker, source.document)
-                ):
-                    # "President of Azerbaijan" is the person the text names with that title.
-                    item.claim.speaker = person
-                if item.claim is None:
-                    field_name, why = item.problem or ("claim", "cannot be read")
-                    reasons = [(field_name, why)]
-                else:
-                    reasons = claim_problems(item.claim, source)
-                if reasons:
-                    stored = "; ".join(f"{name}: {why}" for name, why in reasons)
-                    outcome.failing[key] = (item, stored)
-                    for name, why in reasons:
-                        advice = f"; {ADVICE[name]}" if name in ADVICE else ""
-                        problems.append(f"{item.label()}.{name}: {why}{advice}")
-                else:
-                    outcome.kept.append(item)
-                    kept_keys.add(key)
-                    outcome.failing.pop(key, None)
+            problems, last_seen = self._sort_claims(items, source, published, outcome, kept_keys)
             outcome.recovered = len(kept_keys - last_seen) if attempt > 1 else 0
             if not problems:
                 break
@@ -657,6 +630,45 @@ class LLMExtractor:
         return outcome
 
     @staticmethod
+    def _sort_claims(
+        items: list[Any],
+        source: SourceText,
+        published: str | None,
+        outcome: _ChunkAnswer,
+        kept_keys: set[str],
+    ) -> tuple[list[str], set[str]]:
+        """Repair and check each claim of one answer into `outcome` (kept, or failing with its
+        reason); the problems to say in a re-ask, and the keys of the claims seen."""
+        problems: list[str] = []
+        seen: set[str] = set()
+        for item in (repair_claim(i, raw, published) for i, raw in enumerate(items)):
+            key = _claim_key(item)
+            seen.add(key)
+            if key in kept_keys:
+                continue  # passed on an earlier answer: that version stays
+            if item.claim is not None and (
+                person := titled_person(item.claim.speaker, source.document)
+            ):
+                # "President of Azerbaijan" is the person the text names with that title.
+                item.claim.speaker = person
+            if item.claim is None:
+                field_name, why = item.problem or ("claim", "cannot be read")
+                reasons = [(field_name, why)]
+            else:
+                reasons = claim_problems(item.claim, source)
+            if reasons:
+                stored = "; ".join(f"{name}: {why}" for name, why in reasons)
+                outcome.failing[key] = (item, stored)
+                for name, why in reasons:
+                    advice = f"; {ADVICE[name]}" if name in ADVICE else ""
+                    problems.append(f"{item.label()}.{name}: {why}{advice}")
+            else:
+                outcome.kept.append(item)
+                kept_keys.add(key)
+                outcome.failing.pop(key, None)
+        return problems, seen
+
+    @staticmethod
     def _hint(claim: ExtractedClaim, chunk: Chunk, source: SourceText) -> int:
         """Where in the document to look for the quote first: where it is in its chunk."""
         if quote_too_long(claim.quote):
@@ -675,6 +687,62 @@ class LLMExtractor:
         mode = INSTRUCTOR_MODES[self.mode]
         return instructor.Instructor(
             client=self._client, create=instructor.patch(create=send, mode=mode), mode=mode
+        )
+
+    # -- answers that came back another way (batch files): same request, same checks --
+
+    @property
+    def client(self) -> openai.OpenAI:
+        """The openai client (for the Batch API's files and batches): the key stays in it."""
+        return self._client
+
+    def chat_request(self, chunk: str, *, published: str | None = None) -> dict[str, Any]:
+        """The body of the first request the live path sends for one chunk, exactly."""
+        return self._request(self._messages(chunk, published), len(chunk))
+
+    def check_answers(
+        self, text: str, answers: list[ChatCompletion], *, published: str | None = None
+    ) -> Extraction:
+        """Claims from one answer per chunk of `text` (in `split_text` order), through the
+        cleaning, bounding, repair, checks and grounding of the live path. No re-asks: claims
+        that fail the checks are kept as rejected, as when re-asks run out; an answer without
+        a list of claims, or cut off, is a `ModelError`."""
+        chunks = split_text(text, self.chunk_chars) if text.strip() else []
+        if len(answers) != len(chunks):
+            raise ModelError(f"{len(answers)} answers for a text of {len(chunks)} chunks")
+        tally = _Tally()
+        whole = SourceText.of(text)
+        per_chunk = []
+        for chunk, completion in zip(chunks, answers, strict=True):
+            tally.requests += 1
+            tally.add_usage(completion)
+            if completion.choices and completion.choices[0].finish_reason == "length":
+                raise ModelError(
+                    f"the answer of model '{self.model}' was cut off at its output limit on a "
+                    f"{len(chunk.text):,}-character text: use a model with a larger output limit"
+                )
+            _clean_answer(completion, self.mode)
+            items = read_answer(answer_text(completion))
+            if isinstance(items, ShapeProblem):
+                raise ModelError(
+                    f"the answer of model '{self.model}' has no list of claims ({items.what})"
+                )
+            source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text, chunk.start)
+            outcome = _ChunkAnswer()
+            outcome.excess = bound_answer({"claims": items}, len(chunk.text))
+            tally.excess.add(outcome.excess)
+            self._sort_claims(items, source, published, outcome, set())
+            per_chunk.append(self._checked(text, chunk, source, outcome, whole))
+        return Extraction(
+            claims=merge_edge_duplicates(per_chunk),
+            backend=self.backend,
+            model=self.model,
+            prompt_sha=self.prompt_sha,
+            schema_sha=schema_sha(),
+            input_tokens=tally.input_tokens,
+            output_tokens=tally.output_tokens,
+            requests=tally.requests,
+            notes=tally.excess.note(),
         )
 
     # -- one HTTP request --
