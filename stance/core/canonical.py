@@ -2,11 +2,11 @@
 
 - a place (`stance.core.gazetteer`): "the U.S.", "United States", "Washington" → United States;
   "the Azerbaijani side" → Azerbaijan;
-- a body: "Azerbaijani Foreign Ministry", "MFA of Azerbaijan" → Ministry of Foreign Affairs
-  of Azerbaijan; "State Department" → U.S. Department of State;
-- a person: titles, roles and the country before them stripped ("U.S. Secretary of State
-  Antony J. Blinken" → Antony J. Blinken), middle initials and spaces left out of the key
-  ("IlhamAliyev" and "Ilham Aliyev" → ilhamaliyev).
+- a body: "Norwegian Foreign Ministry", "MFA of Norway" → Ministry of Foreign Affairs of
+  Norway; "State Department" → U.S. Department of State;
+- a person: titles, roles and the country before them stripped ("French Minister of Finance
+  Claire M. Dubois" → Claire M. Dubois), middle initials and spaces left out of the key
+  ("ClaireDubois" and "Claire Dubois" → clairedubois).
 
 Pure functions of the name: the store looks names up by these keys (`aliases.key`) and the
 resolver (`stance.resolve`) creates entities under them.

@@ -1,8 +1,8 @@
 """What an event mention says about its event: date, participants, kind, other words.
 
-"the trilateral meeting between the U.S., the European Union, and Armenia on April5" reads
-as 2024-04-05 (in a text published on 2024-04-03), United States + European Union + Armenia,
-a gathering ("meeting"), "trilateral". Relative dates ("tomorrow", "today's", "on Friday")
+"the three-way meeting of Chile, Peru and the European Union on March 9" reads as
+2025-03-09 (in a text published on 2025-03-07), Chile + Peru + European Union, a gathering
+("meeting"), "three-way". Relative dates ("tomorrow", "today's", "on Friday")
 are resolved against the document's publication date, with dateparser. `score` says how
 likely two mentions name one event (0 when something rules it out).
 """

@@ -10,7 +10,7 @@ from stance.inputs.dates import DateOrder
 
 HEADER_KEYS = ("source", "url", "published", "title")
 _HEADER_LINE = re.compile(r"^(source|url|published|title):[ \t]*(.*)$", re.IGNORECASE)
-# The dateline syndicated feeds put first: "date 2024-04-03 (MENAFN- AzerNews) On April 3, ..."
+# The dateline syndicated feeds put first: "date 2025-01-09 (MENAFN- Example Wire) On ..."
 _FEED_DATELINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\s+\((?:MENAFN-\s*)?([^)\n]{2,80})\)")
 
 

@@ -1,11 +1,11 @@
 """Events across documents: one entity per event, matched by date, participants and name.
 
-"the trilateral meeting between the U.S., the European Union, and Armenia on April 5",
-"the meeting on April 5" and "the EU-Armenia-US joint conference scheduled for April 5,
-2024, in Brussels" are one event. Each event mention gets an entity of its own
-(`entities.resolve_entity`); `link_event` then reads its features in the context of its
-document, given explicitly (relative dates such as "tomorrow" or "on Friday" are resolved
-against the document's publication date), and matches it with the events already known:
+"the three-way meeting of Chile, Peru and the European Union on March 9", "the meeting on
+March 9" and "the EU-Chile-Peru conference set for 9 March 2025 in Lima" are one event.
+Each event mention gets an entity of its own (`entities.resolve_entity`); `link_event` then
+reads its features in the context of its document, given explicitly (relative dates such as
+"tomorrow" or "on Friday" are resolved against the document's publication date), and matches
+it with the events already known:
 
 - a date that differs, participants that do not overlap, or kinds of event that cannot be
   one (a call and a summit) rule a match out;
