@@ -435,7 +435,7 @@ def ingest_command(
         if extractor.backend == "rules":
             err.print(
                 "stance: using the offline rules extractor (no model configured); "
-                "an LLM gives better results: pass --model or set STANCE_MODEL."
+                "to use a model, pass --model or set STANCE_MODEL."
             )
         else:
             say(
