@@ -43,7 +43,7 @@ from stance.extraction.llm.batch import (
     request_lines,
 )
 from stance.extraction.llm.extractor import LLMExtractor
-from stance.ingestion.pipeline import IngestResult
+from stance.ingestion.pipeline import IngestResult, IngestSummary
 from stance.inputs import Metadata, Reader, ReadOptions
 from stance.resolve.judge import Judge
 from stance.resolve.linker import resolve_pending
@@ -75,21 +75,11 @@ class ExportSummary:
 
 
 @dataclass
-class ImportSummary:
-    results: list[IngestResult] = field(default_factory=list)
+class ImportSummary(IngestSummary):
+    """What an import stored (per document, as an ingest reports it), and what it could not."""
+
     malformed: list[str] = field(default_factory=list)  # "FILE:LINE: what is wrong"
     incomplete: list[str] = field(default_factory=list)  # documents with chunks missing
-
-    def count(self, status: str) -> int:
-        return sum(r.status == status for r in self.results)
-
-    @property
-    def claims(self) -> int:
-        return sum(r.claims for r in self.results)
-
-    @property
-    def rejected(self) -> int:
-        return sum(r.rejected for r in self.results)
 
     @property
     def input_tokens(self) -> int:
