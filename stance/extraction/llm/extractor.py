@@ -259,8 +259,14 @@ class _Tally:
 
     def spent(self, extractor: LLMExtractor, notes: str | None = None) -> Extraction:
         """An Extraction without claims that records what was spent (for a failed run)."""
+        return self.extraction(extractor, [], notes)
+
+    def extraction(
+        self, extractor: LLMExtractor, claims: list[Claim], notes: str | None = None
+    ) -> Extraction:
+        """The claims with what was spent getting them."""
         return Extraction(
-            claims=[],
+            claims=claims,
             backend=extractor.backend,
             model=extractor.model,
             prompt_sha=extractor.prompt_sha,
@@ -431,18 +437,7 @@ class LLMExtractor:
                 notes.append("the model found no claims in the text")
         if bounded := tally.excess.note():
             notes.append(bounded)
-        return Extraction(
-            claims=claims,
-            backend=self.backend,
-            model=self.model,
-            prompt_sha=self.prompt_sha,
-            schema_sha=schema_sha(),
-            input_tokens=tally.input_tokens,
-            output_tokens=tally.output_tokens,
-            requests=tally.requests,
-            notes="; ".join(notes) or None,
-            calls=tally.calls,
-        )
+        return tally.extraction(self, claims, "; ".join(notes) or None)
 
     @staticmethod
     def _reask_note(number: int, chunks: int, answer: _ChunkAnswer) -> str:
@@ -733,17 +728,7 @@ class LLMExtractor:
             tally.excess.add(outcome.excess)
             self._sort_claims(items, source, published, outcome, set())
             per_chunk.append(self._checked(text, chunk, source, outcome, whole))
-        return Extraction(
-            claims=merge_edge_duplicates(per_chunk),
-            backend=self.backend,
-            model=self.model,
-            prompt_sha=self.prompt_sha,
-            schema_sha=schema_sha(),
-            input_tokens=tally.input_tokens,
-            output_tokens=tally.output_tokens,
-            requests=tally.requests,
-            notes=tally.excess.note(),
-        )
+        return tally.extraction(self, merge_edge_duplicates(per_chunk), tally.excess.note())
 
     # -- one HTTP request --
 
