@@ -332,6 +332,11 @@ class IngestProgress:
 @click.option(
     "--num-ctx", type=click.IntRange(512), help="Ollama context tokens (default: sized to fit)."
 )
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="In folders, read links to files outside the folder too (skipped by default).",
+)
 @click.option("--force", is_flag=True, help="Extract again even when a run is cached.")
 @click.option(
     "--batch",
@@ -368,6 +373,7 @@ def ingest_command(
     max_tokens: int | None,
     ollama: bool | None,
     num_ctx: int | None,
+    follow_links: bool,
     force: bool,
     as_batch: bool,
     quiet: bool,
@@ -413,6 +419,7 @@ def ingest_command(
         date_order=order,  # type: ignore[arg-type]
         columns=columns,
         fetch_full=fetch_full,
+        follow_links=follow_links,
     )
     if as_batch:
         if backend == "rules":

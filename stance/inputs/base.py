@@ -41,6 +41,7 @@ class ReadOptions:
     date_order: DateOrder | None = None
     columns: dict[str, str] = field(default_factory=dict)  # role -> column name
     fetch_full: bool = False
+    follow_links: bool = False  # read links in folders that lead outside them
 
 
 @dataclass(frozen=True)

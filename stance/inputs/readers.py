@@ -33,26 +33,42 @@ def _unreadable_folder(error: OSError, fallback: str) -> InputError:
     return InputError(f"{name}: cannot read this folder ({error.strerror}); check its permissions")
 
 
-def _list_folder(name: str) -> Iterator[str | InputError]:
+def _list_folder(name: str, *, follow_links: bool = False) -> Iterator[str | InputError]:
     """Readable files under a folder (recursively, sorted); a folder that cannot be listed is
-    an error of its own, and the rest is still listed."""
+    an error of its own, and the rest is still listed.
+
+    A link to a file outside the folder is not read unless `follow_links`: a folder of
+    articles must not pull in `/etc/passwd` through `passwd.txt -> /etc/passwd`.
+    """
     errors: list[InputError] = []
     found: list[Path] = []
+    root = Path(name).resolve()
     for folder, _, files in os.walk(
-        name, onerror=lambda e: errors.append(_unreadable_folder(e, name))
+        name,
+        onerror=lambda e: errors.append(_unreadable_folder(e, name)),
+        followlinks=follow_links,
     ):
-        found.extend(
-            path
-            for path in (Path(folder) / file for file in files)
-            if path.suffix.lower() in FOLDER_SUFFIXES and path.is_file()
-        )
+        for path in (Path(folder) / file for file in files):
+            if path.suffix.lower() not in FOLDER_SUFFIXES or not path.is_file():
+                continue
+            if not follow_links and path.is_symlink() and not path.resolve().is_relative_to(root):
+                errors.append(
+                    InputError(
+                        f"{path}: a link to a file outside {name}; skipped (name the file "
+                        "itself, or pass --follow-links, to read it)"
+                    )
+                )
+                continue
+            found.append(path)
     yield from errors
     if not found and not errors:
         yield InputError(f"{name}: no text, HTML, feed, dataset, PDF or DOCX files in this folder")
     yield from (str(p) for p in sorted(found))
 
 
-def expand_paths(names: Iterable[str]) -> Iterator[str | InputError]:
+def expand_paths(
+    names: Iterable[str], *, follow_links: bool = False
+) -> Iterator[str | InputError]:
     """Files named, URLs, and readable files found in folders (recursively, stable order).
 
     Anything that exists and is not a folder is read as a file: /dev/null, a pipe such as the
@@ -64,7 +80,7 @@ def expand_paths(names: Iterable[str]) -> Iterator[str | InputError]:
             continue
         path = Path(name)
         if path.is_dir():
-            yield from _list_folder(name)
+            yield from _list_folder(name, follow_links=follow_links)
         elif path.exists():
             yield name
         else:
@@ -112,7 +128,7 @@ class Reader:
         self.close()
 
     def read(self, names: Iterable[str]) -> Iterator[Item]:
-        for name in expand_paths(names):
+        for name in expand_paths(names, follow_links=self.options.follow_links):
             if isinstance(name, InputError):
                 yield name
                 continue
