@@ -25,9 +25,9 @@ from stance.core.errors import NotFoundError
 from stance.core.event_features import features, venue_in
 from stance.core.gazetteer import phrase_words, place_named, places_in
 from stance.resolve.overrides import find_entity, suggestions
+from stance.store import queries
 from stance.store.queries import EntityRef, candidates_by_name, entity_refs, matching_event_ids
 
-_CURRENT = "c.run_id in (select run_id from current_runs) and c.grounding != 'rejected'"
 MAX_SHOWN = 5
 COUNT_CAP = 20_000  # other matches named in the note
 _QUERY_FILLER = frozenset({"the", "a", "an", "of", "on", "in", "at", "with", "about", "s"})
@@ -63,24 +63,6 @@ def speaks_of_an_event(query: str) -> bool:
     return bool(f.month_day or f.date or f.year or f.participants or venue_in(query))
 
 
-def _claim_counts(db: Database, ids: list[int]) -> dict[int, int]:
-    counts = dict.fromkeys(ids, 0)
-    for entity_id in ids:
-        # Counted up to COUNT_CAP: enough to rank, bounded on the largest subjects.
-        about = db.execute(
-            "select count(*) from (select 1 from claim_targets t join claims c on "
-            f"c.id = t.claim_id where t.entity_id = ? and {_CURRENT} limit {COUNT_CAP})",
-            [entity_id],
-        ).fetchone()[0]
-        made = db.execute(
-            f"select count(*) from (select 1 from claims c where c.speaker_id = ? and {_CURRENT} "
-            f"limit {COUNT_CAP})",
-            [entity_id],
-        ).fetchone()[0]
-        counts[entity_id] = int(about) + int(made)
-    return counts
-
-
 def events_by_context(db: Database, query: str) -> list[int]:
     """Events of the query's kind held where it says or involving the people it names."""
     f = features(query, None)
@@ -91,13 +73,7 @@ def events_by_context(db: Database, query: str) -> list[int]:
     words = [w for w in phrase_words(query) if w not in EVENT_WORDS and w not in _QUERY_FILLER]
     places = {w for w in words if place_named(w) is not None}
     if place:
-        found |= {
-            int(r[0])
-            for r in db.execute(
-                "select entity_id from events where lower(venue) = ? and type = ?",
-                [place.lower(), f.type],
-            ).fetchall()
-        }
+        found |= set(queries.events_at_venue(db, place, f.type))
     # People and bodies the query names ("Blinken's call"): the events of that kind their
     # claims are about, or in which they are spoken of.
     named = [w for w in words if w not in places and not places_in((w,))]
@@ -109,17 +85,7 @@ def events_by_context(db: Database, query: str) -> list[int]:
             if ref.kind in ("person", "organization")
         }
     if people:
-        marks = ", ".join("?" for _ in people)
-        found |= {
-            int(r[0])
-            for r in db.execute(
-                "select distinct t.entity_id from claims c join claim_targets t on "
-                "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
-                f"where e.type = ? and (c.speaker_id in ({marks}) or c.id in "
-                f"(select claim_id from claim_targets where entity_id in ({marks}))) limit 200",
-                [f.type, *people, *people],
-            ).fetchall()
-        }
+        found |= set(queries.events_involving(db, f.type, sorted(people)))
     return sorted(found)
 
 
@@ -135,7 +101,7 @@ def pick(db: Database, query: str, *, role: str = "entity or event") -> Picked:
         raise NotFoundError(f"no {role} matches '{query}'{suggestions(db, query)}")
     if len(refs) == 1:
         return Picked(refs[0])
-    counts = _claim_counts(db, [r.id for r in refs])
+    counts = queries.claim_counts(db, [r.id for r in refs], COUNT_CAP)
     eventish = speaks_of_an_event(query)
 
     def rank(ref: EntityRef) -> tuple[bool, bool, int, int]:

@@ -37,6 +37,7 @@ from stance.core.name_variants import (
     translit_key,
 )
 from stance.core.names import ROLE_WORDS, TITLE_WORDS
+from stance.store import queries
 
 MAX_CANDIDATES = 200  # names compared per mention at most
 # Role words worth comparing between two mentions (not "the", "of", country names).
@@ -73,29 +74,6 @@ def _separated(db: Database, key: str, entity_id: int) -> bool:
     )
 
 
-def _in_document(db: Database, entity_id: int, document_id: str | None) -> bool:
-    if document_id is None:
-        return False
-    return (
-        db.execute(
-            "select 1 from claims where speaker_id = ? and document_id = ? limit 1",
-            [entity_id, document_id],
-        ).fetchone()
-        is not None
-    )
-
-
-def _rows(db: Database, where: str, params: list[object]) -> list[tuple[int, str, str, str]]:
-    return [
-        (int(r[0]), str(r[1]), str(r[2]), str(r[3] or ""))
-        for r in db.execute(
-            "select k.entity_id, e.name, k.kind, k.roles from name_keys k join entities e "
-            f"on e.id = k.entity_id where {where} order by k.entity_id limit {MAX_CANDIDATES}",
-            params,
-        ).fetchall()
-    ]
-
-
 def find_variant(
     db: Database,
     *,
@@ -124,7 +102,9 @@ def find_variant(
 
 def _organization(db: Database, name: str, words: list[str], key: str) -> Found | None:
     bare = org_key(name)
-    for entity_id, known, _, _ in _rows(db, "k.org_key = ?", [bare]):
+    for entity_id, known, _, _ in queries.name_key_rows(
+        db, MAX_CANDIDATES, "k.org_key = ?", [bare]
+    ):
         if not _separated(db, key, entity_id):
             return Found(entity_id, VariantMatch("legal_form", f"{name!r} is {known!r}"))
     return None
@@ -134,8 +114,11 @@ def _one_word(
     db: Database, word: str, key: str, roles: frozenset[str], *, people: bool
 ) -> Found | None:
     """One word: a surname known in another spelling, or the first word of one body's name."""
-    known_people = _rows(
-        db, "k.last_key = ? and k.kind = 'person' and k.words >= 2", [translit_key(word)]
+    known_people = queries.name_key_rows(
+        db,
+        MAX_CANDIDATES,
+        "k.last_key = ? and k.kind = 'person' and k.words >= 2",
+        [translit_key(word)],
     )
     people_found = [r for r in known_people if people and not _separated(db, key, r[0])]
     if len(people_found) > 1 and roles:
@@ -150,7 +133,9 @@ def _one_word(
         return None
     bodies = [
         r
-        for r in _rows(db, "k.first_word = ? and k.words >= 3", [word])
+        for r in queries.name_key_rows(
+            db, MAX_CANDIDATES, "k.first_word = ? and k.words >= 3", [word]
+        )
         if not _separated(db, key, r[0]) and org_short_form([word], name_words(r[1]))
     ]
     if len(bodies) == 1:
@@ -171,8 +156,9 @@ def _full_person(
     surname = translit_key(full[-1])
     # The same surname key (first names are compared below), or the same first name and
     # a surname with the same first letter (for surnames a letter apart).
-    rows = _rows(
+    rows = queries.name_key_rows(
         db,
+        MAX_CANDIDATES,
         "k.kind = 'person' and k.words >= 2 "
         "and (k.last_key = ? or (k.first_key = ? and k.last_key like ?))",
         [surname, translit_key(full[0]), surname[:1] + "%"],
@@ -184,7 +170,7 @@ def _full_person(
         other = [w for w in name_words(known) if len(w) > 1]
         same_spelling = translit_key(other[-1]) == surname
         if not same_spelling:
-            if _in_document(db, entity_id, document_id):
+            if queries.speaks_in_document(db, entity_id, document_id):
                 continue
             theirs = frozenset(known_roles.split())
             if roles and theirs and not roles & theirs:

@@ -800,3 +800,80 @@ where {CURRENT}
   and c.speaker_id in (select entity_id from aliases where alias like '%' || :speaker || '%')
 order by d.published, c.document_id, c.start
 """
+
+
+# --- Picking what a query names (stance.query.pick) --------------------------------------------
+
+
+def claim_counts(db: Database, ids: list[int], cap: int) -> dict[int, int]:
+    """Current claims made by or about each entity, each count capped at `cap` (enough to
+    rank, bounded on the largest subjects)."""
+    counts = dict.fromkeys(ids, 0)
+    for entity_id in ids:
+        about = db.execute(
+            "select count(*) from (select 1 from claim_targets t join claims c on "
+            f"c.id = t.claim_id where t.entity_id = ? and {CURRENT} limit {int(cap)})",
+            [entity_id],
+        ).fetchone()[0]
+        made = db.execute(
+            f"select count(*) from (select 1 from claims c where c.speaker_id = ? and {CURRENT} "
+            f"limit {int(cap)})",
+            [entity_id],
+        ).fetchone()[0]
+        counts[entity_id] = int(about) + int(made)
+    return counts
+
+
+def events_at_venue(db: Database, place: str, event_type: str) -> list[int]:
+    """Events of a kind held at a place."""
+    rows = db.execute(
+        "select entity_id from events where lower(venue) = ? and type = ?",
+        [place.lower(), event_type],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def events_involving(
+    db: Database, event_type: str, people: list[int], limit: int = 200
+) -> list[int]:
+    """Events of a kind that claims by or about these people are about."""
+    if not people:
+        return []
+    rows = db.execute(
+        "select distinct t.entity_id from claims c join claim_targets t on "
+        "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
+        f"where e.type = ? and (c.speaker_id in ({marks(people)}) or c.id in "
+        f"(select claim_id from claim_targets where entity_id in ({marks(people)}))) "
+        f"limit {int(limit)}",
+        [event_type, *people, *people],
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+# --- Name variants (stance.resolve.variants) -----------------------------------------------------
+
+
+def speaks_in_document(db: Database, entity_id: int, document_id: str | None) -> bool:
+    """Whether the entity is the speaker of a claim of that document."""
+    if document_id is None:
+        return False
+    row = db.execute(
+        "select 1 from claims where speaker_id = ? and document_id = ? limit 1",
+        [entity_id, document_id],
+    ).fetchone()
+    return row is not None
+
+
+def name_key_rows(
+    db: Database, limit: int, where: str, params: list[object]
+) -> list[tuple[int, str, str, str]]:
+    """(entity id, name, kind, roles) of the name keys matching `where` (a condition on the
+    columns of `name_keys k`), at most `limit`."""
+    return [
+        (int(r[0]), str(r[1]), str(r[2]), str(r[3] or ""))
+        for r in db.execute(
+            "select k.entity_id, e.name, k.kind, k.roles from name_keys k join entities e "
+            f"on e.id = k.entity_id where {where} order by k.entity_id limit {int(limit)}",
+            params,
+        ).fetchall()
+    ]
