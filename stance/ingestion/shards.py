@@ -23,9 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from stance.core.errors import InputError
-from stance.core.models import Claim, Document, Extraction, Target
+from stance.core.models import Document, Extraction
 from stance.resolve.judge import Judge
 from stance.resolve.linker import resolve_pending
+from stance.store import queries
 from stance.store.db import Store
 
 # What one shard's rows are matched on when they are copied as they are.
@@ -82,54 +83,6 @@ def _tables(conn: sqlite3.Connection) -> set[str]:
     return {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
-    return [r[1] for r in conn.execute(f"pragma table_info({table})")]
-
-
-def _targets(shard: sqlite3.Connection, run_id: int) -> dict[int, list[Target]]:
-    found: dict[int, list[Target]] = {}
-    # Since the resolution pass, a target keeps its own kind; before, its entity had it.
-    kind = "coalesce(t.kind, e.kind)" if "kind" in _columns(shard, "claim_targets") else "e.kind"
-    sql = (
-        f"select t.claim_id, t.name, e.name as entity, {kind} as kind, t.stance, t.date "
-        "from claim_targets t join claims c on c.id = t.claim_id "
-        "left join entities e on e.id = t.entity_id where c.run_id = ? order by t.rowid"
-    )
-    for row in shard.execute(sql, [run_id]):
-        found.setdefault(row["claim_id"], []).append(
-            Target(
-                name=row["name"] or row["entity"],
-                kind=row["kind"] or "other",
-                stance=row["stance"],
-                date=row["date"],
-            )
-        )
-    return found
-
-
-def _claims(shard: sqlite3.Connection, run_id: int) -> list[Claim]:
-    targets = _targets(shard, run_id)
-    rows = shard.execute("select * from claims where run_id = ? order by id", [run_id])
-    return [
-        Claim(
-            speaker=row["speaker"] or "",
-            speaker_mention=row["speaker_mention"] or "",
-            cue=row["cue"] or "",
-            quote=row["quote"],
-            content=row["content"] or "",
-            attribution=row["attribution"],
-            claim_type=row["claim_type"],
-            targets=targets.get(row["id"], []),
-            start=row["start"],
-            end=row["end"],
-            grounding=row["grounding"],
-            reason=row["reason"],
-            confidence=row["confidence"] if "confidence" in row.keys() else None,
-        )
-        for row in rows
-    ]
-
-
 class _Merger:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -178,7 +131,7 @@ class _Merger:
             return 0
         keys = run.keys()
         extraction = Extraction(
-            claims=_claims(shard, run["id"]),
+            claims=queries.shard_run_claims(shard, run["id"]),
             backend=run["backend"],
             model=run["model"],
             prompt_sha=run["prompt_sha"],
@@ -202,7 +155,7 @@ class _Merger:
 
     def copy_document(self, row: dict[str, Any]) -> bool:
         """A document with no run to bring it (True when the target did not have it)."""
-        columns = set(_columns(self.db.conn, "documents"))
+        columns = set(queries.table_columns(self.db.conn, "documents"))
         with self.store.write_transaction():
             cursor = self.db.conn.execute(
                 f"insert or ignore into documents ({', '.join(k for k in row if k in columns)}) "
@@ -220,7 +173,7 @@ class _Merger:
     ) -> int:
         """Copy rows (without their id) that the target does not have, matched on `key`
         (every column but the id when None)."""
-        columns = [c for c in _columns(self.db.conn, table) if c != "id"]
+        columns = [c for c in queries.table_columns(self.db.conn, table) if c != "id"]
         copied = 0
         with self.store.write_transaction():
             for row in rows:
@@ -264,7 +217,7 @@ def merge_databases(
     for path, shard in connections:
         counts = ShardCounts(path)
         shard_tables = _tables(shard)
-        document_columns = _columns(shard, "documents")
+        document_columns = queries.table_columns(shard, "documents")
         for doc_row in shard.execute("select * from documents order by rowid"):
             row = {k: doc_row[k] for k in document_columns}
             counts.documents += 1

@@ -78,42 +78,6 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
-_CURRENT = f"c.run_id in ({queries.CURRENT_RUNS})"
-
-
-def _queries(store: Store) -> dict[str, str]:
-    tables = set(store.db.table_names())
-    document_columns = {c.name for c in store.db.table("documents").columns}
-    language = "language" if "language" in document_columns else "null as language"
-    # Targets keep their own kind since the resolution pass; an unresolved one has no entity.
-    claim_columns = {c.name for c in store.db.table("claims").columns}
-    confidence = "c.confidence" if "confidence" in claim_columns else "null as confidence"
-    target_columns = {c.name for c in store.db.table("claim_targets").columns}
-    target_kind = "coalesce(t.kind, e.kind)" if "kind" in target_columns else "e.kind"
-    appearances = (
-        "select document_id, source, url, title, published from appearances order by rowid"
-        if "appearances" in tables
-        # A database made before appearances: each document's first appearance is its own.
-        else "select id as document_id, source, url, title, published from documents order by rowid"
-    )
-    return {
-        "documents": "select id, source, url, title, published, ingested_at, "
-        f"{language}, text from documents order by rowid",
-        "appearances": appearances,
-        "claims": "select c.id, c.document_id, c.run_id, c.speaker_id, "
-        "coalesce(s.name, c.speaker) as speaker, c.speaker_mention, c.cue, c.quote, c.content, "
-        'c.start, c."end", c.attribution, c.claim_type, c.grounding, c.reason, '
-        f"{confidence}, r.backend, "
-        "r.model from claims c join runs r on r.id = c.run_id "
-        f"left join entities s on s.id = c.speaker_id where {_CURRENT} order by c.id",
-        "targets": f"select t.claim_id, t.entity_id, t.name, {target_kind}, t.stance, t.date "
-        "from claim_targets t join claims c on c.id = t.claim_id "
-        f"left join entities e on e.id = t.entity_id where {_CURRENT} order by t.rowid",
-        "entities": "select e.id, e.name, e.kind, (select json_group_array(alias) from "
-        "(select alias from aliases a where a.entity_id = e.id order by alias)) as aliases "
-        "from entities e order by e.id",
-    }
-
 
 @dataclass(frozen=True)
 class ParquetFile:
@@ -165,7 +129,7 @@ def export_parquet(store: Store, folder: str | Path) -> list[ParquetFile]:
         raise UsageError(f"{folder}: is a file; give a folder for the Parquet files")
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, sql in _queries(store).items():
+    for name, sql in queries.export_queries(store.db).items():
         path = out / f"{name}.parquet"
         scratch = out / f".{name}.parquet.partial"
         rows = 0

@@ -13,6 +13,7 @@ grow with the database.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -876,4 +877,100 @@ def name_key_rows(
             f"on e.id = k.entity_id where {where} order by k.entity_id limit {int(limit)}",
             params,
         ).fetchall()
+    ]
+
+
+# --- Export (stance.output.parquet) ----------------------------------------------------------
+
+_CURRENT_RUN = f"c.run_id in ({CURRENT_RUNS})"
+
+
+def export_queries(db: Database) -> dict[str, str]:
+    """The SQL of each table `stance export --parquet` writes: current claims (rejected
+    included), their targets, entities, documents, appearances; older databases too."""
+    tables = set(db.table_names())
+    document_columns = {c.name for c in db.table("documents").columns}
+    language = "language" if "language" in document_columns else "null as language"
+    # Targets keep their own kind since the resolution pass; an unresolved one has no entity.
+    claim_columns = {c.name for c in db.table("claims").columns}
+    confidence = "c.confidence" if "confidence" in claim_columns else "null as confidence"
+    target_columns = {c.name for c in db.table("claim_targets").columns}
+    target_kind = "coalesce(t.kind, e.kind)" if "kind" in target_columns else "e.kind"
+    appearances = (
+        "select document_id, source, url, title, published from appearances order by rowid"
+        if "appearances" in tables
+        # A database made before appearances: each document's first appearance is its own.
+        else "select id as document_id, source, url, title, published from documents order by rowid"
+    )
+    return {
+        "documents": "select id, source, url, title, published, ingested_at, "
+        f"{language}, text from documents order by rowid",
+        "appearances": appearances,
+        "claims": "select c.id, c.document_id, c.run_id, c.speaker_id, "
+        "coalesce(s.name, c.speaker) as speaker, c.speaker_mention, c.cue, c.quote, c.content, "
+        'c.start, c."end", c.attribution, c.claim_type, c.grounding, c.reason, '
+        f"{confidence}, r.backend, "
+        "r.model from claims c join runs r on r.id = c.run_id "
+        f"left join entities s on s.id = c.speaker_id where {_CURRENT_RUN} order by c.id",
+        "targets": f"select t.claim_id, t.entity_id, t.name, {target_kind}, t.stance, t.date "
+        "from claim_targets t join claims c on c.id = t.claim_id "
+        f"left join entities e on e.id = t.entity_id where {_CURRENT_RUN} order by t.rowid",
+        "entities": "select e.id, e.name, e.kind, (select json_group_array(alias) from "
+        "(select alias from aliases a where a.entity_id = e.id order by alias)) as aliases "
+        "from entities e order by e.id",
+    }
+
+
+# --- Shards (stance.ingestion.shards) -----------------------------------------------------------
+
+
+def table_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The column names of a table, read from any connection (a shard of any version)."""
+    return [r[1] for r in conn.execute(f"pragma table_info({table})")]
+
+
+def _shard_targets(shard: sqlite3.Connection, run_id: int) -> dict[int, list[Target]]:
+    found: dict[int, list[Target]] = {}
+    # Since the resolution pass, a target keeps its own kind; before, its entity had it.
+    kind = (
+        "coalesce(t.kind, e.kind)" if "kind" in table_columns(shard, "claim_targets") else "e.kind"
+    )
+    sql = (
+        f"select t.claim_id, t.name, e.name as entity, {kind} as kind, t.stance, t.date "
+        "from claim_targets t join claims c on c.id = t.claim_id "
+        "left join entities e on e.id = t.entity_id where c.run_id = ? order by t.rowid"
+    )
+    for row in shard.execute(sql, [run_id]):
+        found.setdefault(row["claim_id"], []).append(
+            Target(
+                name=row["name"] or row["entity"],
+                kind=row["kind"] or "other",
+                stance=row["stance"],
+                date=row["date"],
+            )
+        )
+    return found
+
+
+def shard_run_claims(shard: sqlite3.Connection, run_id: int) -> list[Claim]:
+    """A run's claims as stored in a shard database (any version), for `stance merge-db`."""
+    targets = _shard_targets(shard, run_id)
+    rows = shard.execute("select * from claims where run_id = ? order by id", [run_id])
+    return [
+        Claim(
+            speaker=row["speaker"] or "",
+            speaker_mention=row["speaker_mention"] or "",
+            cue=row["cue"] or "",
+            quote=row["quote"],
+            content=row["content"] or "",
+            attribution=row["attribution"],
+            claim_type=row["claim_type"],
+            targets=targets.get(row["id"], []),
+            start=row["start"],
+            end=row["end"],
+            grounding=row["grounding"],
+            reason=row["reason"],
+            confidence=row["confidence"] if "confidence" in row.keys() else None,
+        )
+        for row in rows
     ]
