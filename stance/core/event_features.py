@@ -256,10 +256,10 @@ _LINKS = frozenset({"of", "between", "with", "among"})
 def with_context(f: EventFeatures, quote: str | None, published: str | None) -> EventFeatures:
     """Fill what a name leaves out from the clause of the quote around it.
 
-    "trilateral meeting" in "...the trilateral meeting to be held in Brussels tomorrow
-    undermines..." is dated by its clause; "joint meeting" in "the joint meeting of the
-    Armenia-EU-USA" takes the parties named right before it or after "of", "between", "with".
-    Places elsewhere in the clause ("not directed against Azerbaijan") are not parties.
+    "summit" in "...the summit planned for Lima next Friday will fail..." is dated by its
+    clause; "joint meeting" in "the joint meeting of the Chile-EU-Peru format" takes the
+    parties named right before it or after "of", "between", "with". Places elsewhere in the
+    clause ("not aimed at Bolivia") are not parties.
     """
     if not quote or not f.type_word or (f.date and f.participants and f.venue):
         return f
