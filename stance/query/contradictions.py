@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from stance.core.models import StoredClaim
+from stance.resolve.relations import OPPOSITE
 
-OPPOSITE = frozenset({"support", "oppose"})
 MAX_PER_SPEAKER = 30  # a speaker's claims read per pair of speakers, at most
 MAX_GROUPS = 60  # groups listed, at most
 MAX_SPEAKERS_PER_SIDE = 40  # the speakers with most claims on each side are paired

@@ -74,16 +74,6 @@ class StancedClaim(Protocol):
 C = TypeVar("C", bound=StancedClaim)
 
 
-def shared_opposite(a: StancedClaim, b: StancedClaim, subject: str) -> list[str]:
-    """Targets other than the subject on which the two claims take opposite stances."""
-    stances_b = {t.name: t.stance for t in b.targets}
-    return [
-        t.name
-        for t in a.targets
-        if t.name != subject and t.name in stances_b and {t.stance, stances_b[t.name]} == OPPOSITE
-    ]
-
-
 def stance_pairs(claims: Sequence[C], limit: int) -> list[tuple[C, C]]:
     """(supporting, opposing) claims of different speakers, at most `limit`."""
     support = [c for c in claims if c.stance == "support"]
