@@ -10,7 +10,7 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from stance.core.errors import InputError
@@ -152,21 +152,16 @@ def _csv_rows(text: str, delimiter: str, label: str, chosen: dict[str, str]) -> 
 
 
 def _jsonl_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
-    mapping: dict[str, str] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except ValueError as exc:
-            yield InputError(f"{label}: row {number}: not valid JSON ({_reason(exc)})")
-            continue
-        if not isinstance(row, dict):
-            yield InputError(f"{label}: row {number}: not a JSON object")
-            continue
-        if mapping is None:
-            mapping = _mapping(list(row), chosen, label)
-        yield _row(number, row, mapping, label)
+    def parsed() -> Iterator[tuple[int, object]]:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except ValueError as exc:
+                yield number, InputError(f"{label}: row {number}: not valid JSON ({_reason(exc)})")
+
+    yield from _object_rows(parsed(), label, chosen)
 
 
 def _json_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
@@ -179,8 +174,18 @@ def _json_rows(text: str, label: str, chosen: dict[str, str]) -> Iterator[Row]:
         data = lists[0] if len(lists) == 1 else None
     if not isinstance(data, list):
         raise InputError(f"{label}: JSON, but not a list of articles; give JSONL or a list")
+    yield from _object_rows(enumerate(data, start=1), label, chosen)
+
+
+def _object_rows(
+    rows: Iterable[tuple[int, object]], label: str, chosen: dict[str, str]
+) -> Iterator[Row]:
+    """Rows of JSON objects (numbered); the columns are found from the first object."""
     mapping: dict[str, str] | None = None
-    for number, row in enumerate(data, start=1):
+    for number, row in rows:
+        if isinstance(row, InputError):
+            yield row
+            continue
         if not isinstance(row, dict):
             yield InputError(f"{label}: row {number}: not a JSON object")
             continue
