@@ -103,6 +103,48 @@ def test_a_release_that_quotes_its_author_gives_the_narration_to_no_one() -> Non
     ]
 
 
+# --- 2b. Documents as speakers: whoever the text shows wrote, filed or issued them ----------
+
+
+def test_the_complaint_is_the_party_that_sued() -> None:
+    text = (
+        "Harwick Mills sued the Delford Port Authority on Tuesday over unpaid storage fees.\n\n"
+        "According to the complaint, the authority withheld payment for eleven months. The "
+        "complaint also says the port ignored four written reminders."
+    )
+    assert kept(text) == [
+        ("Harwick Mills", "the authority withheld payment for eleven months"),
+        ("Harwick Mills", "the port ignored four written reminders"),
+    ]
+
+
+def test_the_letter_is_the_sender_the_text_named() -> None:
+    text = (
+        "Corran Foods has warned its supplier Belmar Dairy that it may cancel their contract, "
+        "according to a letter seen by reporters.\n\n"
+        '"The last three deliveries arrived spoiled," the letter reads.'
+    )
+    assert kept(text)[1:] == [("Corran Foods", "The last three deliveries arrived spoiled")]
+
+
+def test_the_statement_is_the_speaker_just_heard_in_the_paragraph() -> None:
+    text = (
+        "The league fined Tolland Rovers on Monday. Tolland Rovers said they were surprised "
+        'by the fine. "The club has followed every rule for a decade," the statement read.'
+    )
+    assert kept(text)[-1] == ("Tolland Rovers", "The club has followed every rule for a decade")
+
+
+def test_a_document_with_no_author_named_abstains_with_a_reason() -> None:
+    text = "The memo, which surfaced on Monday, says the mayor knew of the leak for a week."
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.grounding, claim.reason) == (
+        "The memo",
+        "rejected",
+        "the speaker 'The memo' is a document whose author the text does not name",
+    )
+
+
 # --- 3. Page furniture is never a claim nor a speaker ----------------------------------------
 
 

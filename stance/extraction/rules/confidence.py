@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from stance.extraction.rules.lexicon import PERSON_PRONOUNS, words
+from stance.extraction.rules.lexicon import DOCUMENT_BODY_NOUNS, PERSON_PRONOUNS, words
 from stance.extraction.rules.speakers import Speaker
 
 NOT_ENGLISH = "the offline extractor reads English; use a model"
@@ -54,6 +54,10 @@ def judge(speaker: Speaker) -> tuple[float, str | None]:
     mention = speaker.mention.strip()
     bare = mention.lower().removeprefix("the ").strip()
     if speaker.kind == "unresolved":
+        if bare.split()[-1:] and bare.split()[-1] in DOCUMENT_BODY_NOUNS:
+            return UNSURE, (
+                f"the speaker '{mention}' is a document whose author the text does not name"
+            )
         if (
             mention[:1].islower()
             or mention.lower().startswith("the ")

@@ -33,6 +33,8 @@ from stance.extraction.rules.lexicon import (
     CAPITALS,
     COUNTRY_DEMONYMS,
     DOCUMENT_BODY_NOUNS,
+    FILED_DOCUMENTS,
+    OWN_DOCUMENT_NOUNS,
     PERSON_PRONOUNS,
     PLACE_FORMS,
     ROLE_EQUIVALENTS,
@@ -109,8 +111,24 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\"“”]")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^;:\"“”]*,?\s*$")
 _GROUP_HEADS = ("s", "police", "people", "staff", "personnel", "crew")
 # Who put out a document: "a report by the Nordic Council", "Kolberg Shipping's report".
-_BY_OWNER = re.compile(r"\s+(?:by|from)\s+((?:the\s+)?[A-Z][^,.;:]{1,60})")
+_BY_OWNER = re.compile(
+    r"\s+(?:(?:published|issued|released|written|prepared|compiled|sent|filed)\s+"
+    r"(?:[\w-]+\s+){0,3}?)?(?:by|from)\s+((?:the\s+)?[A-Z][^,.;:]{1,60})"
+)
 _OWNER_BEFORE = re.compile(r"(\S+)['’]s\s+(?:[\w-]+\s+){0,3}$")
+# A document as a speaker: "the letter", "the complaint", "this statement".
+_DOCUMENT_MENTION = re.compile(
+    r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>"
+    + "|".join(sorted(DOCUMENT_BODY_NOUNS))
+    + r")",
+    re.IGNORECASE,
+)
+# Who filed a lawsuit: "Acme sued Brandt Ltd", "the union filed a complaint".
+_FILED = re.compile(
+    r"\b(?:sued|filed\s+(?:a\s+|an\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:"
+    + "|".join(sorted(FILED_DOCUMENTS))
+    + r"))\b"
+)
 
 
 def _group_head(name: str) -> str:
@@ -203,8 +221,6 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         # "the Latvian government", "China's delegation": named through their owner.
         words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
         return Speaker(_national(words, mentions), mention, None, "body")
-    if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
-        return Speaker(recent.body, mention, None, "body")  # "the statement read"
     if head in BODY_NOUNS and len(role_words) >= 2 and "of" not in role_words and not owner:
         # "the statistics office", "the central bank": a body named by what it is.
         return Speaker(" ".join(role_words), mention, None, "body")
@@ -287,6 +303,8 @@ class Speakers:
     recent: Recent = field(default_factory=Recent)
     noted_bodies: set[str] = field(default_factory=set)
     documents: dict[str, Speaker] = field(default_factory=dict)  # "complaint" -> who filed it
+    own_author: Speaker | None = None  # the text's own author ("Statement by X"), if any
+    last_spoke: tuple[int, Speaker] | None = None  # the last body or person heard, and where
 
     @property
     def v(self) -> str:
@@ -295,8 +313,68 @@ class Speakers:
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
         if phrase.kind == "proper":
             phrase = _trimmed_name(phrase)
-        speaker = resolve(self.mentions, phrase, at, self.recent)
+        document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
+        if document is not None:  # "the letter reads": whoever the text shows wrote it
+            noun = document.group("noun").lower()
+            speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
+        else:
+            speaker = resolve(self.mentions, phrase, at, self.recent)
         return replace(speaker, mention=self._source_words(speaker.mention, at))
+
+    def document_author(self, noun: str, mention: str, before: int) -> Speaker:
+        """Who speaks through a document the text names ("the letter says", "according to
+        the complaint"): the body or person the text showed writing, filing or issuing it
+        before `before` ("its complaint", "a letter by X", "X sued Y", the subject of the
+        sentence that first mentions it), or the text's own author when the text is that
+        document ("the statement reads" in a "Statement by X"). Else the mention itself,
+        unresolved: the claim abstains rather than guess the nearest body."""
+        found = self._by_owner(noun, before) or self.documents.get(noun)
+        if found is None and self.last_spoke is not None:
+            at, speaker = self.last_spoke  # 'X said ... "...," the statement read.'
+            if at < before and "\n" not in self.v[at:before]:
+                found = speaker
+        found = found or self._publisher(noun, before)
+        if found is None and noun in FILED_DOCUMENTS:
+            found = self._plaintiff(before)
+        if found is None and noun in OWN_DOCUMENT_NOUNS:
+            found = self.own_author
+        if found is None:
+            return Speaker(mention, mention, None, "unresolved")
+        self.documents[noun] = found
+        return Speaker(found.name, mention, found.person, found.kind)
+
+    def _by_owner(self, noun: str, at: int) -> Speaker | None:
+        """The author a document mention names itself: "a letter from the union", "the
+        report published by the Audit Office"."""
+        if not self.v.startswith(noun, at):
+            return None
+        after = _BY_OWNER.match(self.v, at + len(noun), at + len(noun) + 80)
+        if after is None:
+            return None
+        phrase = classify(after.group(1)) or longest_phrase(after.group(1).split(), from_end=False)
+        return self.resolve(phrase, at) if phrase is not None else None
+
+    def _mention_start(self, noun: str, at: int) -> int:
+        """Where the mention of a document noun nearest `at` starts (before it, else after)."""
+        pattern = re.compile(r"\b" + re.escape(noun) + r"\b", re.IGNORECASE)
+        found = [m.start() for m in pattern.finditer(self.v, max(0, at - 200), at + 200)]
+        before = [f for f in found if f <= at]
+        return before[-1] if before else (found[0] if found else at)
+
+    def _plaintiff(self, before: int) -> Speaker | None:
+        """Who the text last showed suing ("Acme sued Brandt Ltd on Friday"): the subject of
+        that sentence, when it names a body or a person."""
+        low = max(0, before - 3000)
+        filed = [m.start() for m in _FILED.finditer(self.v, low, before)]
+        if not filed:
+            return None
+        subject = self.of_sentence(self._sentence_start(filed[-1], low), filed[-1])
+        return subject if subject is not None and subject.kind in {"body", "person"} else None
+
+    def _sentence_start(self, at: int, low: int) -> int:
+        """Where the sentence holding offset `at` starts (not before `low`)."""
+        stop = self.v.rfind(". ", low, at)
+        return max(low, stop + 2 if stop >= 0 else 0, self.v.rfind("\n", low, at) + 1)
 
     def before(self, start: int, cue_at: int) -> Speaker | None:
         """The speaker named just before a cue: "President Tomas Ravel said"."""
@@ -411,7 +489,10 @@ class Speakers:
                 if body is not None:
                     return Speaker(body, text, None, "body")
             elif words[0].lower() == "the":  # "the report": whose?
-                found = self.documents.get(word_key(words[-1])) or self._publisher(words[-1], at)
+                noun = word_key(words[-1])
+                if noun in DOCUMENT_BODY_NOUNS:
+                    return self.document_author(noun, text, at)
+                found = self.documents.get(noun) or self._publisher(words[-1], at)
                 if found is not None:
                     return Speaker(found.name, text, found.person, found.kind)
             if words[0][:1].isupper():
@@ -452,17 +533,15 @@ class Speakers:
                 body = _body_of_phrase(self.mentions, f"the {word}", mention)
                 if body is not None:
                     return Speaker(body, f"the {word}", None, "body")
-        stop = self.v.rfind(". ", low, mention)
-        sentence_start = max(
-            low, stop + 2 if stop >= 0 else 0, self.v.rfind("\n", low, mention) + 1
-        )
-        subject = self.of_sentence(sentence_start, mention)
+        subject = self.of_sentence(self._sentence_start(mention, low), mention)
         if subject is not None and subject.kind in {"body", "person"}:
             return subject
         return None
 
     def remember(self, speaker: Speaker, at: int) -> None:
         """Who "he", "it" and "they" may refer to next."""
+        if speaker.kind in {"body", "person"}:
+            self.last_spoke = (at, speaker)
         if speaker.person is not None:
             self.recent.see(speaker.person)
         elif speaker.kind == "body":

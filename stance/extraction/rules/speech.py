@@ -95,6 +95,7 @@ class Document(Walk):
         labels = [speaker_label(self.v, p) for p in self.paragraphs]
         transcript = sum(1 for label in labels if label is not None) >= 2
         statement_speaker = self._statement_speaker()
+        self.speakers.own_author = statement_speaker  # "the statement reads": its author
         if statement_speaker is not None and not self._first_person_outside_quotations():
             statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None

@@ -200,6 +200,10 @@ BODY_NOUNS = words("bodies", "body nouns")
 BODY_PART_NOUNS = words("bodies", "body parts")
 # Body nouns that stand for the writer of a document ("the statement read").
 DOCUMENT_BODY_NOUNS = words("bodies", "document bodies")
+# Documents a lawsuit files ("X sued Y": "the complaint" is X's).
+FILED_DOCUMENTS = words("bodies", "filed documents")
+# Documents a text may itself be ("the statement reads" in a "Statement by X").
+OWN_DOCUMENT_NOUNS = words("bodies", "own documents")
 
 # Plural (and singular) anonymous sources: "officials said", "a senior official said".
 ANONYMOUS_NOUNS = words("sources", "anonymous")
