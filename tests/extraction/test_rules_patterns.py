@@ -61,6 +61,70 @@ def test_a_pronoun_no_person_fits_abstains_visibly() -> None:
     assert claim.reason is not None and "she" in claim.reason
 
 
+def test_she_goes_on_with_the_woman_who_spoke_just_before_in_the_paragraph() -> None:
+    text = (
+        "Bakery spokeswoman Ines Calder said the ovens were safe.\n\n"
+        "Wren Ashby, the bakery's manager, told staff in an email that the shop would reopen "
+        'on Friday. "Our customers have been patient with us," she wrote.'
+    )
+    assert kept(text)[1:] == [
+        ("Wren Ashby", "the shop would reopen on Friday"),
+        ("Wren Ashby", "Our customers have been patient with us"),
+    ]
+
+
+def test_she_abstains_when_a_woman_and_someone_of_untold_gender_both_fit() -> None:
+    text = (
+        "Spokeswoman Ines Calder said the ovens were safe.\n\nWren Ashby rejected that. The "
+        'owners met on Monday. "Nobody was told anything," she said.'
+    )
+    claims = all_claims(text)
+    assert [(c.speaker, c.grounding) for c in claims] == [
+        ("Ines Calder", "exact"),
+        ("she", "rejected"),
+    ]
+
+
+def test_two_people_of_one_surname_stay_two_people() -> None:
+    text = (
+        "Mayor Greta Lindqvist said the depot would close in May. Councillor Oskar "
+        "Lindqvist, her cousin, called on the city to publish the full costs of the closure."
+    )
+    assert kept(text) == [
+        ("Greta Lindqvist", "the depot would close in May"),
+        ("Oskar Lindqvist", "the city to publish the full costs of the closure"),
+    ]
+
+
+def test_a_surname_that_is_also_a_title_names_a_person_with_a_role() -> None:
+    text = (
+        "Corinna Judge, the insurer's chief economist, said claims would rise this winter. "
+        '"Storm damage is getting more expensive to repair," she said.'
+    )
+    assert kept(text) == [
+        ("Corinna Judge", "claims would rise this winter"),
+        ("Corinna Judge", "Storm damage is getting more expensive to repair"),
+    ]
+
+
+def test_an_adverb_of_time_before_that_is_no_part_of_the_claim() -> None:
+    text = "Mayor Ana Ruiz met the board. She said afterwards that the talks had achieved little."
+    assert kept(text) == [("Ana Ruiz", "the talks had achieved little")]
+
+
+def test_in_a_turn_only_words_told_to_the_speaker_are_a_third_partys() -> None:
+    text = (
+        "MODERATOR: Welcome.\n\n"
+        "MR. OKONJO: The builders insist that the bridge is safe. Harlow Rail has told us "
+        "that the inspection will start in June.\n\n"
+        "QUESTION: Is it safe?\n"
+    )
+    assert kept(text) == [
+        ("Okonjo", "The builders insist that the bridge is safe"),
+        ("Harlow Rail", "the inspection will start in June"),
+    ]
+
+
 # --- 2. The document's own author ------------------------------------------------------------
 
 

@@ -268,6 +268,13 @@ class Mentions:
 
     def _register_person(self, offset: int, tokens: list[str]) -> None:
         title, name = split_title(tokens)
+        if (
+            not name
+            and len(tokens) == 2
+            and is_name_token(tokens[0])
+            and appositive(self.view, offset + len(" ".join(tokens)))[0] & KNOWN_ROLES
+        ):
+            title, name = [], tokens  # "Ann Judge, the bank's chief economist,": a surname
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
         if len(name) > 2 and not title and self._title_before_chain(offset):
@@ -304,6 +311,12 @@ class Mentions:
         key = word_key(name[-1])
         person = self.people.get(key)
         full = POSSESSIVE_END.sub("", " ".join(name))
+        while len(name) > 2 and word_key(name[0]) in ROLE_NOUNS:
+            name = name[1:]  # "Councillor Ana Reyes"
+            full = " ".join(name)
+        if person is not None and _another_first_name(person.name, name):
+            key = _full_key(name)  # "Tom Reyes" after "Ana Reyes": someone else
+            person = self.people.get(key)
         if person is None:
             person = self.people[key] = Person(key, full, first_at=offset)
         elif len(name) >= 2 and len(person.name.split()) < 2:
@@ -334,8 +347,14 @@ class Mentions:
     def person_of(self, name: str) -> Person | None:
         """The person a name refers to: by surname, or by a run-together full name."""
         tokens = [t for t in name.split() if is_name_token(t)]
+        whole = self.people.get(word_key(POSSESSIVE_END.sub("", name.split()[-1]))) if name else None
+        if whole is not None and whole.name == POSSESSIVE_END.sub("", name.strip()):
+            return whole  # "Ann Judge": a surname that is also a title word
         if not tokens:
             return None
+        for full in (tokens, tokens[-2:]):  # one of two people of the same surname
+            if len(full) > 1 and _full_key(full) in self.people:
+                return self.people[_full_key(full)]
         person = self.people.get(word_key(tokens[-1]))
         if person is not None or len(tokens) > 1:
             return person
@@ -509,6 +528,27 @@ class Mentions:
             if len(found) == count:
                 break
         return found
+
+
+def _full_key(name: list[str]) -> str:
+    """The key of a person who shares a surname with someone named before: first and last
+    name."""
+    return f"{word_key(name[0])} {word_key(name[-1])}"
+
+
+def _another_first_name(known: str, name: list[str]) -> bool:
+    """Whether a full name gives a first name other than the one a person was named with
+    ("Tom Reyes" is not "Ana Reyes"; "Reyes" and "A. Reyes" may be)."""
+    first = known.split()[0]
+    return (
+        len(name) >= 2
+        and len(known.split()) >= 2
+        and len(name[0]) > 2
+        and len(first) > 2
+        and not name[0].endswith(".")
+        and word_key(name[0]) != word_key(first)
+        and word_key(name[0]) not in TITLE_TOKENS
+    )
 
 
 def _body_of(tokens: list[str]) -> Body | None:

@@ -313,6 +313,7 @@ class Walk:
         insort(self.placed.setdefault(draft.paragraph, []), (draft.start, len(self.drafts)))
         self.drafts.append(draft)
         self.speakers.remember(draft.speaker, draft.start)
+        self.speakers.heard(draft.speaker, draft.start)
         return draft
 
     def _draft_before(self, paragraph: int, at: int) -> Draft | None:

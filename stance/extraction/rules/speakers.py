@@ -80,16 +80,20 @@ class Recent:
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
         people = self.people or ([self.person] if self.person else [])
+        untold: Person | None = None  # the first one whose gender the text does not tell
         for rank, person in enumerate(list(reversed(people))[:3]):  # the one in focus first
             gender = gender_of(person)
             if gender == wanted:
-                return person
+                # Someone of untold gender nearer in focus could be meant as well: the rules
+                # cannot tell which, so the claim abstains.
+                return None if untold is not None else person
             # Someone the text does not show to be a person ("Norvik Water" is two
             # capitalised words) is "he" or "she" only when in focus.
-            if gender is None and (person.roles or rank == 0):
-                person.gender = wanted  # later pronouns agree with this one
-                return person
-        return None
+            if gender is None and untold is None and (person.roles or rank == 0):
+                untold = person
+        if untold is not None:
+            untold.gender = wanted  # later pronouns agree with this one
+        return untold
 
 
 @dataclass(frozen=True)
@@ -314,12 +318,31 @@ class Speakers:
         if phrase.kind == "proper":
             phrase = _trimmed_name(phrase)
         document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
-        if document is not None:  # "the letter reads": whoever the text shows wrote it
+        last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
+        if last is not None:  # '"...," she wrote.' right after her own claim
+            speaker = Speaker(last.name, phrase.text, last, "person")
+        elif document is not None:  # "the letter reads": whoever the text shows wrote it
             noun = document.group("noun").lower()
             speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
         else:
             speaker = resolve(self.mentions, phrase, at, self.recent)
         return replace(speaker, mention=self._source_words(speaker.mention, at))
+
+    def _last_speaker_for(self, phrase: NounPhrase, at: int) -> Person | None:
+        """The person whose claim came last in the same paragraph, when "he" or "she" fits
+        them: a pronoun after a speaker's own words goes on with that speaker."""
+        pronoun = phrase.text.lower()
+        if pronoun not in {"he", "she"} or self.last_spoke is None:
+            return None
+        spoke_at, speaker = self.last_spoke
+        person = speaker.person
+        if person is None or spoke_at >= at or "\n" in self.v[spoke_at:at]:
+            return None
+        wanted = "female" if pronoun == "she" else "male"
+        if gender_of(person) not in {None, wanted}:
+            return None
+        person.gender = wanted  # later pronouns agree with this one
+        return person
 
     def document_author(self, noun: str, mention: str, before: int) -> Speaker:
         """Who speaks through a document the text names ("the letter says", "according to
@@ -540,8 +563,6 @@ class Speakers:
 
     def remember(self, speaker: Speaker, at: int) -> None:
         """Who "he", "it" and "they" may refer to next."""
-        if speaker.kind in {"body", "person"}:
-            self.last_spoke = (at, speaker)
         if speaker.person is not None:
             self.recent.see(speaker.person)
         elif speaker.kind == "body":
@@ -551,6 +572,12 @@ class Speakers:
                 self.mentions.note_body(speaker.name, at)
         elif speaker.kind == "anonymous" and _group_head(speaker.name).endswith(_GROUP_HEADS):
             self.recent.group = speaker.name
+
+    def heard(self, speaker: Speaker, at: int) -> None:
+        """A claim of this speaker starts at `at`: a later "she wrote" or "the statement
+        read" in the same paragraph may go on with it."""
+        if speaker.kind in {"body", "person"}:
+            self.last_spoke = (at, speaker)
 
     def note_documents(self, speaker: Speaker, start: int, end: int) -> None:
         """ "In its complaint, ... the SEC said": a later "the complaint" is the SEC's."""
