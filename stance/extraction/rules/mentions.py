@@ -347,8 +347,9 @@ class Mentions:
     def person_of(self, name: str) -> Person | None:
         """The person a name refers to: by surname, or by a run-together full name."""
         tokens = [t for t in name.split() if is_name_token(t)]
-        whole = self.people.get(word_key(POSSESSIVE_END.sub("", name.split()[-1]))) if name else None
-        if whole is not None and whole.name == POSSESSIVE_END.sub("", name.strip()):
+        words = name.split()
+        whole = self.people.get(word_key(POSSESSIVE_END.sub("", words[-1]))) if words else None
+        if whole is not None and whole.name == POSSESSIVE_END.sub("", " ".join(words)):
             return whole  # "Ann Judge": a surname that is also a title word
         if not tokens:
             return None
