@@ -301,6 +301,43 @@ def test_a_role_no_one_was_given_is_rejected_with_a_reason() -> None:
     assert claim.reason is not None and "airline" in claim.reason
 
 
+def test_the_minister_can_be_the_counterpart_in_focus() -> None:
+    text = (
+        "Trade Minister Lars Holm said the tariffs were fair. His Danish counterpart, Mette "
+        'Kruse, rejected that view. "We were never consulted," Kruse said. The minister called '
+        "on Norway to delay the tariffs until the autumn."
+    )
+    assert kept(text)[-1] == ("Mette Kruse", "Norway to delay the tariffs until the autumn")
+
+
+def test_a_cue_after_and_is_the_sentence_subjects_not_the_nearest_name() -> None:
+    text = (
+        "Secretary of State Ana Ruiz met the prime minister. The Secretary also raised the "
+        "case of the blogger Tomas Brin, who was arrested in May, and stressed the need for the "
+        "courts to act fairly."
+    )
+    assert kept(text) == [("Ana Ruiz", "the need for the courts to act fairly")]
+
+
+def test_an_unnamed_source_is_what_it_is_not_why_it_is_unnamed() -> None:
+    text = (
+        "A senior Treasury official who asked not to be named said the budget would be "
+        'delayed by a month. "The numbers are simply not ready," the official said.'
+    )
+    assert kept(text) == [
+        ("senior Treasury official", "the budget would be delayed by a month"),
+        ("senior Treasury official", "The numbers are simply not ready"),
+    ]
+
+
+def test_a_long_aside_between_a_name_and_its_cue() -> None:
+    text = (
+        "Prime Minister Ana Ruiz, asked about the strike during a visit to a shipyard in the "
+        "north of the country, said the dispute would be settled within a week."
+    )
+    assert kept(text) == [("Ana Ruiz", "the dispute would be settled within a week")]
+
+
 # --- 6. Entity spans and kinds ---------------------------------------------------------------
 
 

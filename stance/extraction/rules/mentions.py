@@ -457,6 +457,10 @@ class Mentions:
         executive"; "its chief executive": of the body last named)."""
         roles, affiliations = role_keys(title)
         person.roles |= roles
+        if "counterpart" in roles:  # "his Chilean counterpart, X": X holds the same office
+            other = self.last_person_before(at, person)
+            if other is not None:
+                person.roles |= other.roles - {"counterpart"}
         for owner in affiliations:  # "Marsh's lawyer": Celia Marsh, named in full earlier
             named = self.person_of(owner)
             person.affiliations.add(named.name if named and named is not person else owner)

@@ -66,6 +66,7 @@ class Recent:
     person: Person | None = None
     body: str | None = None
     group: str | None = None
+    anonymous: str | None = None  # the last unnamed source heard ("a senior official")
     people: list[Person] = field(default_factory=list)  # the last few people, latest last
 
     def see(self, person: Person) -> None:
@@ -107,6 +108,12 @@ class Speaker:
 
 
 _SOURCE_DETERMINERS = words("sources", "determiners")
+# Why a source is unnamed, which is no part of what it is called.
+_ANONYMITY = re.compile(
+    r",?\s+(?:who|that)\s+(?:asked|declined|requested|wished|spoke|was\s+not|were\s+not"
+    r"|is\s+not|are\s+not)\b.*?(?:named|identified|anonymity|publicly|record)\s*,?$",
+    re.IGNORECASE,
+)
 _SPOKESPEOPLE = words("roles", "spokespeople")
 _FOR_BODY = re.compile(r"\s(?:for|of|at|from)\s+(.+)$")
 _DEFINITE = re.compile(r"^(?:the|its|their)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})$", re.IGNORECASE)
@@ -168,12 +175,16 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         person = mentions.latest_person_with_role(word_key(definite_role.group(1)), at)
         if person is not None:
             return Speaker(person.name, mention, person, "person")
+    if phrase.kind == "anonymous" and recent.anonymous is not None:
+        same = re.fullmatch(r"(?:the|that|this)\s+([a-z]+)", mention, re.IGNORECASE)
+        if same and same.group(1).lower() == _group_head(recent.anonymous):
+            return Speaker(recent.anonymous, mention, None, "anonymous")  # "the official"
     if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
         named = _NAME_AT_END.search(mention)
         person = mentions.person_of(named.group()) if named else None
         if person is not None:  # "Spokesperson for Trade Policy Ana Lenz": a person after all
             return Speaker(person.name, mention, person, "person")
-        words = mention.split()
+        words = _ANONYMITY.sub("", mention).split()  # "who asked not to be named": no name
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
             words = words[1:]
         behind = _FOR_BODY.search(mention)
@@ -235,6 +246,17 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
     if owner and head in BODY_NOUNS:
         return Speaker(" ".join(role_words), mention, None, "body")
     return Speaker(mention, mention)
+
+
+def _long_aside(head: str, aside: str) -> bool:
+    """A long aside between a name and its cue ("Ana Ruiz, asked about the strike during a
+    visit to the port in May, said"; "Acme, the Oslo-based maker whose software ..., denied"):
+    it opens in lower case and a name ends what goes before it."""
+    words = aside.split()
+    if not words or len(words) > 30 or not words[0][:1].islower():
+        return False
+    named = longest_phrase(_CLAUSE_BREAK.split(head)[-1].split(), from_end=True)
+    return named is not None and named.kind == "proper"
 
 
 def _national(words: list[str], mentions: Mentions) -> str:
@@ -410,7 +432,7 @@ class Speakers:
             left = left[: relative.start()]  # "Sofia Brandt, who ran the utility, cautioned"
         elif left.endswith(","):  # "X, the company's chief executive, said" / "the CEO, X, said"
             head, _, aside = left[:-1].rpartition(",")
-            if head and len(aside.split()) <= 10:
+            if head and (len(aside.split()) <= 10 or _long_aside(head, aside)):
                 named = classify(aside)
                 if named is not None and named.kind == "proper":
                     person = self.mentions.person_of(named.text)
@@ -570,8 +592,10 @@ class Speakers:
             if speaker.name not in self.noted_bodies:
                 self.noted_bodies.add(speaker.name)
                 self.mentions.note_body(speaker.name, at)
-        elif speaker.kind == "anonymous" and _group_head(speaker.name).endswith(_GROUP_HEADS):
-            self.recent.group = speaker.name
+        elif speaker.kind == "anonymous":
+            self.recent.anonymous = speaker.name
+            if _group_head(speaker.name).endswith(_GROUP_HEADS):
+                self.recent.group = speaker.name
 
     def heard(self, speaker: Speaker, at: int) -> None:
         """A claim of this speaker starts at `at`: a later "she wrote" or "the statement
