@@ -338,6 +338,14 @@ def test_a_long_aside_between_a_name_and_its_cue() -> None:
     assert kept(text) == [("Ana Ruiz", "the dispute would be settled within a week")]
 
 
+def test_appreciation_and_condolences_are_thanks_not_claims() -> None:
+    text = (
+        "Minister Ana Ruiz expressed appreciation for the rescue teams who worked through the "
+        "night. She also expressed her condolences to the families of the two missing fishermen."
+    )
+    assert all_claims(text) == []
+
+
 # --- 6. Entity spans and kinds ---------------------------------------------------------------
 
 

@@ -306,7 +306,7 @@ class Walk:
         draft.start, draft.end = trim(self.v, draft.start, draft.end)
         if len(self.v[draft.start : draft.end].split()) < MIN_WORDS:
             return None  # "praised the fans"
-        if NOT_A_CLAIM.match(self.v, draft.start, draft.end):
+        if NOT_A_CLAIM.match(self.v[draft.start : draft.end]):  # ^ holds only at 0
             return None  # "expressed appreciation for ...": thanks, not a proposition
         if _RECIPROCAL.match(self.v, draft.start, draft.end):
             return None  # "X and Y accused each other of ...": no one speaker's claim

@@ -296,6 +296,8 @@ LOCATIVE = re.compile(
 
 NOT_A_CLAIM = re.compile(
     r"^\W*(?:thank(?:s| you)|good (?:morning|afternoon|evening|day)|hello|hi\b|hey\b"
+    r"|(?:(?:his|her|their|its|our|my)\s+)?(?:appreciation|gratitude|thanks|condolences"
+    r"|sympathy|sympathies)\s+(?:for|to|over)\b"
     r"|welcome\b|greetings|congratulations|(?:it['’]?s|it is) (?:a|an|my|our|great) "
     r"(?:pleasure|honou?r|privilege)|(?:it['’]?s|it is) (?:great|good|nice|wonderful|a pleasure)"
     r" to (?:be|see|have|join|speak)|(?:i'?m|we'?re|i am|we are) (?:delighted|pleased|glad"
