@@ -376,14 +376,71 @@ def test_a_place_based_prefix_and_a_long_title_are_no_part_of_a_name() -> None:
 # --- 7. Stance by meaning --------------------------------------------------------------------
 
 
-def test_not_against_supports_and_accused_of_opposes() -> None:
+def stances_of(claim: Claim) -> list[tuple[str, str]]:
+    return [(t.name, t.stance) for t in claim.targets]
+
+
+def test_not_against_defends_the_subject_and_accused_of_opposes() -> None:
     text = (
         "Foreign Minister Lars Berg said the Vienna summit was not against Serbia. Serbian "
         "officials accused Croatia of blocking the talks."
     )
     first, second = all_claims(text)
-    assert ("Serbia", "support") in [(t.name, t.stance) for t in first.targets]
-    assert ("Croatia", "oppose") in [(t.name, t.stance) for t in second.targets]
+    assert ("Vienna summit", "support") in stances_of(first)
+    assert ("Serbia", "neutral") in stances_of(first)  # defended the summit, not Serbia
+    assert ("Croatia", "oppose") in stances_of(second)
+
+
+def test_we_are_not_against_x_speaks_for_x() -> None:
+    [claim] = all_claims('"We are not against a deal with Chile," Senator Ana Lopes said.')
+    assert ("Chile", "support") in stances_of(claim)
+
+
+def test_someone_elses_assurances_judged_unconvincing_oppose_what_they_defended() -> None:
+    text = (
+        "Statement by the Foreign Ministry of Ruritania\n\n"
+        "The assurances of Peruvian diplomats that the Lima summit is not aimed at any "
+        "neighbour are not convincing. We will raise the matter at the council."
+    )
+    first = all_claims(text)[0]
+    assert first.quote.startswith("The assurances of Peruvian diplomats")
+    assert ("Peru", "oppose") in stances_of(first)
+    assert [s for name, s in stances_of(first) if "Lima summit" in name] == ["oppose"]
+
+
+def test_claims_called_baseless_oppose_whoever_made_them() -> None:
+    text = "Minister Ana Lopes said Chile's claims that the border was closed were baseless."
+    [claim] = all_claims(text)
+    assert ("Chile", "oppose") in stances_of(claim)
+
+
+def test_a_claim_reported_without_a_verdict_is_neutral_toward_its_subject() -> None:
+    text = (
+        'Foreign Minister Lars Berg said: "They claim the naval drill is a threat to Peru. '
+        'We see no sign of that."'
+    )
+    first = all_claims(text)[0]
+    assert ("Peru", "neutral") in stances_of(first)
+
+
+def test_lacks_and_runs_contrary_to_oppose() -> None:
+    text = (
+        "Senator Ana Lopes said the Geneva summit lacks any real inclusivity. Minister Lars "
+        "Berg said the Vienna summit runs contrary to the spirit of the treaty."
+    )
+    first, second = all_claims(text)
+    assert [s for name, s in stances_of(first) if "Geneva" in name] == ["oppose"]
+    assert [s for name, s in stances_of(second) if "Vienna" in name] == ["oppose"]
+
+
+def test_the_one_called_on_or_urged_to_act_is_opposed() -> None:
+    text = (
+        "Minister Lars Berg called on Peru to withdraw its troops from the border. "
+        "Senator Ana Lopes urged Chile to publish the full report on the spill."
+    )
+    first, second = all_claims(text)
+    assert stances_of(first) == [("Peru", "oppose")]
+    assert ("Chile", "oppose") in stances_of(second)
 
 
 # --- 8. Confidence --------------------------------------------------------------------------
