@@ -423,6 +423,15 @@ def test_a_claim_reported_without_a_verdict_is_neutral_toward_its_subject() -> N
     assert ("Peru", "neutral") in stances_of(first)
 
 
+def test_dismissing_a_charge_defends_what_it_was_about() -> None:
+    text = (
+        "Minister Lars Berg said the Lima summit had been planned for a year. "
+        '"I fail to see why the Lima summit would be a provocation," he said.'
+    )
+    second = all_claims(text)[1]
+    assert [s for name, s in stances_of(second) if "Lima summit" in name] == ["support"]
+
+
 def test_lacks_and_runs_contrary_to_oppose() -> None:
     text = (
         "Senator Ana Lopes said the Geneva summit lacks any real inclusivity. Minister Lars "

@@ -119,3 +119,11 @@ REPORTED_CLAIM = re.compile(
 )
 # "We are not against X" speaks for X; "the plan is not against X" defends the plan.
 FIRST_PERSON_SUBJECT = re.compile(r"\b(?:we|i)\s+(?:are|am|were|was)\s+$", re.IGNORECASE)
+# Dismissing a charge turns it round: "I fail to see why that would be escalatory", "it is
+# hard to see how the plan is a threat" defend what the charge was about.
+DISMISSAL = re.compile(
+    r"\b(?:fail(?:s|ed)?\s+to\s+see|(?:do|does|did)\s*(?:not|n['’]t)\s+see|(?:hard|difficult)"
+    r"\s+to\s+see|cannot\s+see|can['’]t\s+see)\s+(?:why|how)\b"
+    r"|\bno\s+reason\s+to\s+(?:think|believe)\b",
+    re.IGNORECASE,
+)

@@ -20,6 +20,7 @@ from stance.extraction.rules.lexicon_stance import (
     ADDRESSEE_AFTER,
     ADDRESSEE_BEFORE,
     CLAIM_TYPE_WORDS,
+    DISMISSAL,
     ELLIPTICAL_NEGATION,
     FIRST_PERSON_SUBJECT,
     HARM_VERBS,
@@ -63,6 +64,7 @@ def _hits(view: str, start: int, end: int) -> list[tuple[int, int]]:
     reversed, a good word right after a harming verb ("undermines the peace process") counts
     as bad, and a bad one right after a lessening verb ("reduced the incidents") as good."""
     hits: list[tuple[int, int]] = []
+    dismissed = [m.end() for m in DISMISSAL.finditer(view, start, end)]
     for pattern, sign in ((POSITIVE_WORDS, 1), (NEGATIVE_WORDS, -1)):
         for m in pattern.finditer(view, start, end):
             if m.group()[0].isupper() and m.start() > start:
@@ -72,6 +74,8 @@ def _hits(view: str, start: int, end: int) -> list[tuple[int, int]]:
                 flipped = True
             if sign < 0 and _within_words(view, _LESSEN, m.start(), 4):
                 flipped = not flipped
+            if any(at <= m.start() and "." not in view[at : m.start()] for at in dismissed):
+                flipped = not flipped  # "I fail to see why that would be escalatory"
             hits.append((m.start(), -sign if flipped else sign))
     return hits
 
