@@ -455,6 +455,22 @@ def test_the_one_called_on_or_urged_to_act_is_opposed() -> None:
 # --- 8. Confidence --------------------------------------------------------------------------
 
 
+def test_guessy_speakers_are_less_sure_than_named_or_resolved_ones() -> None:
+    text = (
+        "Corran Foods has warned Belmar Dairy that it may cancel their contract, according to a "
+        'letter seen by reporters. "The last deliveries arrived spoiled," the letter reads.\n\n'
+        "Wren Ashby, the bakery's manager, said the shop would reopen. "
+        '"Our customers have been patient," she said.'
+    )
+    sure = {c.quote: c.confidence for c in all_claims(text)}
+    assert sure == {
+        "it may cancel their contract": 0.9,  # named at the claim
+        "The last deliveries arrived spoiled": 0.6,  # the letter's sender, from its sentence
+        "the shop would reopen": 0.9,
+        "Our customers have been patient": 0.6,  # "she" for someone of untold gender
+    }
+
+
 def test_every_claim_says_how_sure_the_rules_are() -> None:
     text = (
         "Finance Minister Petra Lind said the budget was balanced. She added that taxes would "

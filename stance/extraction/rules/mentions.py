@@ -104,6 +104,7 @@ class Person:
     affiliations: set[str] = field(default_factory=set)  # "United States", "Acme Corp"
     first_at: int = 0
     gender: str | None = None  # "female", "male", or None when the text does not tell
+    gender_guessed: bool = False  # set from a pronoun the rules gave them, not told
 
 
 def gender_of(person: Person) -> str | None:

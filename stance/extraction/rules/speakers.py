@@ -68,6 +68,7 @@ class Recent:
     group: str | None = None
     anonymous: str | None = None  # the last unnamed source heard ("a senior official")
     people: list[Person] = field(default_factory=list)  # the last few people, latest last
+    guessed: bool = False  # whether the last "he"/"she" went to someone of untold gender
 
     def see(self, person: Person) -> None:
         """A person the text is now about."""
@@ -81,10 +82,12 @@ class Recent:
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
         people = self.people or ([self.person] if self.person else [])
+        self.guessed = False
         untold: Person | None = None  # the first one whose gender the text does not tell
         for rank, person in enumerate(list(reversed(people))[:3]):  # the one in focus first
             gender = gender_of(person)
             if gender == wanted:
+                self.guessed = person.gender_guessed
                 # Someone of untold gender nearer in focus could be meant as well: the rules
                 # cannot tell which, so the claim abstains.
                 return None if untold is not None else person
@@ -93,7 +96,8 @@ class Recent:
             if gender is None and untold is None and (person.roles or rank == 0):
                 untold = person
         if untold is not None:
-            untold.gender = wanted  # later pronouns agree with this one
+            untold.gender, untold.gender_guessed = wanted, True  # later pronouns agree
+        self.guessed = untold is not None
         return untold
 
 
@@ -105,6 +109,8 @@ class Speaker:
     mention: str
     person: Person | None = None
     kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
+    guessed: bool = False  # found by a weaker rule (a pronoun of untold gender, a document's
+    # author taken from the sentence around it): kept, with a lower confidence
 
 
 _SOURCE_DETERMINERS = words("sources", "determiners")
@@ -155,7 +161,7 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         lowered = mention.lower()
         person = recent.for_pronoun(lowered) if lowered in PERSON_PRONOUNS else None
         if person is not None:
-            return Speaker(person.name, mention, person, "person")
+            return Speaker(person.name, mention, person, "person", recent.guessed)
         if lowered == "it" and recent.body is not None:
             return Speaker(recent.body, mention, None, "body")
         part = PARTITIVE.match(mention)
@@ -342,7 +348,7 @@ class Speakers:
         document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
         last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
         if last is not None:  # '"...," she wrote.' right after her own claim
-            speaker = Speaker(last.name, phrase.text, last, "person")
+            speaker = Speaker(last.name, phrase.text, last, "person", self.recent.guessed)
         elif document is not None:  # "the letter reads": whoever the text shows wrote it
             noun = document.group("noun").lower()
             speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
@@ -361,9 +367,12 @@ class Speakers:
         if person is None or spoke_at >= at or "\n" in self.v[spoke_at:at]:
             return None
         wanted = "female" if pronoun == "she" else "male"
-        if gender_of(person) not in {None, wanted}:
+        gender = gender_of(person)
+        if gender not in {None, wanted}:
             return None
-        person.gender = wanted  # later pronouns agree with this one
+        if gender is None:
+            person.gender, person.gender_guessed = wanted, True  # later pronouns agree
+        self.recent.guessed = person.gender_guessed
         return person
 
     def document_author(self, noun: str, mention: str, before: int) -> Speaker:
@@ -374,19 +383,23 @@ class Speakers:
         document ("the statement reads" in a "Statement by X"). Else the mention itself,
         unresolved: the claim abstains rather than guess the nearest body."""
         found = self._by_owner(noun, before) or self.documents.get(noun)
+        guessed = False
         if found is None and self.last_spoke is not None:
             at, speaker = self.last_spoke  # 'X said ... "...," the statement read.'
             if at < before and "\n" not in self.v[at:before]:
-                found = speaker
-        found = found or self._publisher(noun, before)
+                found, guessed = speaker, True
+        if found is None:
+            found = self._publisher(noun, before)
+            guessed = found is not None
         if found is None and noun in FILED_DOCUMENTS:
             found = self._plaintiff(before)
         if found is None and noun in OWN_DOCUMENT_NOUNS:
             found = self.own_author
         if found is None:
             return Speaker(mention, mention, None, "unresolved")
+        found = replace(found, guessed=guessed or found.guessed)
         self.documents[noun] = found
-        return Speaker(found.name, mention, found.person, found.kind)
+        return Speaker(found.name, mention, found.person, found.kind, found.guessed)
 
     def _by_owner(self, noun: str, at: int) -> Speaker | None:
         """The author a document mention names itself: "a letter from the union", "the

@@ -259,6 +259,9 @@ class Document(Walk):
             )
         elif self.v[start : m.start()].rstrip().endswith(","):
             if active is not None and active.start < m.start():
+                # "X told Y that Z, according to a letter": the source of the report, no
+                # part of what was reported
+                active.end = min(active.end, self.v.rindex(",", start, m.start()))
                 return None
             draft = Draft(
                 start, m.start(), speaker, "according to", "according to", "indirect", False, index
