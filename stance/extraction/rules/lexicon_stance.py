@@ -119,7 +119,7 @@ REPORTED_CLAIM = re.compile(
 )
 # "We are not against X" speaks for X; "the plan is not against X" defends the plan.
 FIRST_PERSON_SUBJECT = re.compile(r"\b(?:we|i)\s+(?:are|am|were|was)\s+$", re.IGNORECASE)
-# Dismissing a charge turns it round: "I fail to see why that would be escalatory", "it is
+# Dismissing a charge turns it round: "we fail to see how the drill is a provocation", "it is
 # hard to see how the plan is a threat" defend what the charge was about.
 DISMISSAL = re.compile(
     r"\b(?:fail(?:s|ed)?\s+to\s+see|(?:do|does|did)\s*(?:not|n['’]t)\s+see|(?:hard|difficult)"

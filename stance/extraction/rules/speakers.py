@@ -190,7 +190,7 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         person = mentions.person_of(named.group()) if named else None
         if person is not None:  # "Spokesperson for Trade Policy Ana Lenz": a person after all
             return Speaker(person.name, mention, person, "person")
-        words = _ANONYMITY.sub("", mention).split()  # "who asked not to be named": no name
+        words = _ANONYMITY.sub("", mention).split()  # "who declined to be identified": no name
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
             words = words[1:]
         behind = _FOR_BODY.search(mention)

@@ -75,7 +75,7 @@ def _hits(view: str, start: int, end: int) -> list[tuple[int, int]]:
             if sign < 0 and _within_words(view, _LESSEN, m.start(), 4):
                 flipped = not flipped
             if any(at <= m.start() and "." not in view[at : m.start()] for at in dismissed):
-                flipped = not flipped  # "I fail to see why that would be escalatory"
+                flipped = not flipped  # "hard to see how the drill is a threat"
             hits.append((m.start(), -sign if flipped else sign))
     return hits
 
