@@ -185,7 +185,7 @@ def test_the_complaint_is_the_party_that_sued() -> None:
 def test_the_letter_is_the_sender_the_text_named() -> None:
     text = (
         "Corran Foods has warned its supplier Belmar Dairy that it may cancel their contract, "
-        "according to a letter seen by reporters.\n\n"
+        "according to a letter that reporters have seen.\n\n"
         '"The last three deliveries arrived spoiled," the letter reads.'
     )
     assert kept(text)[1:] == [("Corran Foods", "The last three deliveries arrived spoiled")]
@@ -312,7 +312,7 @@ def test_the_minister_can_be_the_counterpart_in_focus() -> None:
 
 def test_a_cue_after_and_is_the_sentence_subjects_not_the_nearest_name() -> None:
     text = (
-        "Secretary of State Ana Ruiz met the prime minister. The Secretary also raised the "
+        "Secretary of State Ana Ruiz met the prime minister. The Secretary then brought up the "
         "case of the blogger Tomas Brin, who was arrested in May, and stressed the need for the "
         "courts to act fairly."
     )
@@ -321,7 +321,7 @@ def test_a_cue_after_and_is_the_sentence_subjects_not_the_nearest_name() -> None
 
 def test_an_unnamed_source_is_what_it_is_not_why_it_is_unnamed() -> None:
     text = (
-        "A senior Treasury official who asked not to be named said the budget would be "
+        "A senior Treasury official who declined to be identified said the budget would be "
         'delayed by a month. "The numbers are simply not ready," the official said.'
     )
     assert kept(text) == [
@@ -458,7 +458,7 @@ def test_the_one_called_on_or_urged_to_act_is_opposed() -> None:
 def test_guessy_speakers_are_less_sure_than_named_or_resolved_ones() -> None:
     text = (
         "Corran Foods has warned Belmar Dairy that it may cancel their contract, according to a "
-        'letter seen by reporters. "The last deliveries arrived spoiled," the letter reads.\n\n'
+        'letter that reporters have seen. "The last deliveries arrived spoiled," the letter reads.\n\n'
         "Wren Ashby, the bakery's manager, said the shop would reopen. "
         '"Our customers have been patient," she said.'
     )
