@@ -731,7 +731,7 @@ class ParseExtractor:
         return claim, found
 
 
-HybridMode = Literal["veto", "fill", "veto+fill", "replace+fill"]
+HybridMode = Literal["veto", "veto-named", "fill", "veto+fill", "replace+fill"]
 
 
 class HybridExtractor:
@@ -739,6 +739,7 @@ class HybridExtractor:
 
     - veto: a rules claim whose confidence is below NAMED (a pronoun, role or short name
       the rules resolved) is rejected when the parse gives the same span to someone else;
+    - veto-named: the same, only when the parse's subject named its speaker itself;
     - replace: the same, but the parse's speaker is taken instead of rejecting;
     - fill: a span the rules abstained on (rejected for its speaker) or missed takes the
       parse's claim when the parse named its speaker directly (a name as the subject).
@@ -768,7 +769,8 @@ class HybridExtractor:
         covered: list[tuple[int, int]] = []
         for claim in ruled.claims:
             span = (claim.start, claim.end) if claim.start is not None else None
-            other = _matching(span, [p for p in parsed if p.grounding != "rejected"])
+            voters = sure_parse if self.mode == "veto-named" else parsed
+            other = _matching(span, [p for p in voters if p.grounding != "rejected"])
             if span is not None:
                 covered.append(span)  # type: ignore[arg-type]
             unsure = (claim.confidence or 0) < NAMED

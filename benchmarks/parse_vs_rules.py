@@ -33,6 +33,7 @@ BACKENDS: dict[str, Callable[[], Any]] = {
     "rules": RulesExtractor,
     "parse": ParseExtractor,
     "hybrid-veto": lambda: HybridExtractor("veto"),
+    "hybrid-veto-named": lambda: HybridExtractor("veto-named"),
     "hybrid-fill": lambda: HybridExtractor("fill"),
     "hybrid-veto+fill": lambda: HybridExtractor("veto+fill"),
     "hybrid-replace+fill": lambda: HybridExtractor("replace+fill"),
