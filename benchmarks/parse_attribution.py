@@ -440,7 +440,8 @@ class ParseDocument:
             if verb.lower_ != "according" or verb.dep_ != "prep":
                 return None
             head = verb.head
-            tokens = [t for t in head.subtree if t not in set(verb.subtree)]
+            inner = {t.i for t in verb.subtree}
+            tokens = [t for t in head.subtree if t.i not in inner]
             return self._span(tokens, base)
         clauses = [c for c in verb.children if c.dep_ == "ccomp"]
         if clauses:
@@ -449,7 +450,7 @@ class ParseDocument:
                 g.dep_ == "mark" and g.lower_ == "that" for g in clause.children
             ):
                 return None
-            tokens = [t for t in clause.subtree if not (t.head is clause and t.dep_ == "mark")]
+            tokens = [t for t in clause.subtree if not (t.head.i == clause.i and t.dep_ == "mark")]
             return self._span(tokens, base)
         if lemma in OBJECT_LEMMAS:
             right = [
@@ -493,7 +494,7 @@ class ParseDocument:
                 if subject.lower_ in ("who", "that", "which") and verb.dep_ == "relcl":
                     return verb.head
                 return subject
-            if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head is not verb:
+            if verb.dep_ in ("advcl", "conj", "xcomp") and verb.head.i != verb.i:
                 verb = verb.head
                 seen += 1
                 continue
@@ -747,10 +748,16 @@ class HybridExtractor:
 
     backend = "hybrid"
 
-    def __init__(self, mode: HybridMode = "veto+fill") -> None:
+    def __init__(
+        self,
+        mode: HybridMode = "veto+fill",
+        *,
+        rules: Any | None = None,
+        parse: Any | None = None,
+    ) -> None:
         self.mode = mode
-        self.rules = RulesExtractor()
-        self.parse = ParseExtractor()
+        self.rules = rules or RulesExtractor()
+        self.parse = parse or ParseExtractor()
         self.model = f"rules + {self.parse.model} ({mode})"
 
     @property
