@@ -30,7 +30,6 @@ speaker checks (stance.extraction.check).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
@@ -317,7 +316,7 @@ class ParseDocument:
                 if span is None:
                     continue
                 start, end = span
-                if any(_overlaps((start, end), (q.start, q.end)) for q in quoted):
+                if any(spans_match((start, end), (q.start, q.end)) for q in quoted):
                     continue  # the quotation makes that claim
                 speaker, sure = self._speaker(token, base)
                 if speaker is None:
@@ -608,10 +607,6 @@ class ParseDocument:
                 )
                 if best is None or distance < best[0]:
                     best = (distance, token)
-        if best is None:
-            # The sentence right after the quotation: '"...." He said it twice.' is not
-            # read; '"..." \n he said' is handled by the parser as one sentence.
-            pass
         if best is not None:
             verb = best[1]
             speaker, sure = self._speaker(verb, base)
@@ -630,12 +625,6 @@ class ParseDocument:
                 last = drafts[-1]
                 return last.speaker, last.cue, last.lemma, last.sure
         return None
-
-
-def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    common = max(0, min(a[1], b[1]) - max(a[0], b[0]))
-    shorter = min(a[1] - a[0], b[1] - b[0])
-    return common > 0 and 2 * common >= shorter
 
 
 # --- The extractors ------------------------------------------------------------------------------
@@ -805,7 +794,7 @@ class HybridExtractor:
             claims.append(claim)
         if "fill" in self.mode:
             for p in sure_parse:
-                if not any(_overlaps((p.start, p.end), c) for c in covered):  # type: ignore[arg-type]
+                if not any(spans_match((p.start, p.end), c) for c in covered):  # type: ignore[arg-type]
                     claims.append(p)
         claims.sort(key=lambda c: (c.start is None, c.start or 0))
         return ruled.model_copy(
@@ -843,9 +832,3 @@ def _empty(extractor: ParseExtractor, notes: str | None) -> Extraction:
         output_tokens=None,
         requests=0,
     )
-
-
-def iter_drafts(text: str) -> Iterator[ParseDraft]:
-    """The parse's drafts of a text (for looking at what it found)."""
-    clean = CleanText.of(text)
-    yield from ParseDocument(Document(clean.text, None), load_pipeline()).run()
