@@ -721,7 +721,7 @@ class ParseExtractor:
         return claim, found
 
 
-HybridMode = Literal["veto", "veto-named", "fill", "veto+fill", "replace+fill"]
+HybridMode = Literal["veto", "veto-named", "fill", "fill-abstained", "veto+fill", "replace+fill"]
 
 
 class HybridExtractor:
@@ -732,7 +732,8 @@ class HybridExtractor:
     - veto-named: the same, only when the parse's subject named its speaker itself;
     - replace: the same, but the parse's speaker is taken instead of rejecting;
     - fill: a span the rules abstained on (rejected for its speaker) or missed takes the
-      parse's claim when the parse named its speaker directly (a name as the subject).
+      parse's claim when the parse named its speaker directly (a name as the subject);
+    - fill-abstained: the same, only for spans the rules abstained on.
     """
 
     backend = "hybrid"
@@ -792,7 +793,7 @@ class HybridExtractor:
                 if sure is not None:
                     claim = sure
             claims.append(claim)
-        if "fill" in self.mode:
+        if "fill" in self.mode and self.mode != "fill-abstained":
             for p in sure_parse:
                 if not any(spans_match((p.start, p.end), c) for c in covered):  # type: ignore[arg-type]
                     claims.append(p)

@@ -35,6 +35,7 @@ BACKENDS: dict[str, Callable[[], Any]] = {
     "hybrid-veto": lambda: HybridExtractor("veto"),
     "hybrid-veto-named": lambda: HybridExtractor("veto-named"),
     "hybrid-fill": lambda: HybridExtractor("fill"),
+    "hybrid-fill-abstained": lambda: HybridExtractor("fill-abstained"),
     "hybrid-veto+fill": lambda: HybridExtractor("veto+fill"),
     "hybrid-replace+fill": lambda: HybridExtractor("replace+fill"),
 }

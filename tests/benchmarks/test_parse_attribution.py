@@ -99,6 +99,8 @@ def test_fill_takes_named_parse_claims_where_the_rules_abstained_or_found_nothin
         ("Ana Ruiz", "exact", None),
         ("Ben Ortiz", "exact", None),
     ]
+    # fill-abstained fills the abstention only, and adds no span the rules did not find.
+    assert hybrid("fill-abstained", rules, parse) == [("Ben Ortiz", "exact", None)]
     # A parse claim whose speaker was resolved from a pronoun or role does not fill.
     assert hybrid("fill", rules, [claim("Ben Ortiz", SPAN, 0.75)]) == [
         ("she", "rejected", "the speaker 'she' is a role or pronoun")
