@@ -457,8 +457,9 @@ def test_the_one_called_on_or_urged_to_act_is_opposed() -> None:
 
 def test_guessy_speakers_are_less_sure_than_named_or_resolved_ones() -> None:
     text = (
-        "Corran Foods has warned Belmar Dairy that it may cancel their contract, according to a "
-        'letter that reporters have seen. "The last deliveries arrived spoiled," the letter reads.\n\n'
+        "Corran Foods has warned Belmar Dairy that it may cancel their contract, according to "
+        'a letter that reporters have seen. "The last deliveries arrived spoiled," the letter '
+        "reads.\n\n"
         "Wren Ashby, the bakery's manager, said the shop would reopen. "
         '"Our customers have been patient," she said.'
     )
