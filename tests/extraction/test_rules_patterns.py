@@ -107,6 +107,11 @@ def test_a_surname_that_is_also_a_title_names_a_person_with_a_role() -> None:
     ]
 
 
+def test_the_occasion_before_that_is_no_part_of_the_claim() -> None:
+    text = "Defence Minister Ana Ruiz said at the opening ceremony that the drill is defensive."
+    assert kept(text) == [("Ana Ruiz", "the drill is defensive")]
+
+
 def test_an_adverb_of_time_before_that_is_no_part_of_the_claim() -> None:
     text = "Mayor Ana Ruiz met the board. She said afterwards that the talks had achieved little."
     assert kept(text) == [("Ana Ruiz", "the talks had achieved little")]
