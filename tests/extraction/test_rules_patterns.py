@@ -532,3 +532,30 @@ def test_the_rules_hash_covers_the_data_files(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(lexicon, "data_files", lambda: [copy])
     assert _rules_sha() != before
     _rules_sha.cache_clear()
+
+
+# --- Events named by the text -----------------------------------------------------------------
+
+
+def test_an_event_named_in_an_appositive_is_the_target_of_later_mentions() -> None:
+    text = (
+        "The joint exercise of the navies of Chile and Peru, Blue Current 2026, opened today. "
+        "Admiral Ana Lopes said the exercise had strengthened trust between the navies. "
+        '"Blue Current trains our crews for rescues at sea," she said.'
+    )
+    first, second = all_claims(text)
+    assert [(t.name, t.kind, t.stance) for t in first.targets] == [
+        ("Blue Current exercise", "event", "support")
+    ]
+    assert all(t.kind != "person" for t in second.targets)  # an edition's name, no person
+
+
+def test_the_day_an_event_ends_is_not_its_date() -> None:
+    text = (
+        "The joint exercise of the navies of Chile and Peru, Blue Current 2026, opened today. "
+        "Admiral Ana Lopes said the sailors would go home when the exercise ended on May 19."
+    )
+    [claim] = all_claims(text)
+    assert [(t.name, t.date) for t in claim.targets if t.kind == "event"] == [
+        ("Blue Current exercise", None)
+    ]

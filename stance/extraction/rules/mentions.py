@@ -64,6 +64,8 @@ DATELINE = re.compile(
     r"[A-Z][A-Z/ .'’-]{2,40}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?)?"
     r"(?:\s+\([^)]{1,30}\))?\s*[—–-]{1,2}\s*|[A-Z][A-Z/ .'’-]{2,40},\s+(?=[A-Z][a-z]{2,8}\.?\s+\d)"
 )
+# A year right after a name: the edition of an event ("Iron Gate 2025").
+_EDITION = re.compile(r"\s+(?:19|20)\d{2}\b(?![-–/.]\d)")
 _DESCRIBED_BODY = re.compile(
     r"\bthe\s+((?:[a-z][a-z-]+\s+){1,3}(?:agency|ministry|authority|department|commission"
     r"|council|committee|regulator|watchdog|court|government|administration|delegation))\b"
@@ -151,6 +153,7 @@ class Mentions:
         self._tails: dict[str, list[tuple[int, int]]] = {}  # last words -> (offset, body)
         self._first_names: dict[str, Person] | None = None
         self._described_bodies: set[str] = set()  # names an appositive calls a company
+        self._editions: set[str] = set()  # names a year follows: events ("Iron Gate 2025")
         self.capitalised: set[str] = set()  # every capitalised word of the text
         self._collect()
 
@@ -175,6 +178,8 @@ class Mentions:
                 self.person_mentions.append((offset, person.key))
                 continue
             body = _body_of(tokens)
+            if body is None and " ".join(tokens) in self._editions:
+                body = Body(" ".join(tokens), "event", False)  # "Iron Gate 2025"
             if body is None and " ".join(tokens) in self._described_bodies:
                 body = Body(" ".join(tokens), "organization", True)
             at_line_start = offset == 0 or self.view[offset - 1] == "\n"
@@ -304,6 +309,10 @@ class Mentions:
             return  # "Marlow Bakeries", "Norvik Water": a business, not a person
         if word_key(name[-1]) in _MEDIA_WORDS:
             return  # "the Valley Times reports": an outlet, not a person
+        if _EDITION.match(self.view, offset + len(" ".join(tokens))):
+            self._editions.add(" ".join(tokens))
+        if " ".join(tokens) in self._editions:
+            return  # "Iron Gate 2025" (and a later "Iron Gate"): an event, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):
