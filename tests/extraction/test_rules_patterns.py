@@ -559,3 +559,9 @@ def test_the_day_an_event_ends_is_not_its_date() -> None:
     assert [(t.name, t.date) for t in claim.targets if t.kind == "event"] == [
         ("Blue Current exercise", None)
     ]
+
+
+def test_an_outage_with_its_date_is_an_event() -> None:
+    text = "Operations chief Ana Lopes said the May 4 outage had cost the bank two days of trade."
+    [claim] = all_claims(text)
+    assert [(t.name, t.kind) for t in claim.targets] == [("May 4 outage", "event")]
