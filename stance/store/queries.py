@@ -834,21 +834,51 @@ def events_at_venue(db: Database, place: str, event_type: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def events_involving(
-    db: Database, event_type: str, people: list[int], limit: int = 200
-) -> list[int]:
-    """Events of a kind that claims by or about these people are about."""
+def events_of_people(db: Database, people: list[int], limit: int = 200) -> dict[int, set[int]]:
+    """Event → which of these people (or bodies) are involved in it: the speaker of a current
+    claim about it, or named in a claim about it (at most `limit` events)."""
     if not people:
+        return {}
+    ids = sorted(set(people))
+    rows = db.execute(
+        "select t.entity_id, c.speaker_id from claims c join claim_targets t on "
+        "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
+        f"where c.speaker_id in ({marks(ids)}) and {CURRENT} "
+        "union "
+        "select t.entity_id, p.entity_id from claim_targets p join claims c on c.id = p.claim_id "
+        "join claim_targets t on t.claim_id = c.id join events e on e.entity_id = t.entity_id "
+        f"where p.entity_id in ({marks(ids)}) and t.entity_id != p.entity_id and {CURRENT} "
+        f"limit {int(limit) * len(ids)}",
+        [*ids, *ids],
+    ).fetchall()
+    found: dict[int, set[int]] = {}
+    for event_id, person in rows:
+        if int(event_id) in found or len(found) < limit:
+            found.setdefault(int(event_id), set()).add(int(person))
+    return found
+
+
+def event_types(db: Database, ids: list[int]) -> dict[int, str | None]:
+    """The kind of each of these events ("gathering", "call", ...; None when unknown)."""
+    rows = db.execute(
+        f"select entity_id, type from events where entity_id in ({marks(ids)})", list(ids)
+    ).fetchall()
+    return {int(r[0]): r[1] for r in rows}
+
+
+def people_by_name_key(db: Database, key: str, limit: int = 50) -> list[tuple[int, str, str]]:
+    """(entity, kind, last-word key) of persons and bodies whose name's last word has a key
+    starting with `key`'s first three letters: the transliteration variants of one word are
+    read through the index, the caller keeps the close ones."""
+    prefix = key[:3]
+    if len(prefix) < 3:
         return []
     rows = db.execute(
-        "select distinct t.entity_id from claims c join claim_targets t on "
-        "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
-        f"where e.type = ? and (c.speaker_id in ({marks(people)}) or c.id in "
-        f"(select claim_id from claim_targets where entity_id in ({marks(people)}))) "
-        f"limit {int(limit)}",
-        [event_type, *people, *people],
+        "select distinct entity_id, kind, last_key from name_keys "
+        f"where last_key >= ? and last_key < ? order by entity_id limit {int(limit)}",
+        [prefix, prefix + "\uffff"],
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    return [(int(a), str(b), str(c)) for a, b, c in rows]
 
 
 # --- Name variants (stance.resolve.variants) -----------------------------------------------------
