@@ -46,6 +46,8 @@ def _claim_block(claim: ComparedClaim, *, with_speaker: bool = False) -> Text:
     block.append(f"{date} · {', '.join(sources)}", style="cyan")
     if len(claim.appearances) > 1:
         block.append(f" ({len(claim.appearances)} appearances)", style="cyan")
+    if claim.confidence is not None:
+        block.append(f" · confidence {claim.confidence:.2f}", style="dim")
     block.append(f" · #{claim.id}\n", style="dim")
     return block
 
@@ -99,6 +101,14 @@ def render_comparison(result: Comparison, console: Console | None = None) -> Non
                 f"showing the latest {len(appearance_of)} of {result.total_claims} "
                 "claims about it: name an event to narrow it",
                 style="yellow",
+            )
+        )
+    if result.unsure_hidden:
+        console.print(
+            Text(
+                f"{result.unsure_hidden} claim{'s' * (result.unsure_hidden != 1)} with a "
+                f"confidence under {result.min_confidence:g} hidden (--min-confidence)",
+                style="dim",
             )
         )
     if not claims:

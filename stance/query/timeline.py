@@ -59,15 +59,18 @@ class Timeline(BaseModel):
     )
 
 
-def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timeline:
-    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of). Only reads."""
+def timeline(
+    store: Store, speaker: str, *, about: str | None = None, min_confidence: float | None = None
+) -> Timeline:
+    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of), claims
+    less sure than `min_confidence` left out. Only reads."""
     picked_who = pick(store.db, speaker, role="speaker")
     who = picked_who.ref
     picked_about = pick(store.db, about, role="entity or event") if about else None
     subject = picked_about.ref if picked_about else None
     notes = [picked_who.note(speaker), picked_about.note(about or "") if picked_about else None]
     rows = queries.speaker_stances(
-        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS
+        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS, min_confidence
     )
     targets: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for claim_id, entity_id, name, stance in rows:

@@ -37,6 +37,12 @@ def current(alias: str = "c") -> str:
 CURRENT = current("c")
 
 
+def sure(alias: str = "c") -> str:
+    """SQL, one parameter: the claim's confidence is at least the parameter. A claim whose
+    extractor gave no confidence (a model's) is kept: unknown is not unsure."""
+    return f"({alias}.confidence is null or {alias}.confidence >= ?)"
+
+
 @dataclass(frozen=True)
 class ClaimFilter:
     speaker: str | None = None
@@ -46,6 +52,7 @@ class ClaimFilter:
     since: str | None = None
     until: str | None = None
     include_rejected: bool = False
+    min_confidence: float | None = None  # hide claims the extractor is less sure of
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ def claims(db: Database, where: ClaimFilter | None = None) -> list[StoredClaim]:
     if where.until:
         clauses.append("d.published <= ?")
         params.append(where.until + "\uffff")  # a date includes that whole day
+    if where.min_confidence:
+        clauses.append(sure("c"))
+        params.append(where.min_confidence)
     return _claims_where(db, " and ".join(clauses), params)
 
 
@@ -142,6 +152,7 @@ def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[Store
             run_id=r["run_id"],
             backend=r["backend"],
             model=r["model"],
+            confidence=r["confidence"],
         )
         for r in rows
     ]
@@ -194,28 +205,47 @@ def claim_ids_in(db: Database, document_ids: list[str]) -> list[int]:
 
 
 def claims_about(
-    db: Database, entity_id: int, limit: int
+    db: Database, entity_id: int, limit: int, min_confidence: float | None = None
 ) -> tuple[dict[int, str], dict[int, int | None], int]:
     """(stance toward the entity of its latest `limit` current claims, their speaker's
-    entity id, how many current claims there are about it in all)."""
+    entity id, how many current claims there are about it in all); claims less sure than
+    `min_confidence` left out."""
     where = f"t.entity_id = ? and {CURRENT}"
+    params: list[object] = [entity_id]
+    if min_confidence:
+        where += f" and {sure('c')}"
+        params.append(min_confidence)
     total = db.execute(
         f"select count(*) from claim_targets t join claims c on c.id = t.claim_id where {where}",
-        [entity_id],
+        params,
     ).fetchone()[0]
     rows = db.execute(
         f"select c.id, t.stance, c.speaker_id from claim_targets t join claims c "
         f"on c.id = t.claim_id join documents d on d.id = c.document_id where {where} "
         f"order by d.published desc, c.id desc limit ?",
-        [entity_id, limit],
+        [*params, limit],
     ).fetchall()
     stances = {int(r[0]): str(r[1]) for r in rows}
     speakers = {int(r[0]): (int(r[2]) if r[2] is not None else None) for r in rows}
     return stances, speakers, int(total)
 
 
+def unsure_about(db: Database, entity_id: int, min_confidence: float) -> int:
+    """How many current claims about the entity are less sure than `min_confidence`."""
+    row = db.execute(
+        "select count(*) from claim_targets t join claims c on c.id = t.claim_id "
+        f"where t.entity_id = ? and {CURRENT} and c.confidence < ?",
+        [entity_id, min_confidence],
+    ).fetchone()
+    return int(row[0])
+
+
 def speaker_stances(
-    db: Database, speaker_id: int, about_id: int | None, limit: int
+    db: Database,
+    speaker_id: int,
+    about_id: int | None,
+    limit: int,
+    min_confidence: float | None = None,
 ) -> list[tuple[int, int, str, str]]:
     """(claim, target entity, its name, stance) of a speaker's latest current claims."""
     params: list[object] = [speaker_id]
@@ -223,6 +253,9 @@ def speaker_stances(
     if about_id is not None:
         where += " and t.entity_id = ?"
         params.append(about_id)
+    if min_confidence:
+        where += f" and {sure('c')}"
+        params.append(min_confidence)
     rows = db.execute(
         f"select c.id, t.entity_id, e.name, t.stance from claims c "
         f"join claim_targets t on t.claim_id = c.id join entities e on e.id = t.entity_id "
@@ -234,16 +267,28 @@ def speaker_stances(
 
 
 def claims_by_speakers_between(
-    db: Database, speakers: set[int], first: str, last: str, limit: int
+    db: Database,
+    speakers: set[int],
+    first: str,
+    last: str,
+    limit: int,
+    min_confidence: float | None = None,
 ) -> list[tuple[int, str, str | None]]:
     """(claim, document, source) of current claims by these speakers published in the days
-    from `first` to `last`."""
+    from `first` to `last` (those less sure than `min_confidence` left out)."""
+    sure_enough = f" and {sure('c')}" if min_confidence else ""
     rows = db.execute(
         f"select c.id, c.document_id, d.source from claims c join documents d "
         f"on d.id = c.document_id where c.speaker_id in ({marks(speakers)}) "
-        f"and d.published >= ? and d.published <= ? and {CURRENT} "
+        f"and d.published >= ? and d.published <= ? and {CURRENT}{sure_enough} "
         f"order by d.published, c.id limit ?",
-        [*sorted(speakers), first, last + "\uffff", limit],
+        [
+            *sorted(speakers),
+            first,
+            last + "\uffff",
+            *([min_confidence] if min_confidence else []),
+            limit,
+        ],
     ).fetchall()
     return [(int(a), str(b), s) for a, b, s in rows]
 
