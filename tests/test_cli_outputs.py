@@ -59,6 +59,7 @@ def test_claims_csv_has_the_same_columns_empty_or_not(run, tmp_path):
             "backend",
             "model",
             "confidence",
+            "language",
         ]
     )
     assert empty.stdout.count("\n") == 1

@@ -179,6 +179,9 @@ class StoredClaim(BaseModel):
         default=None,
         description="How sure the extractor is of the speaker and span (0-1); None if unknown.",
     )
+    language: str | None = Field(
+        default=None, description="The document's language (ISO 639-1), None if not detected."
+    )
 
 
 # --- Gold ----------------------------------------------------------------------------------------

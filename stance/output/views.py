@@ -34,12 +34,22 @@ def _stance(stance: str) -> Text:
     return Text(stance.upper(), style=STANCE_STYLE.get(stance, ""))
 
 
+def language_tag(language: str | None) -> str | None:
+    """The tag a claim shows for its document's language: none for English or unknown."""
+    if not language or language.lower() == "en":
+        return None
+    return f"[{language.lower()}]"
+
+
 def _claim_block(claim: ComparedClaim, *, with_speaker: bool = False) -> Text:
     block = Text()
     block.append_text(_stance(claim.stance))
     if with_speaker:
         block.append(f" {claim.speaker}", style="bold")
     block.append(f" {claim.cue or 'says'}", style="italic")
+    tag = language_tag(claim.language)
+    if tag:
+        block.append(f" {tag}", style="bold magenta")
     block.append(f" “{snippet(claim.quote)}”\n")
     sources = list(dict.fromkeys(a.source or "unknown source" for a in claim.appearances))
     date = (claim.published or "undated")[:10]

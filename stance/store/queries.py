@@ -120,7 +120,7 @@ def claims_by_id(db: Database, ids: list[int]) -> list[StoredClaim]:
 def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[StoredClaim]:
     sql = f"""
         select c.*, coalesce(s.name, c.speaker) as speaker_name, d.source, d.url,
-               d.published, r.backend, r.model
+               d.published, d.language, r.backend, r.model
         from claims c
         join documents d on d.id = c.document_id
         join runs r on r.id = c.run_id
@@ -153,6 +153,7 @@ def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[Store
             backend=r["backend"],
             model=r["model"],
             confidence=r["confidence"],
+            language=r["language"],
         )
         for r in rows
     ]

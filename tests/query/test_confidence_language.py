@@ -1,6 +1,6 @@
-"""How sure the extractor is: carried by the claims and the comparison, shown by `compare`
-and `claims`, and `--min-confidence` hides the unsure claims (in `compare`, `claims` and
-`timeline`).
+"""How sure the extractor is, and the language of each claim's document: carried by the
+claims and the comparison, shown by `compare` and `claims`, and `--min-confidence` hides the
+unsure claims (in `compare`, `claims` and `timeline`).
 
 Two invented accounts of an invented summit, one in English and one in Russian, with claims
 scripted (a model would give the Russian quote verbatim and the target's name in English);
@@ -97,13 +97,13 @@ def run(db: Path, *args: str) -> str:
     return result.stdout
 
 
-def test_claims_carry_their_confidence(db):
+def test_claims_carry_confidence_and_language(db):
     with Store(db) as store:
         claims = store.claims()
-        assert [(c.speaker, c.quote, c.confidence) for c in claims] == [
-            ("Tova Lind", LIND, 0.9),
-            ("Ivo Ranta", RANTA, 0.5),
-            (ORLOV_NAME, ORLOV, None),
+        assert [(c.speaker, c.quote, c.confidence, c.language) for c in claims] == [
+            ("Tova Lind", LIND, 0.9, "en"),
+            ("Ivo Ranta", RANTA, 0.5, "en"),
+            (ORLOV_NAME, ORLOV, None, "ru"),
         ]
         sure = store.claims(ClaimFilter(min_confidence=0.8))
         assert [c.speaker for c in sure] == ["Tova Lind", ORLOV_NAME]
@@ -111,26 +111,27 @@ def test_claims_carry_their_confidence(db):
 
 def test_claims_csv_and_json_carry_both_and_hide_the_unsure(db):
     rows = list(csv.DictReader(io.StringIO(run(db, "claims", "--csv", "--min-confidence", "0.8"))))
-    assert [(r["speaker"], r["confidence"]) for r in rows] == [
-        ("Tova Lind", "0.900"),
-        (ORLOV_NAME, ""),
+    assert [(r["speaker"], r["confidence"], r["language"]) for r in rows] == [
+        ("Tova Lind", "0.900", "en"),
+        (ORLOV_NAME, "", "ru"),
     ]
     shown = json.loads(run(db, "claims", "--json"))
-    assert [(c["speaker"], c["confidence"]) for c in shown] == [
-        ("Tova Lind", 0.9),
-        ("Ivo Ranta", 0.5),
-        (ORLOV_NAME, None),
+    assert [(c["speaker"], c["confidence"], c["language"]) for c in shown] == [
+        ("Tova Lind", 0.9, "en"),
+        ("Ivo Ranta", 0.5, "en"),
+        (ORLOV_NAME, None, "ru"),
     ]
 
 
-def test_compare_json_carries_confidence_and_what_was_hidden(db):
+def test_compare_json_carries_confidence_language_and_what_was_hidden(db):
     every = json.loads(run(db, "compare", "Corran summit", "--json"))
     assert [
-        (s["name"], s["stance"], [c["confidence"] for c in s["claims"]]) for s in every["speakers"]
+        (s["name"], s["stance"], [(c["confidence"], c["language"]) for c in s["claims"]])
+        for s in every["speakers"]
     ] == [
-        ("Ivo Ranta", "support", [0.5]),
-        (ORLOV_NAME, "support", [None]),
-        ("Tova Lind", "oppose", [0.9]),
+        ("Ivo Ranta", "support", [(0.5, "en")]),
+        (ORLOV_NAME, "support", [(None, "ru")]),
+        ("Tova Lind", "oppose", [(0.9, "en")]),
     ]
     assert (every["min_confidence"], every["unsure_hidden"]) == (None, 0)
     sure = json.loads(run(db, "compare", "Corran summit", "--json", "--min-confidence", "0.6"))
@@ -141,9 +142,9 @@ def test_compare_json_carries_confidence_and_what_was_hidden(db):
     assert (sure["min_confidence"], sure["unsure_hidden"], sure["total_claims"]) == (0.6, 1, 2)
 
 
-def test_compare_shows_the_confidence(db):
+def test_compare_shows_the_language_tag_and_the_confidence(db):
     shown = run(db, "compare", "Corran summit", "--min-confidence", "0.6")
-    # Orlov's claim (#3) has no confidence; Lind's (#1) is sure (0.90).
+    # Orlov's claim (#3) is tagged [ru] and has no confidence; Lind's (#1) is sure (0.90).
     assert shown[: shown.index("Contradictions")].rstrip(" ") == (
         "Compare: Corran summit  (event)\n"
         "2 claims by 2 speaker(s), reported by 2 source(s); relations judged by rules\n"
@@ -153,7 +154,7 @@ def test_compare_shows_the_confidence(db):
         "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┩\n"
         "│ Павел Орлов (1 support)                  │ Tova Lind (1 oppose)                    │\n"
         "│                                          │                                         │\n"
-        "│ SUPPORT said “саммит в Корране не        │ OPPOSE said “the Corran summit would    │\n"
+        "│ SUPPORT said [ru] “саммит в Корране не   │ OPPOSE said “the Corran summit would    │\n"
         "│ направлен против какой-либо страны”      │ bring nothing but empty promises”       │\n"
         "│ 2025-03-03 · Vesti Nord (invented) · #3  │ 2025-03-02 · Harbor Daily (invented) ·  │\n"
         "│                                          │ confidence 0.90 · #1                    │\n"
@@ -163,11 +164,11 @@ def test_compare_shows_the_confidence(db):
 
 
 def test_claims_table_shows_the_confidence(db):
-    shown = run(db, "claims", "--fields", "speaker,confidence")
+    shown = run(db, "claims", "--fields", "speaker,confidence,language")
     assert [line.split("│")[1:-1] for line in shown.splitlines() if "│" in line] == [
-        [" Tova Lind   ", " 0.900      "],
-        [" Ivo Ranta   ", " 0.500      "],
-        [" Павел Орлов ", "            "],
+        [" Tova Lind   ", " 0.900      ", " en       "],
+        [" Ivo Ranta   ", " 0.500      ", " en       "],
+        [" Павел Орлов ", "            ", " ru       "],
     ]
 
 
