@@ -100,12 +100,14 @@ def people_named(db: Database, query: str) -> dict[int, str]:
     """Persons and bodies the query names (entity id → the words naming them): a run of
     words that is a name or alias, else each word as a surname or a body's last word, in
     any transliteration ("Qadirzade" finds "Ayhan Gadirzade")."""
+    # Exact keys and the name keys' index only: a word of the query ("town", "new") must
+    # not make every alias that contains it a candidate.
     found: dict[int, str] = {}
     for run in _name_runs(query):
         phrase = " ".join(run)
         whole = [
             ref.id
-            for ref in entity_refs(db, candidates_by_name(db, phrase))
+            for ref in entity_refs(db, queries.entities_with_key(db, phrase))
             if ref.kind in _PEOPLE_KINDS
         ]
         if whole:
@@ -116,7 +118,7 @@ def people_named(db: Database, query: str) -> dict[int, str]:
                 continue
             ids = {
                 ref.id
-                for ref in entity_refs(db, candidates_by_name(db, word))
+                for ref in entity_refs(db, queries.entities_with_key(db, word))
                 if ref.kind in _PEOPLE_KINDS
             }
             key = translit_key(word)
@@ -167,7 +169,8 @@ def pick(db: Database, query: str, *, role: str = "entity or event") -> Picked:
     if text.lstrip("#").isdigit():
         return Picked(find_entity(db, text, role=role))
     by_name = set(candidates_by_name(db, query))
-    by_people = _people_events(db, query)
+    # A query that is a name ("Meeting, Lisvane, 2025-06-12") needs no people in it.
+    by_people = _people_events(db, query) if not by_name else _PeopleEvents({}, {}, {})
     ids = by_name | set(matching_event_ids(db, query)) | set(events_by_context(db, query))
     ids |= set(by_people.involved)
     if by_people.people and not by_people.involved:
