@@ -51,6 +51,32 @@ CLAIM_COLUMNS = [
     "confidence",
 ]
 
+
+def embedding_options(func: F) -> F:
+    """--embedding-model and --base-url: match queries to events by meaning (optional)."""
+    func = click.option(
+        "--base-url",
+        "embedding_base_url",
+        help="OpenAI-compatible server of the embedding model (default $OPENAI_BASE_URL).",
+    )(func)
+    return click.option(
+        "--embedding-model",
+        help="Match a query whose words name no event to events by meaning, with this model's "
+        "embeddings from the server's /v1/embeddings (default $STANCE_EMBEDDING_MODEL; off "
+        "when neither is set: queries are matched offline).",
+    )(func)
+
+
+def make_embedder_for(model: str | None, base_url: str | None) -> Any:
+    """The embedder the options and environment ask for, or None (matching stays offline)."""
+    from stance.extraction.embeddings import EmbeddingConfig, make_embedder
+
+    embedder = make_embedder(EmbeddingConfig(model=model, base_url=base_url))
+    if embedder is None and base_url:
+        raise UsageError("--base-url needs --embedding-model (or STANCE_EMBEDDING_MODEL)")
+    return embedder
+
+
 min_confidence_option = click.option(
     "--min-confidence",
     type=click.FloatRange(0.0, 1.0),
@@ -941,11 +967,18 @@ by_option = click.option(
 @click.argument("query")
 @by_option
 @min_confidence_option
+@embedding_options
 @output_options(csv=False)
 @db_option
 @handle_errors
 def compare_command(
-    query: str, by: str, min_confidence: float | None, as_json: bool, db_path: str
+    query: str,
+    by: str,
+    min_confidence: float | None,
+    embedding_model: str | None,
+    embedding_base_url: str | None,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """Compare the claims about QUERY (an event or entity) across speakers and sources.
 
@@ -961,6 +994,7 @@ def compare_command(
         query,
         by=by,  # type: ignore[arg-type]
         min_confidence=min_confidence,
+        embedder=make_embedder_for(embedding_model, embedding_base_url),
     )
     if result.note:
         click.echo(result.note, err=True)
@@ -974,17 +1008,30 @@ def compare_command(
 @click.argument("speaker")
 @click.option("--about", help="Only the stance toward this entity or event.")
 @min_confidence_option
+@embedding_options
 @output_options(csv=False)
 @db_option
 @handle_errors
 def timeline_command(
-    speaker: str, about: str | None, min_confidence: float | None, as_json: bool, db_path: str
+    speaker: str,
+    about: str | None,
+    min_confidence: float | None,
+    embedding_model: str | None,
+    embedding_base_url: str | None,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """SPEAKER's stance over time, per date and subject, with shifts flagged."""
     from stance.output.views import render_timeline
     from stance.query.timeline import timeline
 
-    result = timeline(read_store(db_path), speaker, about=about, min_confidence=min_confidence)
+    result = timeline(
+        read_store(db_path),
+        speaker,
+        about=about,
+        min_confidence=min_confidence,
+        embedder=make_embedder_for(embedding_model, embedding_base_url),
+    )
     for note in result.notes:
         click.echo(note, err=True)
     if as_json:

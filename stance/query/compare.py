@@ -27,6 +27,7 @@ from stance.core.event_features import label as event_label
 from stance.core.models import StoredClaim
 from stance.query.contradictions import rank_pair, ranked_groups
 from stance.query.coverage import Appearance, Outlet, appearances_of, outlets
+from stance.query.meaning import Embeds
 from stance.query.pick import pick
 from stance.resolve.relations import MAX_CLAIMS, load_claims
 from stance.resolve.statements import group_statements
@@ -163,15 +164,17 @@ def compare(
     by: Literal["speaker", "source"] = "speaker",
     limit: int = MAX_CLAIMS,
     min_confidence: float | None = None,
+    embedder: Embeds | None = None,
 ) -> Comparison:
     """The claims about QUERY (an event or entity) by speaker and source, with contradictions.
 
     At most `limit` claims are compared, the latest ones (`total_claims` says how many there
     are in all): a subject with more is better narrowed to an event. Claims the extractor
     was less sure of than `min_confidence` (0-1) are left out; those without a confidence
-    (a model's) are kept.
+    (a model's) are kept. With an `embedder` (`stance.extraction.embeddings`), a query whose
+    words name no event is matched to events by meaning.
     """
-    picked = pick(store.db, query, role="entity or event")
+    picked = pick(store.db, query, role="entity or event", embedder=embedder)
     ref = picked.ref
     aliases = queries.aliases_of(store.db, ref.id)
     known = queries.stored_features(store.db, ref.id) if ref.kind == "event" else None

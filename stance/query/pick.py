@@ -29,6 +29,7 @@ from stance.core.errors import NotFoundError
 from stance.core.event_features import DATE_WORDS, features, venue_in
 from stance.core.gazetteer import phrase_words, place_named, places_in
 from stance.core.name_variants import translit_key, words_close
+from stance.query.meaning import Embeds, events_by_meaning
 from stance.resolve.overrides import find_entity, suggestions
 from stance.store import queries
 from stance.store.queries import EntityRef, candidates_by_name, entity_refs, matching_event_ids
@@ -163,14 +164,53 @@ def _people_events(db: Database, query: str) -> _PeopleEvents:
     return _PeopleEvents(people, involved, queries.event_types(db, sorted(involved)))
 
 
-def pick(db: Database, query: str, *, role: str = "entity or event") -> Picked:
-    """The best match of a query (see the module's docstring); NotFoundError when none."""
+def pick(
+    db: Database, query: str, *, role: str = "entity or event", embedder: Embeds | None = None
+) -> Picked:
+    """The best match of a query (see the module's docstring); NotFoundError when none.
+
+    With an `embedder`, a query whose words name no event is matched to events by meaning
+    (`stance.query.meaning`) before giving up."""
     text = query.strip()
     if text.lstrip("#").isdigit():
         return Picked(find_entity(db, text, role=role))
+    if embedder is not None:
+        meant = _by_meaning(db, query, embedder)
+        if meant is not None:
+            return meant
+    return _pick(db, query, role)
+
+
+def _by_meaning(db: Database, query: str, embedder: Embeds) -> Picked | None:
+    """The event the query means, when its words name none (None otherwise)."""
+    by_name = candidates_by_name(db, query)
+    eventish = speaks_of_an_event(query)
+    words = set(by_name) | set(matching_event_ids(db, query)) | set(events_by_context(db, query))
+    if not queries.entities_with_key(db, query, limit=1):
+        words |= set(_people_events(db, query).involved)
+    if any(r.kind == "event" for r in entity_refs(db, sorted(words))):
+        return None  # the words already name an event
+    if by_name and not eventish:
+        return None  # a name of a person or body, not an event
+    found = events_by_meaning(db, query, embedder)
+    if not found:
+        return None
+    refs = {r.id: r for r in entity_refs(db, [m.entity_id for m in found])}
+    best = found[0]
+    why = (
+        f"matched by meaning: similarity {best.similarity:.2f} to '{best.name}' "
+        f"(embeddings of {embedder.model})"
+    )
+    others = [refs[m.entity_id] for m in found[1:] if m.entity_id in refs]
+    claims = queries.claim_counts(db, [best.entity_id], COUNT_CAP)[best.entity_id]
+    return Picked(refs[best.entity_id], others, claims, why)
+
+
+def _pick(db: Database, query: str, role: str) -> Picked:
     by_name = set(candidates_by_name(db, query))
     # A query that is a name ("Meeting, Lisvane, 2025-06-12") needs no people in it.
-    by_people = _people_events(db, query) if not by_name else _PeopleEvents({}, {}, {})
+    exact = bool(by_name) and bool(queries.entities_with_key(db, query, limit=1))
+    by_people = _PeopleEvents({}, {}, {}) if exact else _people_events(db, query)
     ids = by_name | set(matching_event_ids(db, query)) | set(events_by_context(db, query))
     ids |= set(by_people.involved)
     if by_people.people and not by_people.involved:

@@ -905,6 +905,18 @@ def claim_counts(db: Database, ids: list[int], cap: int) -> dict[int, int]:
     return counts
 
 
+def event_names(db: Database, limit: int) -> list[tuple[int, str]]:
+    """(event, name) of the display names and aliases of the latest `limit` events."""
+    rows = db.execute(
+        "with latest as (select entity_id from events order by entity_id desc limit ?) "
+        "select e.id, e.name from entities e join latest l on l.entity_id = e.id "
+        "union select a.entity_id, a.alias from aliases a join latest l on l.entity_id = "
+        "a.entity_id order by 1 desc, 2",
+        [int(limit)],
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
 def events_at_venue(db: Database, place: str, event_type: str) -> list[int]:
     """Events of a kind held at a place."""
     rows = db.execute(
