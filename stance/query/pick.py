@@ -174,39 +174,24 @@ def pick(
     text = query.strip()
     if text.lstrip("#").isdigit():
         return Picked(find_entity(db, text, role=role))
+    found = _matches(db, query)
     if embedder is not None:
-        meant = _by_meaning(db, query, embedder)
+        meant = _by_meaning(db, query, embedder, found)
         if meant is not None:
             return meant
-    return _pick(db, query, role)
+    return _pick(db, query, role, found)
 
 
-def _by_meaning(db: Database, query: str, embedder: Embeds) -> Picked | None:
-    """The event the query means, when its words name none (None otherwise)."""
-    by_name = candidates_by_name(db, query)
-    eventish = speaks_of_an_event(query)
-    words = set(by_name) | set(matching_event_ids(db, query)) | set(events_by_context(db, query))
-    if not queries.entities_with_key(db, query, limit=1):
-        words |= set(_people_events(db, query).involved)
-    if any(r.kind == "event" for r in entity_refs(db, sorted(words))):
-        return None  # the words already name an event
-    if by_name and not eventish:
-        return None  # a name of a person or body, not an event
-    found = events_by_meaning(db, query, embedder)
-    if not found:
-        return None
-    refs = {r.id: r for r in entity_refs(db, [m.entity_id for m in found])}
-    best = found[0]
-    why = (
-        f"matched by meaning: similarity {best.similarity:.2f} to '{best.name}' "
-        f"(embeddings of {embedder.model})"
-    )
-    others = [refs[m.entity_id] for m in found[1:] if m.entity_id in refs]
-    claims = queries.claim_counts(db, [best.entity_id], COUNT_CAP)[best.entity_id]
-    return Picked(refs[best.entity_id], others, claims, why)
+@dataclass(frozen=True)
+class _Matches:
+    """What a query's words match: by name, by the people it names, and in all."""
+
+    by_name: set[int]
+    by_people: _PeopleEvents
+    refs: list[EntityRef]
 
 
-def _pick(db: Database, query: str, role: str) -> Picked:
+def _matches(db: Database, query: str) -> _Matches:
     by_name = set(candidates_by_name(db, query))
     # A query that is a name ("Meeting, Lisvane, 2025-06-12") needs no people in it.
     exact = bool(by_name) and bool(queries.entities_with_key(db, query, limit=1))
@@ -215,7 +200,31 @@ def _pick(db: Database, query: str, role: str) -> Picked:
     ids |= set(by_people.involved)
     if by_people.people and not by_people.involved:
         ids |= set(by_people.people)  # nothing they are involved in: the people themselves
-    refs = entity_refs(db, sorted(ids))
+    return _Matches(by_name, by_people, entity_refs(db, sorted(ids)))
+
+
+def _by_meaning(db: Database, query: str, embedder: Embeds, found: _Matches) -> Picked | None:
+    """The event the query means, when its words name none (None otherwise)."""
+    if any(r.kind == "event" for r in found.refs):
+        return None  # the words already name an event
+    if found.by_name and not speaks_of_an_event(query):
+        return None  # a name of a person or body, not an event
+    meant = events_by_meaning(db, query, embedder)
+    if not meant:
+        return None
+    refs = {r.id: r for r in entity_refs(db, [m.entity_id for m in meant])}
+    best = meant[0]
+    why = (
+        f"matched by meaning: similarity {best.similarity:.2f} to '{best.name}' "
+        f"(embeddings of {embedder.model})"
+    )
+    others = [refs[m.entity_id] for m in meant[1:] if m.entity_id in refs]
+    claims = queries.claim_counts(db, [best.entity_id], COUNT_CAP)[best.entity_id]
+    return Picked(refs[best.entity_id], others, claims, why)
+
+
+def _pick(db: Database, query: str, role: str, found: _Matches) -> Picked:
+    by_name, by_people, refs = found.by_name, found.by_people, found.refs
     if not refs:
         raise NotFoundError(f"no {role} matches '{query}'{suggestions(db, query)}")
     kind = features(query, None).type
