@@ -41,7 +41,7 @@ from stance.extraction.rules.cues import (
     speaker_label,
 )
 from stance.extraction.rules.events import Events
-from stance.extraction.rules.layout import closes_the_story, skipped
+from stance.extraction.rules.layout import closes_the_story, is_page_head, skipped
 from stance.extraction.rules.lexicon import (
     CLAUSE_ONLY_LEMMAS,
     CUE_PARTICIPLE,
@@ -102,13 +102,15 @@ class Document(Walk):
             statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None
         label_skipped = False
+        in_head = True  # above the story: headlines, decks, kickers, bylines
         for index, paragraph in enumerate(self.paragraphs):
             lines = self.v[paragraph.start : paragraph.end].split("\n")
             if closes_the_story(lines[0]):
                 statement_speaker = None  # "About Acme", "Forward-looking statements"
-            if skipped(lines):
+            if skipped(lines) or (in_head and len(lines) == 1 and is_page_head(lines[0])):
                 label_speaker, label_skipped = None, False  # tags, credits, headings
                 continue
+            in_head = False
             label = labels[index] if transcript else None
             if label is not None:
                 label_speaker, label_skipped, body_start = self._label_speaker(paragraph, label)
