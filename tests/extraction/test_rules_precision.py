@@ -40,3 +40,28 @@ def test_a_labelled_headline_does_not_make_its_name_the_speaker_of_the_dateline(
         ("Osric Tamm", "the plan would close the old quay"),
         ("Osric Tamm", "The quay will stay shut until June"),
     ]
+
+
+def test_briefing_housekeeping_and_referrals_are_no_claims() -> None:
+    text = (
+        "MS ODEGAARD: Hello, all. I have two announcements and then I'll gladly take "
+        "questions. The ferry to Lisk resumes on Monday after repairs.\n\n"
+        "QUESTION: Are soldiers on the ferry?\n\n"
+        "MS ODEGAARD: The crew are all civilians. On the army's plans, please contact the "
+        "Defence Ministry directly.\n\n"
+        "QUESTION: And the fishermen held in Vorn?\n\n"
+        "MS ODEGAARD: We don't have anything further on that this week. I won't speculate "
+        "about their release.\n"
+    )
+    assert kept(text) == [
+        ("Odegaard", "The ferry to Lisk resumes on Monday after repairs"),
+        ("Odegaard", "The crew are all civilians"),
+    ]
+
+
+def test_an_excerpt_announcement_is_no_claim() -> None:
+    text = (
+        "Port spokeswoman Rina Vell said the dredging would finish in May. The following "
+        "are excerpts from the transcript released by the port authority.\n"
+    )
+    assert kept(text) == [("Rina Vell", "the dredging would finish in May")]

@@ -46,6 +46,7 @@ from stance.extraction.rules.lexicon import (
     CLAUSE_ONLY_LEMMAS,
     CUE_PARTICIPLE,
     EVALUATIVE_LEMMAS,
+    PROCEDURAL_SENTENCE,
     THAT_ONLY_LEMMAS,
 )
 from stance.extraction.rules.mentions import DATELINE, Mentions
@@ -120,7 +121,12 @@ class Document(Walk):
                     self._spoken(paragraph, index, label_speaker, "said")
                 continue
             self._paragraph(paragraph, index, statement_speaker if index > 0 else None)
-        kept = [d for d in self.drafts if len(self.v[d.start : d.end].split()) >= MIN_WORDS]
+        kept = [
+            d
+            for d in self.drafts
+            if len(self.v[d.start : d.end].split()) >= MIN_WORDS
+            and not PROCEDURAL_SENTENCE.search(self.v[d.start : d.end])
+        ]
         return sorted(kept, key=lambda d: d.start)
 
     def _first_person_outside_quotations(self) -> bool:
