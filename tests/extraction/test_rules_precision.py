@@ -65,3 +65,29 @@ def test_an_excerpt_announcement_is_no_claim() -> None:
         "are excerpts from the transcript released by the port authority.\n"
     )
     assert kept(text) == [("Rina Vell", "the dredging would finish in May")]
+
+
+def test_narration_after_a_quoted_exchange_is_not_the_answer() -> None:
+    text = (
+        "Harbour spokeswoman Rina Vell took questions on Monday.\n\n"
+        "Question: Will the quay reopen?\n\n"
+        "Answer: The quay will stay shut until June. We regret the delay.\n\n"
+        "In Lisk, the mayor's spokesman Edwin Hart said the closure was costing the town "
+        "dearly.\n"
+    )
+    assert kept(text) == [
+        ("Rina Vell", "The quay will stay shut until June"),
+        ("Rina Vell", "We regret the delay"),
+        ("Edwin Hart", "the closure was costing the town dearly"),
+    ]
+
+
+def test_an_answer_that_goes_on_in_its_own_voice_stays_the_answer() -> None:
+    text = (
+        "Harbour spokeswoman Rina Vell took questions on Monday.\n\n"
+        "Question: Will the quay reopen?\n\n"
+        "Answer: The quay will stay shut until June.\n\n"
+        "Mayor Edwin Hart has said that he wants it open. We expect him to pay for the "
+        "repairs then.\n"
+    )
+    assert kept(text)[-1] == ("Rina Vell", "We expect him to pay for the repairs then")

@@ -116,6 +116,10 @@ class Document(Walk):
             if label is not None:
                 label_speaker, label_skipped, body_start = self._label_speaker(paragraph, label)
                 paragraph = Paragraph(body_start, paragraph.end, paragraph.quotations)
+            if transcript and label is None and label_speaker is not None:
+                if self._narration(paragraph, index, label_speaker):
+                    label_speaker = None  # the story goes on after a quoted exchange
+                    continue
             if transcript and (label_speaker is not None or label_skipped):
                 if label_speaker is not None:
                     self._spoken(paragraph, index, label_speaker, "said")
@@ -129,16 +133,37 @@ class Document(Walk):
         ]
         return sorted(kept, key=lambda d: d.start)
 
+    def _narration(self, paragraph: Paragraph, index: int, answering: Speaker) -> bool:
+        """Whether an unlabelled paragraph after a labelled answer is the story's narration
+        again ("In Lisk, the mayor's spokesman Ed Hart said ..."): it does not speak as "we"
+        or "I" outside quotations, and read as narration it reports someone named other
+        than the one answering. Its claims are kept when it is; else
+        they are undone and the paragraph goes on with the answer."""
+        if self._own_voice(paragraph):
+            return False  # "we", "I" outside quotations: the answer goes on
+        made = len(self.drafts)
+        self._paragraph(paragraph, index, None)
+        found = self.drafts[made:]
+        if any(d.speaker.kind in {"person", "body"} and d.speaker.name != answering.name
+               for d in found):
+            return True
+        del self.drafts[made:]
+        self.placed.pop(index, None)
+        return False
+
     def _first_person_outside_quotations(self) -> bool:
         """Whether the text speaks as "we" or "I" in its own voice (a statement, a speech),
         not only inside the quotations it carries (a release quoting its author)."""
-        for paragraph in self.paragraphs[1:]:
-            cursor = paragraph.start
-            for quotation in (*paragraph.quotations, None):
-                stop = quotation.open_at if quotation is not None else paragraph.end
-                if _OWN_VOICE.search(self.v, cursor, stop):
-                    return True
-                cursor = quotation.close_at if quotation is not None else stop
+        return any(self._own_voice(paragraph) for paragraph in self.paragraphs[1:])
+
+    def _own_voice(self, paragraph: Paragraph) -> bool:
+        """Whether a paragraph says "we" or "I" outside its quotations."""
+        cursor = paragraph.start
+        for quotation in (*paragraph.quotations, None):
+            stop = quotation.open_at if quotation is not None else paragraph.end
+            if _OWN_VOICE.search(self.v, cursor, stop):
+                return True
+            cursor = quotation.close_at if quotation is not None else stop
         return False
 
     def _paragraph(self, paragraph: Paragraph, index: int, author: Speaker | None) -> None:
