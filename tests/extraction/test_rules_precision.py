@@ -91,3 +91,12 @@ def test_an_answer_that_goes_on_in_its_own_voice_stays_the_answer() -> None:
         "repairs then.\n"
     )
     assert kept(text)[-1] == ("Rina Vell", "We expect him to pay for the repairs then")
+
+
+def test_a_person_of_a_described_body_is_the_person_not_the_body() -> None:
+    text = (
+        "Mira Solberg said on Monday that she would testify.\n\n"
+        "Mira Solberg of the watchdog Clean Bids Norland said the contract was a test of the "
+        "new law.\n"
+    )
+    assert kept(text)[1] == ("Mira Solberg", "the contract was a test of the new law")

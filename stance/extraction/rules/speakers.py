@@ -306,6 +306,12 @@ def _body_of_phrase(mentions: Mentions, text: str, at: int) -> str | None:
 # Words before a name that are no part of it: "and Trade Policy Ana Lenz" (the tail of a
 # title split at "and"), "Oslo-based Nordic Airways".
 _NAME_LEAD = re.compile(r"^(?:(?:and|or)\s+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?-based\s+)")
+# A person named with the body they belong to, before a cue: "Ana Berg of the watchdog Open
+# Bids", "Ola Moe from the Fishing Union", "Tomas Keller of Austria".
+_PERSON_OF = re.compile(
+    r"(?:^|\s)(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s+(?:of|from|at)\s+"
+    r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z][^,;:]*$"
+)
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
@@ -455,6 +461,13 @@ class Speakers:
                         return self.resolve(named, cue_at)
                 left = head.rstrip()
         clause = _CLAUSE_BREAK.split(left)[-1]
+        member = _PERSON_OF.search(clause)
+        if member is not None:  # "Mira Solberg of the watchdog Clean Bids": Mira Solberg
+            named = classify(member.group("name"))
+            if named is not None and named.kind == "proper":
+                person = self.mentions.person_of(named.text)
+                if person is not None:
+                    return self.resolve(named, cue_at)
         return self._phrase(clause, cue_at, from_end=True)
 
     def _phrase(self, clause: str, at: int, *, from_end: bool) -> Speaker | None:
