@@ -100,3 +100,29 @@ def test_a_person_of_a_described_body_is_the_person_not_the_body() -> None:
         "new law.\n"
     )
     assert kept(text)[1] == ("Mira Solberg", "the contract was a test of the new law")
+
+
+def test_a_place_word_is_not_a_body_named_after_it() -> None:
+    text = (
+        "The yard in Brindle will close next May and its fleet will move to Oakfield, the "
+        "company confirmed on Friday. Nurses at Brindle General Hospital rely on the early "
+        "coach.\n"
+    )
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.grounding) == ("the company", "rejected")
+
+
+def test_the_company_and_the_operator_are_the_coach_firm_named_before() -> None:
+    text = (
+        "Kestrel Coaches will close its yard in Brindle next May and move its fleet to "
+        "Oakfield, the company confirmed on Friday.\n\n"
+        "The operator said the move would save money and would not cut any of the routes.\n"
+    )
+    assert kept(text) == [
+        (
+            "Kestrel Coaches",
+            "Kestrel Coaches will close its yard in Brindle next May and move its fleet to "
+            "Oakfield",
+        ),
+        ("Kestrel Coaches", "the move would save money and would not cut any of the routes"),
+    ]
