@@ -126,3 +126,23 @@ def test_the_company_and_the_operator_are_the_coach_firm_named_before() -> None:
         ),
         ("Kestrel Coaches", "the move would save money and would not cut any of the routes"),
     ]
+
+
+def test_the_place_based_company_is_the_company_named_before() -> None:
+    text = (
+        "Orvane Foods, which makes frozen meals, has been in talks with the union for months. "
+        "In its Monday statement, the Pellham-based company said that its own audit had found "
+        "no fault in the plant.\n"
+    )
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.speaker_mention, claim.grounding) == (
+        "Orvane Foods",
+        "the Pellham-based company",
+        "exact",
+    )
+
+
+def test_a_place_based_company_no_body_fits_abstains() -> None:
+    text = "In a statement, the Pellham-based company said that its audit had found no fault.\n"
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.grounding) == ("the company", "rejected")

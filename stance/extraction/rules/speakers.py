@@ -312,6 +312,8 @@ _PERSON_OF = re.compile(
     r"(?:^|\s)(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s+(?:of|from|at)\s+"
     r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z][^,;:]*$"
 )
+# Where a body is based, which is no part of what the text calls it: "the Oslo-based firm".
+_BASED = re.compile(r"\b[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?-based\s+")
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
@@ -349,8 +351,12 @@ class Speakers:
         return self.view.text
 
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
+        written = phrase.text
         if phrase.kind == "proper":
             phrase = _trimmed_name(phrase)
+            written = phrase.text
+        elif _BASED.search(phrase.text):  # "the Oslo-based company": the company
+            phrase = NounPhrase(phrase.kind, _BASED.sub("", phrase.text))
         document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
         last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
         if last is not None:  # '"...," she wrote.' right after her own claim
@@ -360,7 +366,8 @@ class Speakers:
             speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
         else:
             speaker = resolve(self.mentions, phrase, at, self.recent)
-        return replace(speaker, mention=self._source_words(speaker.mention, at))
+        mention = written if speaker.mention == phrase.text else speaker.mention
+        return replace(speaker, mention=self._source_words(mention, at))
 
     def _last_speaker_for(self, phrase: NounPhrase, at: int) -> Person | None:
         """The person whose claim came last in the same paragraph, when "he" or "she" fits
