@@ -146,3 +146,12 @@ def test_a_place_based_company_no_body_fits_abstains() -> None:
     text = "In a statement, the Pellham-based company said that its audit had found no fault.\n"
     [claim] = all_claims(text)
     assert (claim.speaker, claim.grounding) == ("the company", "rejected")
+
+
+def test_a_long_title_after_a_quotation_leads_up_to_the_person() -> None:
+    text = (
+        '"Nothing in this treaty is aimed at our neighbours," the Council\'s spokesperson for '
+        "Trade and Fisheries Policy Anton Kessel told reporters in Brill.\n"
+    )
+    [claim] = all_claims(text)
+    assert (claim.speaker, claim.grounding) == ("Anton Kessel", "exact")

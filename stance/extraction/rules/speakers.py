@@ -515,6 +515,13 @@ class Speakers:
             if person is not None:  # "Acme spokeswoman Julia Berg": the person named last
                 self.mentions.add_title(person, tokens[: -len(last.text.split())], at)
                 return self.resolve(last, at)
+        named = _NAME_AT_END.search(parts[0])
+        person = self.mentions.person_of(named.group()) if named else None
+        if named is not None and person is not None:
+            # "the bloc's spokesperson for Trade and Fisheries Policy Ana Lenz": a title too
+            # long for one phrase, and the person it leads up to
+            self.mentions.add_title(person, parts[0][: named.start()].split(), at)
+            return self.resolve(NounPhrase("proper", named.group()), at)
         return self._phrase(parts[0], at, from_end=False)
 
     def after(self, at: int, end: int) -> Speaker | None:
