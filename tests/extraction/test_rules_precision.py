@@ -151,7 +151,7 @@ def test_a_place_based_company_no_body_fits_abstains() -> None:
 def test_a_long_title_after_a_quotation_leads_up_to_the_person() -> None:
     text = (
         '"Nothing in this treaty is aimed at our neighbours," the Council\'s spokesperson for '
-        "Trade and Fisheries Policy Anton Kessel told reporters in Brill.\n"
+        "Foreign Trade and Fisheries Policy Anton Kessel told reporters in Brill.\n"
     )
     [claim] = all_claims(text)
     assert (claim.speaker, claim.grounding) == ("Anton Kessel", "exact")
