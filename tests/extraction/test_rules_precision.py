@@ -155,3 +155,16 @@ def test_a_long_title_after_a_quotation_leads_up_to_the_person() -> None:
     )
     [claim] = all_claims(text)
     assert (claim.speaker, claim.grounding) == ("Anton Kessel", "exact")
+
+
+def test_where_words_were_said_is_no_claim() -> None:
+    text = '"The records will clear my client," Ola Berg said outside the courthouse.\n'
+    assert kept(text) == [("Ola Berg", "The records will clear my client")]
+
+
+def test_repeating_a_criticism_reports_no_proposition() -> None:
+    text = (
+        "Norland's fisheries ministry repeated its criticism of the deal on Tuesday. It said "
+        "the quotas would empty the bay.\n"
+    )
+    assert [quote for _, quote in kept(text)] == ["the quotas would empty the bay"]

@@ -68,6 +68,11 @@ _NEGATED = re.compile(
 _OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
+# What follows a cue when it says only where the words were said: "said outside the court".
+_WHERE_ONLY = re.compile(
+    r"(?:outside|inside|after|before|at|in|during|near|on|from)\s+(?:the|a|an|his|her|its"
+    r"|their)\s+[\w'’-]+(?:\s+[\w'’-]+){0,3}\s*[.!?]?\s*$"
+)
 # A cue coordinated with an earlier verb of the sentence: "... and stressed".
 _AND = re.compile(r"\band\s+(?:(?:also|further|then|later|again)\s+)*$")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
@@ -333,6 +338,8 @@ class Document(Walk):
             return None  # nothing reported, or a quotation (read as such)
         if that is None and _NOTHING_SAID.match(v, at, end):
             return None  # "said little on Monday", "said nothing about the costs"
+        if that is None and _WHERE_ONLY.match(v, at, end):
+            return None  # "said outside the courtroom": where, not what
         if that is None and lemma in CLAUSE_ONLY_LEMMAS and not has_clause(v[at:end]):
             return None  # "announced its new season": a thing, not a proposition
         return at, that is not None
