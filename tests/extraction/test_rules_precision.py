@@ -168,3 +168,16 @@ def test_repeating_a_criticism_reports_no_proposition() -> None:
         "the quotas would empty the bay.\n"
     )
     assert [quote for _, quote in kept(text)] == ["the quotas would empty the bay"]
+
+
+def test_a_statement_of_an_embassy_posted_to_a_body_is_the_embassys() -> None:
+    text = (
+        "Sources said the plan was shared by three members of the Council.\n\n"
+        "Norland's embassy to the Council issued a short statement on Monday evening. "
+        '"The deal covers quotas and nothing else. Its annexes will be published on '
+        'Friday," the statement reads.\n'
+    )
+    assert kept(text)[1:] == [
+        ("Norland's embassy", "The deal covers quotas and nothing else"),
+        ("Norland's embassy", "Its annexes will be published on Friday"),
+    ]

@@ -314,6 +314,10 @@ _PERSON_OF = re.compile(
 )
 # Where a body is based, which is no part of what the text calls it: "the Oslo-based firm".
 _BASED = re.compile(r"\b[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?-based\s+")
+# A body and where it is posted: "Norland's embassy to the Council", "its mission in Brill".
+_POSTED_TO = re.compile(
+    r"^(?P<body>.*?\b(?P<noun>[a-z]+))\s+(?:to|in|at)\s+(?:the\s+)?[A-Z][^,;:]*$"
+)
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
@@ -357,6 +361,10 @@ class Speakers:
             written = phrase.text
         elif _BASED.search(phrase.text):  # "the Oslo-based company": the company
             phrase = NounPhrase(phrase.kind, _BASED.sub("", phrase.text))
+        posted = _POSTED_TO.match(phrase.text) if phrase.kind == "role" else None
+        if posted is not None and word_key(posted.group("noun")) in BODY_NOUNS:
+            # "Norland's embassy to the Council": the embassy, not where it is posted
+            phrase = NounPhrase(phrase.kind, posted.group("body"))
         document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
         last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
         if last is not None:  # '"...," she wrote.' right after her own claim
