@@ -181,3 +181,17 @@ def test_a_statement_of_an_embassy_posted_to_a_body_is_the_embassys() -> None:
         ("Norland's embassy", "The deal covers quotas and nothing else"),
         ("Norland's embassy", "Its annexes will be published on Friday"),
     ]
+
+
+def test_one_who_was_told_is_no_speaker() -> None:
+    text = "Mayor Ivo Rask was told on Friday that the bridge would close for a year.\n"
+    assert all_claims(text) == []
+
+
+def test_a_described_witness_who_is_expected_to_testify_says_nothing_yet() -> None:
+    text = (
+        "Bids were scored by a panel.\n\n"
+        "The prosecution's key witness, former Belmar director Ivo Rask, was jailed in June "
+        "for fraud and is expected to testify next week under a plea deal.\n"
+    )
+    assert all_claims(text) == []

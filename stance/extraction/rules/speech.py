@@ -64,6 +64,10 @@ _DATELINE_REST = re.compile(
 _NEGATED = re.compile(
     r"\b(?:not|never|n['’]t|declined\s+to|refused\s+to|no\s+longer)\s+(?:yet\s+)?$", re.IGNORECASE
 )
+# Before a participle, a form of "be" that makes it passive ("is expected", "were told").
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
+# A finite verb, which no speaker's noun phrase holds.
+_FINITE_BE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
 # The first person of a text's own voice.
 _OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
@@ -218,6 +222,8 @@ class Document(Walk):
             lemma = ALL_CUES[form]
             if _NEGATED.search(self.v, max(start, m.start() - 30), m.start()):
                 continue  # "has not commented on", "declined to say": nothing reported
+            if form != lemma and _PASSIVE.search(self.v, max(start, m.start() - 30), m.start()):
+                continue  # "is expected to testify", "was told": the subject says nothing
             if lemma == "according to":
                 active = self._according_to(m, start, end, index, active) or active
                 continue
@@ -356,6 +362,8 @@ class Document(Walk):
         content_end = start + m.start()
         if m.group("np") is not None:
             named = ADVERB_TAIL.sub("", m.group("np"))
+            if _FINITE_BE.search(named.rpartition(",")[2]):
+                return  # "..., X, was convicted ... and is expected to": no speaker's tail
             speaker = self.speakers.described(named, content_end)
             if "," in named and (speaker is None or speaker.person is None):
                 # "A, B, C, the minister said": only the last part is the speaker.
