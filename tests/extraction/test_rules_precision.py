@@ -195,3 +195,10 @@ def test_a_described_witness_who_is_expected_to_testify_says_nothing_yet() -> No
         "for fraud and is expected to testify next week under a plea deal.\n"
     )
     assert all_claims(text) == []
+
+
+def test_two_groups_speaking_together_are_the_speaker_as_written() -> None:
+    text = "But tenants and council representatives say the new road will cut the village in two.\n"
+    assert kept(text) == [
+        ("tenants and council representatives", "the new road will cut the village in two")
+    ]

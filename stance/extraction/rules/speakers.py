@@ -318,6 +318,10 @@ _BASED = re.compile(r"\b[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?-based\s+")
 _POSTED_TO = re.compile(
     r"^(?P<body>.*?\b(?P<noun>[a-z]+))\s+(?:to|in|at)\s+(?:the\s+)?[A-Z][^,;:]*$"
 )
+# Two groups that speak together: "residents and union representatives".
+_TWO_GROUPS = re.compile(
+    r"(?:^|\s)(?P<groups>[a-z]+s\s+and\s+(?:[a-z]+\s+)?[a-z]+s)\s*$"
+)
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
@@ -483,7 +487,14 @@ class Speakers:
                 person = self.mentions.person_of(named.text)
                 if person is not None:
                     return self.resolve(named, cue_at)
-        return self._phrase(clause, cue_at, from_end=True)
+        found = self._phrase(clause, cue_at, from_end=True)
+        both = _TWO_GROUPS.search(clause)
+        if found is not None and found.kind == "anonymous" and both is not None:
+            # "tenants and council representatives say": the two groups, as written
+            group = both.group("groups")
+            if group.lower().endswith(found.name.lower()):
+                return Speaker(group, group, None, "anonymous")
+        return found
 
     def _phrase(self, clause: str, at: int, *, from_end: bool) -> Speaker | None:
         """The speaker a clause names at one end; a definite common noun ("the coast guard")
