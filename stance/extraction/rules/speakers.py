@@ -319,9 +319,7 @@ _POSTED_TO = re.compile(
     r"^(?P<body>.*?\b(?P<noun>[a-z]+))\s+(?:to|in|at)\s+(?:the\s+)?[A-Z][^,;:]*$"
 )
 # Two groups that speak together: "residents and union representatives".
-_TWO_GROUPS = re.compile(
-    r"(?:^|\s)(?P<groups>[a-z]+s\s+and\s+(?:[a-z]+\s+)?[a-z]+s)\s*$"
-)
+_TWO_GROUPS = re.compile(r"(?:^|\s)(?P<groups>[a-z]+s\s+and\s+(?:[a-z]+\s+)?[a-z]+s)\s*$")
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.

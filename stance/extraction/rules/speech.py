@@ -153,8 +153,9 @@ class Document(Walk):
         made = len(self.drafts)
         self._paragraph(paragraph, index, None)
         found = self.drafts[made:]
-        if any(d.speaker.kind in {"person", "body"} and d.speaker.name != answering.name
-               for d in found):
+        if any(
+            d.speaker.kind in {"person", "body"} and d.speaker.name != answering.name for d in found
+        ):
             return True
         del self.drafts[made:]
         self.placed.pop(index, None)
