@@ -117,6 +117,7 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
     found.discard(mention.entity_id)
     found -= queries.split_off(db, mention.key)
     stored = queries.stored_features_of(db, sorted(found))
+    first_published = queries.first_published_of(db, sorted(found))
     scored = []
     for candidate in sorted(found):
         known = stored.get(candidate)
@@ -134,7 +135,7 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
                 mention.features,
                 mention.published,
                 known,
-                queries.first_published(db, [candidate]),
+                first_published.get(candidate),
             ) or (candidate in same_document and same_in_document(mention.features, known)):
                 value = max(value, SURE)
             scored.append((value, candidate, known))

@@ -587,6 +587,18 @@ def split_off(db: Database, key: str) -> set[int]:
     return {int(r[0]) for r in rows.fetchall()}
 
 
+def first_published_of(db: Database, ids: list[int]) -> dict[int, str | None]:
+    """Each event's first publication date, in one query per 500 events."""
+    found: dict[int, str | None] = {}
+    for part in chunks(ids):
+        rows = db.execute(
+            f"select entity_id, first_published from events where entity_id in ({marks(part)})",
+            part,
+        )
+        found.update((int(r[0]), r[1]) for r in rows.fetchall())
+    return found
+
+
 def first_published(db: Database, ids: list[int]) -> str | None:
     row = db.execute(
         f"select min(first_published) from events where entity_id in ({marks(ids)})", ids
@@ -639,9 +651,14 @@ def event_merged_into(db: Database, key: str) -> int | None:
 
 
 def event_candidates(
-    db: Database, f: EventFeatures, key: str, document_id: str
+    db: Database,
+    f: EventFeatures,
+    key: str,
+    document_id: str,
+    same_document: set[int] | None = None,
 ) -> tuple[set[int], set[int]]:
-    """(events a mention may name, those named in the same document): through indexes."""
+    """(events a mention may name, those named in the same document): through indexes.
+    `same_document` is `document_events(db, document_id)` when the caller keeps it."""
     # Each lookup reads at most CANDIDATES rows of an index, the latest events first: the
     # cost of linking a mention does not grow with the number of events stored.
     found: set[int] = set()
@@ -665,7 +682,14 @@ def event_candidates(
             [key],
         ).fetchall()
     }
-    same_document = {
+    if same_document is None:
+        same_document = document_events(db, document_id)
+    return found | same_document, same_document
+
+
+def document_events(db: Database, document_id: str) -> set[int]:
+    """The events the claims of a document name (reads every claim of it)."""
+    return {
         int(r[0])
         for r in db.execute(
             "select distinct t.entity_id from claims c join claim_targets t on t.claim_id = c.id "
@@ -673,7 +697,15 @@ def event_candidates(
             [document_id],
         ).fetchall()
     }
-    return found | same_document, same_document
+
+
+def events_among(db: Database, ids: list[int]) -> set[int]:
+    """Those of these entities that are events."""
+    found: set[int] = set()
+    for part in chunks(ids):
+        rows = db.execute(f"select entity_id from events where entity_id in ({marks(part)})", part)
+        found |= {int(r[0]) for r in rows.fetchall()}
+    return found
 
 
 CANDIDATES = 100  # events read at most per lookup when linking a mention (the latest)
