@@ -30,6 +30,7 @@ __all__ = [
     "entity_key",
     "is_event_mention",
     "move_entity",
+    "moves_so_far",
     "refresh_event",
     "resolve_entity",
     "save_event_features",
@@ -123,8 +124,19 @@ def _absorb_short_name(db: Database, entity_id: int, surname: str) -> None:
         move_entity(db, keep=entity_id, drop=short_id)
 
 
+# Entities folded into others so far, in this process: what a resolution pass keeps in memory
+# about who is named where (`events.DocumentEvents`) is read again after a move it did not make.
+_moves = 0
+
+
+def moves_so_far() -> int:
+    return _moves
+
+
 def move_entity(db: Database, *, keep: int, drop: int) -> None:
     """Fold entity `drop` into `keep`: aliases, claims, targets and event data follow."""
+    global _moves
+    _moves += 1
     db.execute(
         "insert or ignore into aliases (entity_id, alias, key) "
         "select ?, alias, key from aliases where entity_id = ?",
