@@ -16,6 +16,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -537,6 +538,13 @@ def matching_entity_ids(db: Database, query: str) -> list[int]:
 # --- Events -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _json_tuple(value: str | None) -> tuple[str, ...]:
+    """A stored JSON list as a tuple; the same few lists are read over and over when
+    mentions are matched with the events known."""
+    return tuple(json.loads(value or "[]"))
+
+
 def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     row = db.execute(
         "select date, month_day, participants, type, type_word, words, year, venue "
@@ -548,10 +556,10 @@ def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     return EventFeatures(
         row[0],
         row[1],
-        tuple(json.loads(row[2] or "[]")),
+        _json_tuple(row[2]),
         row[3],
         row[4],
-        tuple(json.loads(row[5] or "[]")),
+        _json_tuple(row[5]),
         row[6],
         (),
         row[7],
@@ -569,10 +577,10 @@ def stored_features_of(db: Database, ids: list[int]) -> dict[int, EventFeatures]
         int(r[0]): EventFeatures(
             r[1],
             r[2],
-            tuple(json.loads(r[3] or "[]")),
+            _json_tuple(r[3]),
             r[4],
             r[5],
-            tuple(json.loads(r[6] or "[]")),
+            _json_tuple(r[6]),
             r[7],
         )
         for r in rows
