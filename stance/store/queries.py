@@ -573,18 +573,23 @@ def stored_features_of(db: Database, ids: list[int]) -> dict[int, EventFeatures]
         f"from events where entity_id in ({marks(ids)})",
         list(ids),
     ).fetchall()
-    return {
-        int(r[0]): EventFeatures(
-            r[1],
-            r[2],
-            _json_tuple(r[3]),
-            r[4],
-            r[5],
-            _json_tuple(r[6]),
-            r[7],
-        )
-        for r in rows
-    }
+    return {int(r[0]): _features_of_row(*r[1:]) for r in rows}
+
+
+@lru_cache(maxsize=8192)
+def _features_of_row(
+    date: str | None,
+    month_day: str | None,
+    participants: str | None,
+    type_: str | None,
+    type_word: str | None,
+    words: str | None,
+    year: str | None,
+) -> EventFeatures:
+    """The features of a stored event row (frozen: one object per distinct row)."""
+    return EventFeatures(
+        date, month_day, _json_tuple(participants), type_, type_word, _json_tuple(words), year
+    )
 
 
 def split_off(db: Database, key: str) -> set[int]:
