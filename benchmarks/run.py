@@ -19,6 +19,7 @@ BENCHMARKS = (
     "reading",
     "prompt_tokens",
     "queries",
+    "compare_million",
     "peer",
     "write_cost",
     "batch",
