@@ -182,7 +182,7 @@ def save_event_features(
     # Shown by its canonical name ("Armenia–EU–US meeting, Brussels, 2024-04-05"), never by
     # the sentence fragment a mention happened to be.
     current = queries.entity_name(db, entity_id)
-    if current is not None:
+    if current is not None and label(f, current) != current:
         db.execute("update entities set name = ? where id = ?", [label(f, current), entity_id])
     db.execute("delete from event_participants where entity_id = ?", [entity_id])
     for participant in f.participants:
