@@ -55,8 +55,8 @@ class NormalizedText:
     """Lower-cased letters and digits of a text, with each one's offset in the original."""
 
     chars: str
-    # An array, not a tuple of ints: 8 bytes an offset instead of about 36, which is what
-    # keeps a 5 MB text in bounded memory.
+    # An array, not a tuple of ints: 4 bytes an offset (8 beyond 2 GB of text) instead of
+    # about 36, which is what keeps a 5 MB text in bounded memory.
     offsets: Sequence[int]
 
     @classmethod
@@ -65,7 +65,7 @@ class NormalizedText:
         # by character: a plain-ASCII run is lowered and numbered whole. Other runs go
         # character by character, as lowering a whole word may differ ("Σ" at a word's end).
         chars: list[str] = []
-        offsets = array("q")
+        offsets = array("i" if len(text) < 2**31 else "q")
         for run in _ALNUM_RUN.finditer(text):
             word, start = run.group(), run.start()
             if word.isascii():
