@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -24,17 +24,16 @@ from stance.core.text import printable
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
-from stance.ingestion.pipeline import (
-    IngestInterrupted,
-    IngestResult,
-    Metadata,
-    ingest,
-    normalize_date,
-)
-from stance.inputs import DATE_ORDERS, ReadOptions, read_url_list
-from stance.inputs.dates import DateOrder
+from stance.inputs.dates import DATE_ORDERS
 from stance.output.render import Format, print_json, render, shape_rows
 from stance.store.db import ClaimFilter, Store
+
+if TYPE_CHECKING:
+    from stance.ingestion.pipeline import IngestResult, Metadata
+    from stance.inputs.dates import DateOrder
+
+# The ingestion pipeline (and through it the readers of web pages, feeds and documents) is
+# imported by the commands that ingest: a query needs none of it, and it is slow to import.
 
 F = TypeVar("F", bound=Callable[..., Any])
 # soft_wrap: an error stays one line however long its path, terminal or not.
@@ -92,6 +91,8 @@ min_confidence_option = click.option(
 
 def option_date(value: str | None, option: str, order: DateOrder | None = None) -> str | None:
     """A date given as an option, in ISO 8601; one that cannot be read is a usage error."""
+    from stance.inputs.dates import normalize_date
+
     try:
         return normalize_date(value, option, order)
     except InputError as exc:
@@ -531,6 +532,9 @@ def ingest_command(
     `title:` lines followed by one blank line; the flags override it. Each document is
     stored whole or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
+    from stance.ingestion.pipeline import IngestInterrupted, ingest
+    from stance.inputs import Metadata, ReadOptions, read_url_list
+
     order = date_order.upper() if date_order else None
     names = list(paths)
     for listing in url_lists:
@@ -1352,9 +1356,10 @@ def batch_export_command(
     from pathlib import Path
 
     from stance.ingestion.batch import export_batch
+    from stance.inputs import Metadata
 
     metadata = Metadata(
-        source=source, url=url, title=title, published=normalize_date(published, "--published")
+        source=source, url=url, title=title, published=option_date(published, "--published")
     )
     extractor = _llm_extractor(model, base_url, mode)
     summary = export_batch(
