@@ -23,6 +23,7 @@ BENCHMARKS = (
     "peer",
     "write_cost",
     "batch",
+    "offline",
 )
 
 
