@@ -202,3 +202,12 @@ def test_two_groups_speaking_together_are_the_speaker_as_written() -> None:
     assert kept(text) == [
         ("tenants and council representatives", "the new road will cut the village in two")
     ]
+
+
+def test_what_a_speaker_responds_to_is_not_the_speakers_claim() -> None:
+    text = (
+        "Harlow Freight has written to Dunmore Foods.\n\n"
+        "Harlow's counsel Ena Voss responded on Monday to Dunmore's claim last week that the "
+        "crash was caused by Harlow's own drivers.\n"
+    )
+    assert all_claims(text) == []

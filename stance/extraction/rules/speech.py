@@ -66,6 +66,12 @@ _NEGATED = re.compile(
 )
 # Before a participle, a form of "be" that makes it passive ("is expected", "were told").
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
+# After a cue, someone else's words it answers: "responds to Acme's claim last week that"
+# (not "pleaded not guilty to charges that ...", which is the speaker's denial).
+_TO_OTHERS_WORDS = re.compile(
+    r"\s+to\s+(?:the\s+)?[\w-]+['’]s?\s+(?:[\w'’-]+\s+){0,2}?(?:claims?|allegations?|accusations?|charges?|criticism"
+    r"|suggestions?|comments?|remarks?|assertions?)\b"
+)
 # A finite verb, which no speaker's noun phrase holds.
 _FINITE_BE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
 # The first person of a text's own voice.
@@ -318,6 +324,14 @@ class Document(Walk):
     def _complement(self, at: int, end: int, lemma: str) -> tuple[int, bool] | None:
         """Where the reported content begins after a cue, and whether "that" introduced it."""
         v = self.v
+        probe = at
+        while not _TO_OTHERS_WORDS.match(v, probe, end):
+            adjunct = ADJUNCT.match(v, probe, end)
+            if adjunct is None or adjunct.group().lstrip(" ,").startswith("to "):
+                break
+            probe = adjunct.end()
+        else:
+            return None  # "responded on Monday to Acme's claim that ...": the claim is Acme's
         listener = listener_end(v, at, end, lemma)
         if lemma == "tell" and listener is None:
             return None  # "told lies": not a report of speech
