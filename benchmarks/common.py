@@ -68,6 +68,7 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # seconds of CPU (user + system) of the child, from wait4
 
 
 def run(command: Sequence[str], *, env: dict[str, str] | None = None) -> Measured:
@@ -93,6 +94,7 @@ def run(command: Sequence[str], *, env: dict[str, str] | None = None) -> Measure
             return Measured(
                 wall=wall,
                 peak_rss_mb=peak_kib / 1024,
+                cpu=usage.ru_utime + usage.ru_stime,
                 returncode=child.returncode,
                 stdout=out.read().decode(),
                 stderr=err.read().decode(),

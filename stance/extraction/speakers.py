@@ -18,7 +18,7 @@ import re
 
 from stance.core.gazetteer import is_place_word, place_named
 from stance.core.names import ROLE_WORDS, TITLE_WORDS, initials, name_words
-from stance.extraction.ground import NormalizedText
+from stance.extraction.ground import NormalizedText, normalized_chars
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i", "you", "his", "their"})
 ANONYMOUS_SOURCES = frozenset(
@@ -123,7 +123,7 @@ def _paragraph_end(text: str, end: int) -> int:
 def _names(speaker: str, passage: str) -> bool:
     """The passage names the speaker: every long word of its name, its surname, a
     distinctive word of a body's name ("Tidewater"), or its initials ("SEC")."""
-    norm = NormalizedText.of(passage).chars
+    norm = normalized_chars(passage)
     words = [w for w in name_words(speaker) if len(w) >= 3] or name_words(speaker)
     if not words:
         return False
