@@ -1453,6 +1453,38 @@ def batch_collect_command(
         sys.exit(1)
 
 
+@batch_group.command(name="cancel")
+@click.argument("batch_id", required=False)
+@click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_cancel_command(
+    batch_id: str | None, base_url: str | None, as_json: bool, db_path: str
+) -> None:
+    """Cancel batch BATCH_ID on the server (default: the latest not yet collected).
+
+    What it answered before it stopped can still be collected with `stance batch collect`;
+    the documents it did not answer stay pending, to send again with `stance ingest --batch`.
+    """
+    from stance.ingestion.batch import cancel_batch
+
+    store = open_store(db_path)
+    row = cancel_batch(store, _batch_extractor(store, batch_id, base_url), batch_id)
+    if as_json:
+        print_json(dict(row))
+        return
+    done = (
+        f" ({row.get('completed') or 0} of {row['total']} requests done)"
+        if row.get("total")
+        else ""
+    )
+    click.echo(
+        f"batch {row['id']}: {row['status']}{done}; what it answered can still be stored: "
+        f"`stance batch collect {row['id']}`"
+    )
+
+
 @cli.command(name="merge-db")
 @click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option(

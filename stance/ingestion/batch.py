@@ -35,6 +35,7 @@ from stance.core.errors import InputError, ModelError, NotFoundError, StanceErro
 from stance.core.models import Document, schema_sha
 from stance.extraction.config import ExtractorConfig
 from stance.extraction.llm.batch import (
+    FINAL_STATES,
     BatchAnswer,
     BatchClient,
     BatchState,
@@ -780,6 +781,34 @@ def refresh_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) -
         output_file_id=state.output_file_id,
         error_file_id=state.error_file_id,
         error=state.errors,
+    )
+    found = table.batch(store, row["id"])
+    assert found is not None
+    return found | {"total": state.total, "completed": state.completed, "failed": state.failed}
+
+
+def cancel_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) -> dict[str, Any]:
+    """Ask the server to cancel a batch (the latest uncollected one without an id) and record
+    what it says (`cancelling`, then `cancelled`). What it answered before it stopped can
+    still be collected; the documents it did not answer stay pending, to send again."""
+    row = _batch_or_latest(store, batch_id)
+    if row["kind"] != "openai":
+        raise UsageError(
+            f"batch {row['id']} was exported to a file, not sent: there is nothing to cancel "
+            "on a server (stop the batch engine that runs it)"
+        )
+    if row["status"] in FINAL_STATES or row["status"] == "collected":
+        raise UsageError(
+            f"batch {row['id']} is already {row['status']}: nothing to cancel"
+            + ("" if row["status"] == "collected" else f"; `stance batch collect {row['id']}`")
+        )
+    state = BatchClient(extractor).cancel(row["id"])
+    table.update_batch(
+        store,
+        row["id"],
+        status=state.status,
+        output_file_id=state.output_file_id,
+        error_file_id=state.error_file_id,
     )
     found = table.batch(store, row["id"])
     assert found is not None

@@ -1,5 +1,5 @@
-"""Re-asks of a batch's failing answers against the scripted loopback
-server. Every answer here is SCRIPTED (written by the test), not a model's.
+"""Re-asks of a batch's failing answers, and cancelling a batch, against the scripted
+loopback server. Every answer here is SCRIPTED (written by the test), not a model's.
 
 A batch answer that fails the checks is re-asked as the live path re-asks it (same limit,
 same correction, built by the same code): in a follow-up batch by default, or live with
@@ -27,6 +27,7 @@ from stance.store.db import Store
 from stance.store.queries import ClaimFilter
 from testkit.corpus import Article, all_claims, synthetic_articles, write_articles
 from testkit.fakeserver import (
+    BatchPlan,
     FakeOpenAIServer,
     Reply,
     echo_claims,
@@ -263,3 +264,50 @@ def test_a_follow_up_that_cannot_be_sent_is_undone(fake_server, sent, monkeypatc
     monkeypatch.undo()
     retried = stance("batch", "collect", rows[0][0], *where)
     assert "re-asked 1 requests of 1 documents" in retried.output
+
+
+def test_cancel_a_batch_then_collect_what_it_answered(fake_server, tmp_path):
+    found = synthetic_articles(2)
+    write_articles(found, tmp_path / "in")
+    fake_server.responder = echo_claims(all_claims(found))
+    fake_server.batch_plan = BatchPlan(polls=5)
+    db = str(tmp_path / "b.db")
+    model = ["--model", "scripted-model", "--base-url", fake_server.url, "--db", db]
+    assert stance("ingest", "--batch", str(tmp_path / "in"), *model).exit_code == 0
+    [batch_id] = list(fake_server.batches)
+    where = ["--base-url", fake_server.url, "--db", db]
+    cancelled = stance("batch", "cancel", *where)
+    assert cancelled.exit_code == 0
+    assert cancelled.output == (
+        f"batch {batch_id}: cancelled (0 of 2 requests done); what it answered can still be "
+        f"stored: `stance batch collect {batch_id}`\n"
+    )
+    cancels = [r for r in fake_server.requests if r.path.endswith("/cancel")]
+    assert [r.path for r in cancels] == [f"/v1/batches/{batch_id}/cancel"]
+    with Store(db) as store:
+        [status] = store.db.execute("select status from batches").fetchone()
+    assert status == "cancelled"
+    twice = stance("batch", "cancel", batch_id, *where)
+    assert (twice.exit_code, twice.output) == (
+        2,
+        f"stance: error: batch {batch_id} is already cancelled: nothing to cancel; "
+        f"`stance batch collect {batch_id}`\n",
+    )
+    collected = stance("batch", "collect", batch_id, *where)
+    assert collected.exit_code == 1
+    assert "2 documents were not answered (batch cancelled)" in collected.output
+
+
+def test_cancel_says_why_not_for_an_exported_batch(fake_server, tmp_path):
+    found = synthetic_articles(1)
+    write_articles(found, tmp_path / "in")
+    db = str(tmp_path / "b.db")
+    model = ["--model", "scripted-model", "--base-url", fake_server.url, "--db", db]
+    exported = stance("batch", "export", str(tmp_path / "r.jsonl"), str(tmp_path / "in"), *model)
+    batch_id = exported.output.split("batch ")[1].split(";")[0]
+    refused = stance("batch", "cancel", batch_id, "--base-url", fake_server.url, "--db", db)
+    assert (refused.exit_code, refused.output) == (
+        2,
+        f"stance: error: batch {batch_id} was exported to a file, not sent: there is nothing "
+        "to cancel on a server (stop the batch engine that runs it)\n",
+    )
