@@ -28,6 +28,7 @@ from stance.extraction.rules.cues import (
     CUE,
     MIN_WORDS,
     NOT_REPORTED,
+    OWN_VOICE,
     PARENTHETICAL,
     SENTENCE_TAIL,
     SOURCE,
@@ -63,8 +64,6 @@ _DATELINE_REST = re.compile(
 _NEGATED = re.compile(
     r"\b(?:not|never|n['’]t|declined\s+to|refused\s+to|no\s+longer)\s+(?:yet\s+)?$", re.IGNORECASE
 )
-# The first person of a text's own voice.
-_OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
@@ -125,7 +124,7 @@ class Document(Walk):
             cursor = paragraph.start
             for quotation in (*paragraph.quotations, None):
                 stop = quotation.open_at if quotation is not None else paragraph.end
-                if _OWN_VOICE.search(self.v, cursor, stop):
+                if OWN_VOICE.search(self.v, cursor, stop):
                     return True
                 cursor = quotation.close_at if quotation is not None else stop
         return False
