@@ -22,6 +22,7 @@ BENCHMARKS = (
     "peer",
     "write_cost",
     "batch",
+    "datasets",
 )
 
 
