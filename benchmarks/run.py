@@ -18,6 +18,7 @@ BENCHMARKS = (
     "overhead",
     "reading",
     "prompt_tokens",
+    "request_size",
     "queries",
     "peer",
     "write_cost",
