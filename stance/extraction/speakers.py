@@ -17,6 +17,7 @@ found as the rules extractor finds it).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stance.core.gazetteer import is_place_word, place_named
 from stance.core.names import ROLE_WORDS, TITLE_WORDS, initials, name_words
@@ -93,6 +94,12 @@ def titled_person(speaker: str, text: str) -> str | None:
     return found.group(1) if found else None
 
 
+# A model's claim is checked twice against the same text (when its answer is read, and when
+# it is grounded for storing): the second check is a lookup.
+CHECKS_CACHED = 4096
+
+
+@lru_cache(maxsize=CHECKS_CACHED)
 def speaker_problem(
     speaker: str, text: str, normalized: NormalizedText | None = None
 ) -> str | None:
@@ -204,6 +211,7 @@ def is_author(speaker: str, text: str) -> bool:
     return author is not None and (_names(speaker, author) or _names(author, speaker))
 
 
+@lru_cache(maxsize=CHECKS_CACHED)
 def attribution_problem(speaker: str, mention: str, text: str, start: int, end: int) -> str | None:
     """Why the text does not give the quote at [start, end) to this speaker, or None.
 
