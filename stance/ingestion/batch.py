@@ -32,7 +32,7 @@ from typing import Any, TextIO
 from openai.types.chat import ChatCompletion
 
 from stance.core.errors import InputError, ModelError, NotFoundError, StanceError, UsageError
-from stance.core.models import Document, schema_sha
+from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import ExtractorConfig
 from stance.extraction.llm.batch import (
     FINAL_STATES,
@@ -426,7 +426,9 @@ class _Importer:
         self.report(IngestResult(found.label, "cached", document_id=found.document.id))
         return True
 
-    def store_failure(self, doc_id: str, error: str, attempt: int = 1) -> None:
+    def store_failure(
+        self, doc_id: str, error: str, attempt: int = 1, spent: Extraction | None = None
+    ) -> None:
         looked_up = self.pending(doc_id, attempt)
         if looked_up is None:
             self.unknown(doc_id)
@@ -446,6 +448,7 @@ class _Importer:
                 schema_sha=batch["schema_sha"],
                 error=error,
                 started_at=batch["created_at"],
+                spent=spent,
             )
             table.mark_document(
                 self.store, found.batch_id, doc_id, "failed", run_id=run_id, error=error
@@ -487,9 +490,12 @@ class _Importer:
             replayed = extractor.check_answers(
                 doc.text, answers, published=doc.published, reasks=self.reasks
             )
-        except (ModelError, IndexError, ValueError) as error:
-            message = str(error) if isinstance(error, ModelError) else "answers out of order"
-            self.store_failure(doc_id, message, attempt)
+        except ModelError as error:
+            spent = error.spent if isinstance(error.spent, Extraction) else None
+            self.store_failure(doc_id, str(error), attempt, spent)
+            return
+        except (IndexError, ValueError) as error:  # earlier answers kept in another shape
+            self.store_failure(doc_id, f"the answers kept cannot be read ({error})", attempt)
             return
         if replayed.extraction is None:
             self.follow_up(found, batch, answers, replayed.requests)

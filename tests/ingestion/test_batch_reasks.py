@@ -311,3 +311,42 @@ def test_cancel_says_why_not_for_an_exported_batch(fake_server, tmp_path):
         f"stance: error: batch {batch_id} was exported to a file, not sent: there is nothing "
         "to cancel on a server (stop the batch engine that runs it)\n",
     )
+
+
+def test_an_answer_of_the_wrong_shape_is_re_asked_and_no_reasks_stores_at_once(
+    fake_server, article, tmp_path
+):
+    found, path = article
+    wrong_key = tool_reply({"extractions": list(found.claims)})
+    db = str(tmp_path / "b.db")
+    model = ["--model", "scripted-model", "--base-url", fake_server.url, "--db", db]
+    out = tmp_path / "requests.jsonl"
+    assert stance("batch", "export", str(out), str(path), *model).exit_code == 0
+    results = tmp_path / "results.jsonl"
+    results.write_text("\n".join(run_batch(out.read_text().splitlines(), lambda b: wrong_key)))
+    imported = stance("batch", "import", str(results), "--db", db, "--json")
+    report = json.loads(imported.stdout)
+    [followup] = report["followups"]
+    reasks = Path(followup["file"]).read_text().splitlines()
+    [body] = [json.loads(line)["body"] for line in reasks]
+    assert (imported.exit_code, report["new"], report["reasked"]) == (0, 0, 1)
+    assert Path(followup["file"]).name == f"results.reask-{followup['follows']}.jsonl"
+    assert body["messages"][-1]["content"] == (
+        'Your answer could not be used: it has no key "claims" (it has "extractions"). Answer '
+        'again with one JSON object whose only key is "claims", a list of claim objects (an '
+        "empty list if the text has no claims). Do not repeat the schema."
+    )
+    # The same answers into another database, without re-asks: no list of claims, a failure.
+    other = str(tmp_path / "c.db")
+    stance("batch", "export", str(tmp_path / "r2.jsonl"), str(path), *model[:-1], other)
+    now = stance("batch", "import", str(results), "--db", other, "--no-reasks")
+    assert (now.exit_code, now.output) == (
+        1,
+        f"stance: error: {path}: model 'scripted-model' answered 1 time without a list of "
+        'claims (it has no key "claims" (it has "extractions")): try a larger model or another '
+        "--mode\ndocuments: 0 new, 0 cached, 1 failed; claims stored: 0, rejected: 0; tokens: "
+        "0 in, 0 out\n",
+    )
+    with Store(other) as store:
+        [run] = store.runs()
+    assert (run["status"], run["requests"], run["input_tokens"]) == ("failed", 1, 100)

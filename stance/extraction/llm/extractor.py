@@ -480,7 +480,7 @@ class LLMExtractor:
                 elif reasks == "batch" and self.should_reask(asking):
                     next_requests[number] = self.reask_request(asking, chunk.text, published)
                     continue
-                self._settle(asking)
+                self._settle(asking, live=reasks == "live")
                 asked.append((chunk, source, asking))
         except ModelError as error:
             error.spent = tally.spent(self)  # a failed run records what it cost
@@ -711,18 +711,19 @@ class LLMExtractor:
             {"role": "user", "content": _correction(problems)},
         ]
 
-    def _settle(self, asking: Asking) -> _ChunkAnswer:
+    def _settle(self, asking: Asking, *, live: bool = True) -> _ChunkAnswer:
         """The outcome once the asking is over; a ModelError when no answer had a list of
-        claims."""
+        claims (naming the server when the answers came from it, not from a file)."""
         outcome = asking.outcome
+        at = f" at {self.server_url}" if live else ""
         outcome.empty = not outcome.kept and not outcome.failing
         if not asking.good_shape:
             shape = asking.shape.what if asking.shape else "no answer"
             raise ModelError(
                 self._redact(
-                    f"model '{self.model}' at {self.server_url} answered {asking.attempts} "
-                    f"times without a list of claims ({shape}): try a larger model or "
-                    "another --mode"
+                    f"model '{self.model}'{at} answered {asking.attempts} time"
+                    f"{'s' if asking.attempts != 1 else ''} without a list of claims ({shape}): "
+                    "try a larger model or another --mode"
                 )
             )
         return outcome
