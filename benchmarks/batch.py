@@ -107,7 +107,7 @@ def live_requests(articles: list[Article], scratch: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--shard", type=int, default=5_000)
+    parser.add_argument("--shard", type=int, default=5_000, help="0: no shards")
     parser.add_argument("--sample", type=int, default=100, help="articles sent live")
     options = parser.parse_args()
     docs, shard = options.docs, options.shard
@@ -176,6 +176,8 @@ def main() -> None:
             )
         )
 
+        if shard <= 0:
+            return  # --shard 0: no shards
         shared = shard // 5
         everything = synthetic_articles(2 * shard - shared)
         a = export_import(everything[:shard], scratch, "shard-a")
