@@ -190,8 +190,8 @@ _AUTHOR_TAIL = re.compile(r"['’]s\b|\s+(?:call|meeting|talks?|conversation)\s+
 
 def document_author(text: str) -> str | None:
     """The author a statement, address or readout names in its heading ("Statement by the
-    Ministry of Foreign Affairs on ...": the Ministry of Foreign Affairs), found as the rules
-    extractor finds it (`rules.cues.statement_author`); None for any other text."""
+    Harbour Board on the strike": the Harbour Board), found as the rules extractor finds it
+    (`rules.cues.statement_author`); None for any other text."""
     starts = _paragraph_starts(text, len(text))
     head_end = (
         _paragraph_end(text, starts[HEAD_PARAGRAPHS - 1])
