@@ -1225,13 +1225,14 @@ def _reasks(live_retries: bool, no_reasks: bool) -> str:
     return "live" if live_retries else "none" if no_reasks else "batch"
 
 
-def _report_followups(followups: list[Any], *, sent: bool) -> None:
+def _report_followups(followups: list[Any]) -> None:
+    """Where the re-asks went: a follow-up batch sent to the server, or a request file."""
     for followup in followups:
         what = (
             f"re-asked {followup.requests} requests of {followup.documents} documents whose "
             f"answers failed the checks (attempt {followup.attempt})"
         )
-        if sent:
+        if followup.state is not None:
             click.echo(
                 f"{what} in batch {followup.id}, which follows {followup.parent['id']}: "
                 f"`stance batch collect {followup.id}` when it is done"
@@ -1298,7 +1299,7 @@ def batch_import_command(
         print_json(summary.as_dict())
     else:
         click.echo(summary.line())
-        _report_followups(summary.followups, sent=False)
+        _report_followups(summary.followups)
     if not summary.ok:
         sys.exit(1)
 
@@ -1443,7 +1444,7 @@ def batch_collect_command(
     else:
         left = collected.left.get("pending", 0)
         click.echo(f"batch {row['id']}: {row['status']}; {imported.line()}")
-        _report_followups(imported.followups, sent=True)
+        _report_followups(imported.followups)
         if left:
             click.echo(
                 f"{left} documents were not answered (batch {row['status']}): send them "
