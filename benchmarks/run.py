@@ -20,6 +20,7 @@ BENCHMARKS = (
     "prompt_tokens",
     "request_size",
     "queries",
+    "compare_million",
     "peer",
     "write_cost",
     "batch",

@@ -39,7 +39,54 @@ F = TypeVar("F", bound=Callable[..., Any])
 # soft_wrap: an error stays one line however long its path, terminal or not.
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-CLAIM_COLUMNS = ["id", "published", "source", "speaker", "cue", "quote", "targets", "grounding"]
+CLAIM_COLUMNS = [
+    "id",
+    "published",
+    "source",
+    "speaker",
+    "cue",
+    "quote",
+    "targets",
+    "grounding",
+    "confidence",
+]
+
+
+def embedding_options(func: F) -> F:
+    """--embedding-model and --base-url: match queries to events by meaning (optional)."""
+    func = click.option(
+        "--base-url",
+        "embedding_base_url",
+        help="OpenAI-compatible server of the embedding model (default $OPENAI_BASE_URL).",
+    )(func)
+    return click.option(
+        "--embedding-model",
+        help="Match a query whose words name no event to events by meaning, with this model's "
+        "embeddings from the server's /v1/embeddings (default $STANCE_EMBEDDING_MODEL; off "
+        "when neither is set: queries are matched offline).",
+    )(func)
+
+
+def make_embedder_for(model: str | None, base_url: str | None) -> Any:
+    """The embedder the options and environment ask for, or None (matching stays offline)."""
+    from stance.extraction.embeddings import EmbeddingConfig, make_embedder
+
+    embedder = make_embedder(EmbeddingConfig(model=model, base_url=base_url))
+    if embedder is None and base_url:
+        raise UsageError("--base-url needs --embedding-model (or STANCE_EMBEDDING_MODEL)")
+    return embedder
+
+
+min_confidence_option = click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=None,
+    metavar="X",
+    help="Hide claims the extractor is less sure of than X (0-1; the offline rules give 0.9 "
+    "to a speaker named at the claim, 0.8 to an anonymous one, 0.75 to a role or pronoun "
+    "resolved to a name, 0.5 to a name they could not place). Claims with no confidence "
+    "(a model's) are kept. Default: show all.",
+)
 
 
 def option_date(value: str | None, option: str, order: DateOrder | None = None) -> str | None:
@@ -504,6 +551,7 @@ def ingest_command(
 @click.option("--since", help="Only documents published on or after this date.")
 @click.option("--until", help="Only documents published on or before this date.")
 @click.option("--include-rejected", is_flag=True, help="Show claims that failed grounding too.")
+@min_confidence_option
 @click.option(
     "--targets",
     "per_target",
@@ -522,6 +570,7 @@ def claims_command(
     since: str | None,
     until: str | None,
     include_rejected: bool,
+    min_confidence: float | None,
     per_target: bool,
     shape: Shape,
     as_json: bool,
@@ -538,6 +587,7 @@ def claims_command(
         since=option_date(since, "--since"),
         until=option_date(until, "--until"),
         include_rejected=include_rejected,
+        min_confidence=min_confidence,
     )
     claims = read_store(db_path).claims(where)
     if per_target:
@@ -552,7 +602,7 @@ def claims_command(
             for t in _targets_or_none(c.targets)
         ]
         if fmt == "table":
-            columns = [*CLAIM_COLUMNS[:-2], "target_name", "target_stance", "grounding"]
+            columns = [*CLAIM_COLUMNS[:-3], "target_name", "target_stance", "grounding"]
         else:  # the same columns whether or not there are rows
             claim_fields = [f for f in StoredClaim.model_fields if f != "targets"]
             columns = [*claim_fields, "target_name", "target_kind", "target_stance"]
@@ -916,10 +966,20 @@ by_option = click.option(
 @cli.command(name="compare")
 @click.argument("query")
 @by_option
+@min_confidence_option
+@embedding_options
 @output_options(csv=False)
 @db_option
 @handle_errors
-def compare_command(query: str, by: str, as_json: bool, db_path: str) -> None:
+def compare_command(
+    query: str,
+    by: str,
+    min_confidence: float | None,
+    embedding_model: str | None,
+    embedding_base_url: str | None,
+    as_json: bool,
+    db_path: str,
+) -> None:
     """Compare the claims about QUERY (an event or entity) across speakers and sources.
 
     Shows each speaker's stance and claims side by side, the contradicting pairs, and which
@@ -929,7 +989,13 @@ def compare_command(query: str, by: str, as_json: bool, db_path: str) -> None:
     from stance.output.views import render_comparison
     from stance.query.compare import compare
 
-    result = compare(read_store(db_path), query, by=by)  # type: ignore[arg-type]
+    result = compare(
+        read_store(db_path),
+        query,
+        by=by,  # type: ignore[arg-type]
+        min_confidence=min_confidence,
+        embedder=make_embedder_for(embedding_model, embedding_base_url),
+    )
     if result.note:
         click.echo(result.note, err=True)
     if as_json:
@@ -941,15 +1007,31 @@ def compare_command(query: str, by: str, as_json: bool, db_path: str) -> None:
 @cli.command(name="timeline")
 @click.argument("speaker")
 @click.option("--about", help="Only the stance toward this entity or event.")
+@min_confidence_option
+@embedding_options
 @output_options(csv=False)
 @db_option
 @handle_errors
-def timeline_command(speaker: str, about: str | None, as_json: bool, db_path: str) -> None:
+def timeline_command(
+    speaker: str,
+    about: str | None,
+    min_confidence: float | None,
+    embedding_model: str | None,
+    embedding_base_url: str | None,
+    as_json: bool,
+    db_path: str,
+) -> None:
     """SPEAKER's stance over time, per date and subject, with shifts flagged."""
     from stance.output.views import render_timeline
     from stance.query.timeline import timeline
 
-    result = timeline(read_store(db_path), speaker, about=about)
+    result = timeline(
+        read_store(db_path),
+        speaker,
+        about=about,
+        min_confidence=min_confidence,
+        embedder=make_embedder_for(embedding_model, embedding_base_url),
+    )
     for note in result.notes:
         click.echo(note, err=True)
     if as_json:

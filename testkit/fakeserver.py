@@ -8,6 +8,9 @@ No model is involved: every answer is written by the test. The server listens on
   delay and the server's `latency`;
 - when the script is empty, asks `responder(body)` for a reply if one is set (so a benchmark
   can answer any number of requests, e.g. echoing claims), else answers 500;
+- answers POST /v1/embeddings with scripted vectors: `vectors[text]`, else
+  `vector_for(text)` when set, else HTTP 400 naming the text. The vectors are written by
+  the test (`vectors`, `vector_for`), never a model's: they say which texts are near, nothing more;
 - answers GET /v1/models with `models`;
 - records every request (method, path, headers, body) in `requests`;
 - speaks the Batch API: POST /v1/files (multipart upload), GET /v1/files/{id}/content,
@@ -275,6 +278,9 @@ class FakeOpenAIServer:
         self.batch_plan = BatchPlan()
         self.files: dict[str, tuple[str, bytes]] = {}  # id: (file name, content)
         self.batches: dict[str, _Batch] = {}
+        # /v1/embeddings: scripted vectors by text, or a function of the text.
+        self.vectors: dict[str, list[float]] = {}
+        self.vector_for: Callable[[str], list[float] | None] | None = None
         self._script: deque[Reply] = deque()
         self._lock = threading.Lock()
         # Chat requests being answered right now, and the most there ever were at once: how
@@ -317,6 +323,31 @@ class FakeOpenAIServer:
 
     def chat_requests(self) -> list[RecordedRequest]:
         return [r for r in self.requests if r.path == "/v1/chat/completions"]
+
+    def embedding_requests(self) -> list[RecordedRequest]:
+        return [r for r in self.requests if r.path == "/v1/embeddings"]
+
+    def embeddings(self, body: dict[str, Any]) -> Reply:
+        """The scripted vectors of a /v1/embeddings request (input: a text or a list)."""
+        texts = body.get("input")
+        texts = [texts] if isinstance(texts, str) else list(texts or [])
+        data = []
+        for index, text in enumerate(texts):
+            vector = self.vectors.get(text)
+            if vector is None and self.vector_for is not None:
+                vector = self.vector_for(text)
+            if vector is None:
+                return error_reply(400, f"no scripted vector for the text {text!r}")
+            data.append({"object": "embedding", "index": index, "embedding": vector})
+        tokens = sum(len(str(t).split()) for t in texts)
+        return Reply(
+            body={
+                "object": "list",
+                "data": data,
+                "model": body.get("model", "scripted-embeddings"),
+                "usage": {"prompt_tokens": tokens, "total_tokens": tokens},
+            }
+        )
 
     def start(self) -> FakeOpenAIServer:
         self._thread.start()
@@ -523,6 +554,9 @@ def _handler_for(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 return
             if len(parts) == 5 and parts[2] == "batches" and parts[4] == "cancel":
                 self._send(server.cancel_batch(parts[3]))
+                return
+            if path == "/v1/embeddings":
+                self._send(server.embeddings(body or {}))
                 return
             if self.path != "/v1/chat/completions":
                 self._send(error_reply(404, f"no route {self.path}"))

@@ -66,6 +66,8 @@ def test_ingest_then_query_with_the_offline_extractor(run):
         "run_id",
         "backend",
         "model",
+        "confidence",
+        "language",
     }
     again = run("ingest", AZERNEWS, READOUT)
     assert again.stdout.startswith("documents: 0 new, 2 cached, 0 failed")

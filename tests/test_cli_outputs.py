@@ -58,6 +58,8 @@ def test_claims_csv_has_the_same_columns_empty_or_not(run, tmp_path):
             "run_id",
             "backend",
             "model",
+            "confidence",
+            "language",
         ]
     )
     assert empty.stdout.count("\n") == 1

@@ -61,6 +61,7 @@ _DATE_WORDS = frozenset(
     last next this coming on of in for at the a an and between with scheduled planned held
     to be set by""".split()
 ) | frozenset(_WEEKDAYS)
+DATE_WORDS = _DATE_WORDS  # words of dates and their links, never a name
 
 
 @dataclass(frozen=True)

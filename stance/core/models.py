@@ -175,6 +175,13 @@ class StoredClaim(BaseModel):
     run_id: int
     backend: str
     model: str | None
+    confidence: float | None = Field(
+        default=None,
+        description="How sure the extractor is of the speaker and span (0-1); None if unknown.",
+    )
+    language: str | None = Field(
+        default=None, description="The document's language (ISO 639-1), None if not detected."
+    )
 
 
 # --- Gold ----------------------------------------------------------------------------------------

@@ -34,18 +34,30 @@ def _stance(stance: str) -> Text:
     return Text(stance.upper(), style=STANCE_STYLE.get(stance, ""))
 
 
+def language_tag(language: str | None) -> str | None:
+    """The tag a claim shows for its document's language: none for English or unknown."""
+    if not language or language.lower() == "en":
+        return None
+    return f"[{language.lower()}]"
+
+
 def _claim_block(claim: ComparedClaim, *, with_speaker: bool = False) -> Text:
     block = Text()
     block.append_text(_stance(claim.stance))
     if with_speaker:
         block.append(f" {claim.speaker}", style="bold")
     block.append(f" {claim.cue or 'says'}", style="italic")
+    tag = language_tag(claim.language)
+    if tag:
+        block.append(f" {tag}", style="bold magenta")
     block.append(f" “{snippet(claim.quote)}”\n")
     sources = list(dict.fromkeys(a.source or "unknown source" for a in claim.appearances))
     date = (claim.published or "undated")[:10]
     block.append(f"{date} · {', '.join(sources)}", style="cyan")
     if len(claim.appearances) > 1:
         block.append(f" ({len(claim.appearances)} appearances)", style="cyan")
+    if claim.confidence is not None:
+        block.append(f" · confidence {claim.confidence:.2f}", style="dim")
     block.append(f" · #{claim.id}\n", style="dim")
     return block
 
@@ -99,6 +111,14 @@ def render_comparison(result: Comparison, console: Console | None = None) -> Non
                 f"showing the latest {len(appearance_of)} of {result.total_claims} "
                 "claims about it: name an event to narrow it",
                 style="yellow",
+            )
+        )
+    if result.unsure_hidden:
+        console.print(
+            Text(
+                f"{result.unsure_hidden} claim{'s' * (result.unsure_hidden != 1)} with a "
+                f"confidence under {result.min_confidence:g} hidden (--min-confidence)",
+                style="dim",
             )
         )
     if not claims:

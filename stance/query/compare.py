@@ -27,6 +27,7 @@ from stance.core.event_features import label as event_label
 from stance.core.models import StoredClaim
 from stance.query.contradictions import rank_pair, ranked_groups
 from stance.query.coverage import Appearance, Outlet, appearances_of, outlets
+from stance.query.meaning import Embeds
 from stance.query.pick import pick
 from stance.resolve.relations import MAX_CLAIMS, load_claims
 from stance.resolve.statements import group_statements
@@ -114,6 +115,10 @@ class Comparison(BaseModel):
     also_matched: list[Subject] = Field(
         default_factory=list, description="What else the query matched, best first."
     )
+    min_confidence: float | None = Field(
+        default=None, description="Claims the extractor was less sure of than this are hidden."
+    )
+    unsure_hidden: int = Field(default=0, description="How many claims that hid.")
 
 
 # --- Statements ----------------------------------------------------------------------------------
@@ -144,11 +149,11 @@ def overall_stance(stances: list[str]) -> OverallStance:
 
 
 def claims_about(
-    store: Store, entity_id: int, limit: int = MAX_CLAIMS
+    store: Store, entity_id: int, limit: int = MAX_CLAIMS, min_confidence: float | None = None
 ) -> tuple[list[StoredClaim], dict[int, str], dict[int, int | None], int]:
     """(latest claims about an entity, their stance toward it, their speaker's entity id,
-    how many claims there are in all)."""
-    stances, speakers, total = queries.claims_about(store.db, entity_id, limit)
+    how many claims there are in all), claims less sure than `min_confidence` left out."""
+    stances, speakers, total = queries.claims_about(store.db, entity_id, limit, min_confidence)
     return load_claims(store, list(stances)), stances, speakers, total
 
 
@@ -158,13 +163,18 @@ def compare(
     *,
     by: Literal["speaker", "source"] = "speaker",
     limit: int = MAX_CLAIMS,
+    min_confidence: float | None = None,
+    embedder: Embeds | None = None,
 ) -> Comparison:
     """The claims about QUERY (an event or entity) by speaker and source, with contradictions.
 
     At most `limit` claims are compared, the latest ones (`total_claims` says how many there
-    are in all): a subject with more is better narrowed to an event.
+    are in all): a subject with more is better narrowed to an event. Claims the extractor
+    was less sure of than `min_confidence` (0-1) are left out; those without a confidence
+    (a model's) are kept. With an `embedder` (`stance.extraction.embeddings`), a query whose
+    words name no event is matched to events by meaning.
     """
-    picked = pick(store.db, query, role="entity or event")
+    picked = pick(store.db, query, role="entity or event", embedder=embedder)
     ref = picked.ref
     aliases = queries.aliases_of(store.db, ref.id)
     known = queries.stored_features(store.db, ref.id) if ref.kind == "event" else None
@@ -175,12 +185,12 @@ def compare(
         aliases=aliases,
         label=event_label(known, ref.name) if known else None,
     )
-    claims, stances, speaker_ids, total = claims_about(store, ref.id, limit)
+    claims, stances, speaker_ids, total = claims_about(store, ref.id, limit, min_confidence)
     groups = group_copies(claims, stances)
     carried = outlets(store.db, [c.document_id for c in claims])
     compared = [compared_claim(group, stances, carried) for group in groups]
     speakers = _speakers(compared, speaker_ids)
-    sources, other_claims = _coverage(store, compared, speaker_ids)
+    sources, other_claims = _coverage(store, compared, speaker_ids, min_confidence)
     relations = queries.stored_relations(store.db, ref.id, [c.id for c in compared])
     contradictions = _contradictions(subject, compared, relations)
     return Comparison(
@@ -194,6 +204,10 @@ def compare(
         total_claims=total,
         note=picked.note(query),
         also_matched=[Subject(id=r.id, name=r.name, kind=r.kind) for r in picked.others],
+        min_confidence=min_confidence or None,
+        unsure_hidden=(
+            queries.unsure_about(store.db, ref.id, min_confidence) if min_confidence else 0
+        ),
     )
 
 
@@ -229,7 +243,10 @@ def _speakers(
 
 
 def _coverage(
-    store: Store, compared: list[ComparedClaim], speaker_ids: dict[int, int | None]
+    store: Store,
+    compared: list[ComparedClaim],
+    speaker_ids: dict[int, int | None],
+    min_confidence: float | None = None,
 ) -> tuple[list[SourceCoverage], list[StoredClaim]]:
     """Per outlet: the statements it carries (by their appearances, the same count as the
     timeline's), those it leaves out, and what it reports instead."""
@@ -244,7 +261,7 @@ def _coverage(
             documents[label].add(appearance.document_id)
             present[label].add(claim.id)
     statement_ids = {a.claim_id for c in compared for a in c.appearances}
-    others = _reported_instead(store, compared, statement_ids, speaker_ids)
+    others = _reported_instead(store, compared, statement_ids, speaker_ids, min_confidence)
     for label, (document_ids, _) in others.items():
         documents[label] |= document_ids
     all_statements = [c.id for c in compared]
@@ -269,13 +286,16 @@ def _reported_instead(
     compared: list[ComparedClaim],
     subject_ids: set[int],
     speaker_ids: dict[int, int | None],
+    min_confidence: float | None = None,
 ) -> dict[str, tuple[set[str], list[int]]]:
     """Per source: claims by the subject's speakers, in the subject's days, on other things."""
     speakers = {s for s in speaker_ids.values() if s is not None}
     dates = sorted(a.published[:10] for c in compared for a in c.appearances if a.published)
     if not dates or not speakers:
         return {}
-    rows = queries.claims_by_speakers_between(store.db, speakers, dates[0], dates[-1], RELATED_ROWS)
+    rows = queries.claims_by_speakers_between(
+        store.db, speakers, dates[0], dates[-1], RELATED_ROWS, min_confidence
+    )
     found: dict[str, tuple[set[str], list[int]]] = {}
     for claim_id, document_id, source in rows:
         if int(claim_id) in subject_ids:

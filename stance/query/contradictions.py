@@ -63,7 +63,18 @@ def _words(text: str) -> frozenset[str]:
 
 
 def _negated(claim: StoredClaim) -> bool:
-    return claim.claim_type == "denial" or bool(_NEGATION.search(claim.quote.lower()))
+    return claim.claim_type == "denial" or _says_not(claim.quote)
+
+
+@lru_cache(maxsize=16384)
+def _says_not(quote: str) -> bool:
+    return bool(_NEGATION.search(quote.lower()))
+
+
+@lru_cache(maxsize=256)
+def _common(label: str) -> frozenset[str]:
+    """Words every claim about the subject may share: its name's, and event words."""
+    return _words(label) | _EVENT_WORDS
 
 
 def sides(claims: Sequence[StoredClaim], stances: dict[int, str]) -> dict[str | None, str]:
@@ -80,49 +91,76 @@ def sides(claims: Sequence[StoredClaim], stances: dict[int, str]) -> dict[str | 
     return found
 
 
-def _opposite_targets(a: StoredClaim, b: StoredClaim, subject: str) -> list[str]:
-    theirs = {t.name: t.stance for t in b.targets}
-    return [
-        t.name
-        for t in a.targets
-        if t.name != subject and t.name in theirs and {t.stance, theirs[t.name]} == OPPOSITE
+@dataclass(frozen=True)
+class _Clash:
+    """What two claims clash on, before the words of a reason are written."""
+
+    strength: int
+    on_subject: bool
+    shared: tuple[str, ...]
+    overlap: float
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What a claim brings to each pair it is in, read once per claim."""
+
+    words: frozenset[str]  # its quote's words beyond the subject's name and event words
+    target_words: frozenset[str]  # the words of its targets other than the subject
+    targets: dict[str, str]  # target (other than the subject) → stance
+    negated: bool
+
+
+def _facts(claim: StoredClaim, subject: str, label: str) -> _Facts:
+    others = [t for t in claim.targets if t.name != subject]
+    return _Facts(
+        words=_words(claim.quote) - _common(label),
+        target_words=frozenset().union(*(_words(t.name) for t in others)),
+        targets={t.name: t.stance for t in others},
+        negated=_negated(claim),
+    )
+
+
+def _clash(a: _Facts, b: _Facts, stance_a: str, stance_b: str) -> _Clash | None:
+    on_subject = {stance_a, stance_b} == OPPOSITE
+    shared = [
+        name
+        for name, stance in a.targets.items()
+        if name in b.targets and {stance, b.targets[name]} == OPPOSITE
     ]
+    if not on_subject and not shared:
+        return None
+    # Words the two share beyond the subject's own name ("meeting"): what they clash on.
+    overlap = len(a.words & b.words) / max(1, min(len(a.words), len(b.words)))
+    # A target both name with opposite stances, when that is all they clash on.
+    overlap += 1.0 if shared and not on_subject else 0.0
+    # One names what the other's target is ("not against Azerbaijan" / "anti-Azerbaijan").
+    overlap += 0.5 * bool(a.target_words & b.words or b.target_words & a.words)
+    denies = a.negated != b.negated and (bool(shared) or overlap > 0)
+    strength = 3 if denies else 2 if on_subject else 1
+    return _Clash(strength, on_subject, tuple(shared), round(overlap, 3))
+
+
+def _ranked(
+    a: StoredClaim, b: StoredClaim, stance_a: str, stance_b: str, label: str, clash: _Clash
+) -> RankedPair:
+    if clash.strength == 3:
+        what = label if clash.on_subject else ", ".join(clash.shared)
+        reason = f"{a.speaker} and {b.speaker}: one denies what the other asserts about {what}"
+    elif clash.on_subject:
+        reason = f"{a.speaker} {_verb(stance_a)} {label}; {b.speaker} {_verb(stance_b)} it"
+    else:
+        reason = f"{a.speaker} and {b.speaker}: opposite stances on {', '.join(clash.shared)}"
+    kind = "stance" if clash.on_subject else "content"
+    return RankedPair(a.id, b.id, reason, kind, clash.strength, clash.overlap, 1, [(a.id, b.id)])
 
 
 def rank_pair(
     a: StoredClaim, b: StoredClaim, stance_a: str, stance_b: str, subject: str, label: str
 ) -> RankedPair | None:
     """The contradiction two claims make, or None."""
-    on_subject = {stance_a, stance_b} == OPPOSITE
-    shared = _opposite_targets(a, b, subject)
-    if not on_subject and not shared:
-        return None
-    # Words the two share beyond the subject's own name ("meeting"): what they clash on.
-    common = _words(label) | _EVENT_WORDS
-    words_a, words_b = _words(a.quote) - common, _words(b.quote) - common
-    overlap = len(words_a & words_b) / max(1, min(len(words_a), len(words_b)))
-    # A target both name with opposite stances, when that is all they clash on.
-    overlap += 1.0 if shared and not on_subject else 0.0
-    # One names what the other's target is ("not against Azerbaijan" / "anti-Azerbaijan").
-    overlap += 0.5 * any(
-        _words(t.name) & _words(other.quote) - common
-        for one, other in ((a, b), (b, a))
-        for t in one.targets
-        if t.name != subject
-    )
-    denies = _negated(a) != _negated(b) and (shared or overlap > 0)
-    if denies:
-        strength = 3
-        what = label if on_subject else ", ".join(shared)
-        reason = f"{a.speaker} and {b.speaker}: one denies what the other asserts about {what}"
-    elif on_subject:
-        strength = 2
-        reason = f"{a.speaker} {_verb(stance_a)} {label}; {b.speaker} {_verb(stance_b)} it"
-    else:
-        strength = 1
-        reason = f"{a.speaker} and {b.speaker}: opposite stances on {', '.join(shared)}"
-    kind = "stance" if on_subject else "content"
-    return RankedPair(a.id, b.id, reason, kind, strength, round(overlap, 3), 1, [(a.id, b.id)])
+    clash = _clash(_facts(a, subject, label), _facts(b, subject, label), stance_a, stance_b)
+    return None if clash is None else _ranked(a, b, stance_a, stance_b, label, clash)
 
 
 def _verb(stance: str) -> str:
@@ -160,9 +198,10 @@ def ranked_groups(
     pairs_of_speakers = sorted(
         {tuple(sorted((x, y))) for x in taking["support"] for y in taking["oppose"] if x != y}
     )
+    facts = {c.id: _facts(c, subject, label) for c in claims}
     groups: list[RankedPair] = []
     for first, second in pairs_of_speakers:
-        best: RankedPair | None = None
+        best: tuple[tuple[float, float, float], StoredClaim, StoredClaim, _Clash] | None = None
         pairs: list[tuple[int, int]] = []
         for a in by_speaker[first][:MAX_PER_SPEAKER]:
             for b in by_speaker[second][:MAX_PER_SPEAKER]:
@@ -171,28 +210,31 @@ def ranked_groups(
                     continue
                 # Support first in each pair, as the view shows the sides.
                 x, y = (a, b) if sa == "support" else (b, a)
-                found = rank_pair(
-                    x,
-                    y,
+                clash = _clash(
+                    facts[x.id],
+                    facts[y.id],
                     stances.get(x.id, "neutral"),
                     stances.get(y.id, "neutral"),
-                    subject,
-                    label,
                 )
-                if found is None:
+                if clash is None:
                     continue
                 pairs.append((x.id, y.id))
-                if best is None or _weight(found) > _weight(best):
-                    best = found
+                weight = (float(clash.strength), float(clash.on_subject), clash.overlap)
+                if best is None or weight > best[0]:
+                    best = (weight, x, y, clash)
         if best is not None:
+            _, x, y, clash = best
+            found = _ranked(
+                x, y, stances.get(x.id, "neutral"), stances.get(y.id, "neutral"), label, clash
+            )
             groups.append(
                 RankedPair(
-                    best.a,
-                    best.b,
-                    best.reason,
-                    best.kind,
-                    best.strength,
-                    best.overlap,
+                    found.a,
+                    found.b,
+                    found.reason,
+                    found.kind,
+                    found.strength,
+                    found.overlap,
                     len(pairs),
                     pairs,
                 )

@@ -22,6 +22,7 @@ from stance.query.compare import (
     overall_stance,
 )
 from stance.query.coverage import outlets
+from stance.query.meaning import Embeds
 from stance.query.pick import pick
 from stance.resolve.relations import load_claims
 from stance.store import queries
@@ -59,15 +60,25 @@ class Timeline(BaseModel):
     )
 
 
-def timeline(store: Store, speaker: str, *, about: str | None = None) -> Timeline:
-    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of). Only reads."""
+def timeline(
+    store: Store,
+    speaker: str,
+    *,
+    about: str | None = None,
+    min_confidence: float | None = None,
+    embedder: Embeds | None = None,
+) -> Timeline:
+    """SPEAKER's stance per date toward ABOUT (or toward everything they speak of), claims
+    less sure than `min_confidence` left out. Only reads."""
     picked_who = pick(store.db, speaker, role="speaker")
     who = picked_who.ref
-    picked_about = pick(store.db, about, role="entity or event") if about else None
+    picked_about = (
+        pick(store.db, about, role="entity or event", embedder=embedder) if about else None
+    )
     subject = picked_about.ref if picked_about else None
     notes = [picked_who.note(speaker), picked_about.note(about or "") if picked_about else None]
     rows = queries.speaker_stances(
-        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS
+        store.db, who.id, subject.id if subject is not None else None, MAX_CLAIMS, min_confidence
     )
     targets: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for claim_id, entity_id, name, stance in rows:

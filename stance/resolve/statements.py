@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -44,22 +45,30 @@ _STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def _norm(text: str) -> str:
     return _NOT_WORD.sub("", text.lower())
 
 
+@lru_cache(maxsize=16384)
 def anchors(quote: str) -> frozenset[str]:
     """Content words of a quote, stemmed to five letters ("undermined" → "under")."""
     return frozenset(w[:5] for w in _WORD.findall(quote.lower()) if w not in _STOP and len(w) > 2)
 
 
+@lru_cache(maxsize=16384)
 def _capitalised(quote: str) -> frozenset[str]:
     return frozenset(w.lower()[:5] for w in _WORD.findall(quote) if w[:1].isupper())
 
 
 def _day(claim: StoredClaim) -> dt.date | None:
+    return _date(claim.published[:10]) if claim.published else None
+
+
+@lru_cache(maxsize=4096)
+def _date(text: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(claim.published[:10]) if claim.published else None
+        return dt.date.fromisoformat(text)
     except ValueError:
         return None
 

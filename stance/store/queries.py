@@ -1,7 +1,9 @@
 """Every read of claims, entities and aliases: the one place that knows the tables' shape.
 
-The current-claims rule is written once, here (`CURRENT`): the claims queries show are those
-of each document's latest successful run (the view `current_runs`), rejected ones hidden.
+The current-claims rule is written once, here (`current`, `CURRENT`): the claims queries show
+are those of each document's latest successful run (the view `current_runs`), rejected ones
+hidden; a query over most of the database reads the view once (`current_of_all`), one on a
+subject looks each claim's run up through the index.
 Query commands, the report, Datasette's canned queries and the resolver read through these
 functions; the resolver's writes are in `stance.resolve`.
 
@@ -29,12 +31,38 @@ from stance.core.names import names_agree
 CURRENT_RUNS = "select run_id from current_runs"
 
 
+def current_run(alias: str = "c") -> str:
+    """SQL: the claim `alias` is of its document's latest successful run.
+
+    Asked per claim through the index on runs (document_id, status): a query on one subject
+    reads a few rows of it, instead of the whole `current_runs` view (all documents) that
+    `run_id in (select ...)` made SQLite build for every statement (28 times slower for one
+    event of a database of a million claims, see docs/benchmarks.md)."""
+    return (
+        f"{alias}.run_id = (select max(r_.id) from runs r_ where r_.document_id = "
+        f"{alias}.document_id and r_.status = 'ok')"
+    )
+
+
 def current(alias: str = "c") -> str:
     """SQL: the claim `alias` is one queries show (current run, not rejected)."""
+    return f"{current_run(alias)} and {alias}.grounding != 'rejected'"
+
+
+def current_of_all(alias: str = "c") -> str:
+    """`current`, for a query that reads most claims of the database: the view of current
+    runs built once is cheaper than a lookup per claim there (1.2 s against 2.0 s for a
+    million claims)."""
     return f"{alias}.run_id in ({CURRENT_RUNS}) and {alias}.grounding != 'rejected'"
 
 
 CURRENT = current("c")
+
+
+def sure(alias: str = "c") -> str:
+    """SQL, one parameter: the claim's confidence is at least the parameter. A claim whose
+    extractor gave no confidence (a model's) is kept: unknown is not unsure."""
+    return f"({alias}.confidence is null or {alias}.confidence >= ?)"
 
 
 @dataclass(frozen=True)
@@ -46,6 +74,7 @@ class ClaimFilter:
     since: str | None = None
     until: str | None = None
     include_rejected: bool = False
+    min_confidence: float | None = None  # hide claims the extractor is less sure of
 
 
 @dataclass(frozen=True)
@@ -70,7 +99,8 @@ def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
 def claims(db: Database, where: ClaimFilter | None = None) -> list[StoredClaim]:
     """Claims of each document's current run, filtered; rejected ones only when asked."""
     where = where or ClaimFilter()
-    clauses = [f"c.run_id in ({CURRENT_RUNS})"]
+    narrow = where.speaker or where.about or where.document
+    clauses = [current_run("c") if narrow else f"c.run_id in ({CURRENT_RUNS})"]
     params: list[Any] = []
     if not where.include_rejected:
         clauses.append("c.grounding != 'rejected'")
@@ -96,6 +126,9 @@ def claims(db: Database, where: ClaimFilter | None = None) -> list[StoredClaim]:
     if where.until:
         clauses.append("d.published <= ?")
         params.append(where.until + "\uffff")  # a date includes that whole day
+    if where.min_confidence:
+        clauses.append(sure("c"))
+        params.append(where.min_confidence)
     return _claims_where(db, " and ".join(clauses), params)
 
 
@@ -110,7 +143,7 @@ def claims_by_id(db: Database, ids: list[int]) -> list[StoredClaim]:
 def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[StoredClaim]:
     sql = f"""
         select c.*, coalesce(s.name, c.speaker) as speaker_name, d.source, d.url,
-               d.published, r.backend, r.model
+               d.published, d.language, r.backend, r.model
         from claims c
         join documents d on d.id = c.document_id
         join runs r on r.id = c.run_id
@@ -142,6 +175,8 @@ def _claims_where(db: Database, where_sql: str, params: list[Any]) -> list[Store
             run_id=r["run_id"],
             backend=r["backend"],
             model=r["model"],
+            confidence=r["confidence"],
+            language=r["language"],
         )
         for r in rows
     ]
@@ -194,28 +229,47 @@ def claim_ids_in(db: Database, document_ids: list[str]) -> list[int]:
 
 
 def claims_about(
-    db: Database, entity_id: int, limit: int
+    db: Database, entity_id: int, limit: int, min_confidence: float | None = None
 ) -> tuple[dict[int, str], dict[int, int | None], int]:
     """(stance toward the entity of its latest `limit` current claims, their speaker's
-    entity id, how many current claims there are about it in all)."""
+    entity id, how many current claims there are about it in all); claims less sure than
+    `min_confidence` left out."""
     where = f"t.entity_id = ? and {CURRENT}"
+    params: list[object] = [entity_id]
+    if min_confidence:
+        where += f" and {sure('c')}"
+        params.append(min_confidence)
     total = db.execute(
         f"select count(*) from claim_targets t join claims c on c.id = t.claim_id where {where}",
-        [entity_id],
+        params,
     ).fetchone()[0]
     rows = db.execute(
         f"select c.id, t.stance, c.speaker_id from claim_targets t join claims c "
         f"on c.id = t.claim_id join documents d on d.id = c.document_id where {where} "
         f"order by d.published desc, c.id desc limit ?",
-        [entity_id, limit],
+        [*params, limit],
     ).fetchall()
     stances = {int(r[0]): str(r[1]) for r in rows}
     speakers = {int(r[0]): (int(r[2]) if r[2] is not None else None) for r in rows}
     return stances, speakers, int(total)
 
 
+def unsure_about(db: Database, entity_id: int, min_confidence: float) -> int:
+    """How many current claims about the entity are less sure than `min_confidence`."""
+    row = db.execute(
+        "select count(*) from claim_targets t join claims c on c.id = t.claim_id "
+        f"where t.entity_id = ? and {CURRENT} and c.confidence < ?",
+        [entity_id, min_confidence],
+    ).fetchone()
+    return int(row[0])
+
+
 def speaker_stances(
-    db: Database, speaker_id: int, about_id: int | None, limit: int
+    db: Database,
+    speaker_id: int,
+    about_id: int | None,
+    limit: int,
+    min_confidence: float | None = None,
 ) -> list[tuple[int, int, str, str]]:
     """(claim, target entity, its name, stance) of a speaker's latest current claims."""
     params: list[object] = [speaker_id]
@@ -223,6 +277,9 @@ def speaker_stances(
     if about_id is not None:
         where += " and t.entity_id = ?"
         params.append(about_id)
+    if min_confidence:
+        where += f" and {sure('c')}"
+        params.append(min_confidence)
     rows = db.execute(
         f"select c.id, t.entity_id, e.name, t.stance from claims c "
         f"join claim_targets t on t.claim_id = c.id join entities e on e.id = t.entity_id "
@@ -234,16 +291,28 @@ def speaker_stances(
 
 
 def claims_by_speakers_between(
-    db: Database, speakers: set[int], first: str, last: str, limit: int
+    db: Database,
+    speakers: set[int],
+    first: str,
+    last: str,
+    limit: int,
+    min_confidence: float | None = None,
 ) -> list[tuple[int, str, str | None]]:
     """(claim, document, source) of current claims by these speakers published in the days
-    from `first` to `last`."""
+    from `first` to `last` (those less sure than `min_confidence` left out)."""
+    sure_enough = f" and {sure('c')}" if min_confidence else ""
     rows = db.execute(
         f"select c.id, c.document_id, d.source from claims c join documents d "
         f"on d.id = c.document_id where c.speaker_id in ({marks(speakers)}) "
-        f"and d.published >= ? and d.published <= ? and {CURRENT} "
+        f"and d.published >= ? and d.published <= ? and {CURRENT}{sure_enough} "
         f"order by d.published, c.id limit ?",
-        [*sorted(speakers), first, last + "\uffff", limit],
+        [
+            *sorted(speakers),
+            first,
+            last + "\uffff",
+            *([min_confidence] if min_confidence else []),
+            limit,
+        ],
     ).fetchall()
     return [(int(a), str(b), s) for a, b, s in rows]
 
@@ -391,7 +460,7 @@ def entities(db: Database) -> list[dict[str, Any]]:
     # entity took a minute on a database of a million claims.
     sql = f"""
         with live as (
-            select c.id, c.speaker_id from claims c where {CURRENT}
+            select c.id, c.speaker_id from claims c where {current_of_all("c")}
         ),
         made as (select speaker_id as entity_id, count(*) as n from live group by speaker_id),
         about as (
@@ -527,6 +596,17 @@ def candidates_by_name(db: Database, query: str) -> list[int]:
         if names_agree(query, alias):
             ids.add(int(entity_id))
     return sorted(ids)
+
+
+def entities_with_key(db: Database, name: str, limit: int = 50) -> list[int]:
+    """Entities with an alias whose key is that of `name` (as a person's or another name)."""
+    keys = sorted({canonical(name, kind).key for kind in ("person", "other")})
+    rows = db.execute(
+        f"select distinct entity_id from aliases where key in ({marks(keys)}) "
+        f"order by entity_id limit {int(limit)}",
+        keys,
+    ).fetchall()
+    return [int(r[0]) for r in rows]
 
 
 def matching_entity_ids(db: Database, query: str) -> list[int]:
@@ -752,7 +832,7 @@ join documents d on d.id = c.document_id
 left join claim_targets t on t.claim_id = c.id
 left join entities e on e.id = t.entity_id
 left join entities s on s.id = c.speaker_id
-where {CURRENT}
+where {current_of_all("c")}
 """
 
 
@@ -825,6 +905,18 @@ def claim_counts(db: Database, ids: list[int], cap: int) -> dict[int, int]:
     return counts
 
 
+def event_names(db: Database, limit: int) -> list[tuple[int, str]]:
+    """(event, name) of the display names and aliases of the latest `limit` events."""
+    rows = db.execute(
+        "with latest as (select entity_id from events order by entity_id desc limit ?) "
+        "select e.id, e.name from entities e join latest l on l.entity_id = e.id "
+        "union select a.entity_id, a.alias from aliases a join latest l on l.entity_id = "
+        "a.entity_id order by 1 desc, 2",
+        [int(limit)],
+    ).fetchall()
+    return [(int(r[0]), str(r[1])) for r in rows]
+
+
 def events_at_venue(db: Database, place: str, event_type: str) -> list[int]:
     """Events of a kind held at a place."""
     rows = db.execute(
@@ -834,21 +926,51 @@ def events_at_venue(db: Database, place: str, event_type: str) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
-def events_involving(
-    db: Database, event_type: str, people: list[int], limit: int = 200
-) -> list[int]:
-    """Events of a kind that claims by or about these people are about."""
+def events_of_people(db: Database, people: list[int], limit: int = 200) -> dict[int, set[int]]:
+    """Event → which of these people (or bodies) are involved in it: the speaker of a current
+    claim about it, or named in a claim about it (at most `limit` events)."""
     if not people:
+        return {}
+    ids = sorted(set(people))
+    rows = db.execute(
+        "select t.entity_id, c.speaker_id from claims c join claim_targets t on "
+        "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
+        f"where c.speaker_id in ({marks(ids)}) and {CURRENT} "
+        "union "
+        "select t.entity_id, p.entity_id from claim_targets p join claims c on c.id = p.claim_id "
+        "join claim_targets t on t.claim_id = c.id join events e on e.entity_id = t.entity_id "
+        f"where p.entity_id in ({marks(ids)}) and t.entity_id != p.entity_id and {CURRENT} "
+        f"limit {int(limit) * len(ids)}",
+        [*ids, *ids],
+    ).fetchall()
+    found: dict[int, set[int]] = {}
+    for event_id, person in rows:
+        if int(event_id) in found or len(found) < limit:
+            found.setdefault(int(event_id), set()).add(int(person))
+    return found
+
+
+def event_types(db: Database, ids: list[int]) -> dict[int, str | None]:
+    """The kind of each of these events ("gathering", "call", ...; None when unknown)."""
+    rows = db.execute(
+        f"select entity_id, type from events where entity_id in ({marks(ids)})", list(ids)
+    ).fetchall()
+    return {int(r[0]): r[1] for r in rows}
+
+
+def people_by_name_key(db: Database, key: str, limit: int = 50) -> list[tuple[int, str, str]]:
+    """(entity, kind, last-word key) of persons and bodies whose name's last word has a key
+    starting with `key`'s first three letters: the transliteration variants of one word are
+    read through the index, the caller keeps the close ones."""
+    prefix = key[:3]
+    if len(prefix) < 3:
         return []
     rows = db.execute(
-        "select distinct t.entity_id from claims c join claim_targets t on "
-        "t.claim_id = c.id join events e on e.entity_id = t.entity_id "
-        f"where e.type = ? and (c.speaker_id in ({marks(people)}) or c.id in "
-        f"(select claim_id from claim_targets where entity_id in ({marks(people)}))) "
-        f"limit {int(limit)}",
-        [event_type, *people, *people],
+        "select distinct entity_id, kind, last_key from name_keys "
+        f"where last_key >= ? and last_key < ? order by entity_id limit {int(limit)}",
+        [prefix, prefix + "\uffff"],
     ).fetchall()
-    return [int(r[0]) for r in rows]
+    return [(int(a), str(b), str(c)) for a, b, c in rows]
 
 
 # --- Name variants (stance.resolve.variants) -----------------------------------------------------

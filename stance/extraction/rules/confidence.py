@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from stance.extraction.rules.lexicon import PERSON_PRONOUNS, words
+from stance.extraction.rules.lexicon import DOCUMENT_BODY_NOUNS, PERSON_PRONOUNS, words
 from stance.extraction.rules.speakers import Speaker
 
 NOT_ENGLISH = "the offline extractor reads English; use a model"
@@ -29,6 +29,8 @@ _MIN_WORDS = 12  # fewer words than this: too little to tell, read as English
 NAMED = 0.9  # a person or body named at the claim ("Ana Ruiz said", "the Treasury said")
 ANONYMOUS = 0.8  # as the text names them ("officials said")
 RESOLVED = 0.75  # a role, pronoun or short name resolved to someone named earlier
+GUESSED = 0.6  # resolved by a weaker rule: "she" for someone whose gender the text never
+# told, a document's author taken from the sentence that mentioned it
 UNSURE = 0.5  # a name the rules could not place (kept, visible with the rest)
 
 
@@ -54,6 +56,10 @@ def judge(speaker: Speaker) -> tuple[float, str | None]:
     mention = speaker.mention.strip()
     bare = mention.lower().removeprefix("the ").strip()
     if speaker.kind == "unresolved":
+        if bare.split()[-1:] and bare.split()[-1] in DOCUMENT_BODY_NOUNS:
+            return UNSURE, (
+                f"the speaker '{mention}' is a document whose author the text does not name"
+            )
         if (
             mention[:1].islower()
             or mention.lower().startswith("the ")
@@ -64,6 +70,8 @@ def judge(speaker: Speaker) -> tuple[float, str | None]:
                 "to anyone the text names"
             )
         return UNSURE, None
+    if speaker.guessed:
+        return GUESSED, None
     if speaker.kind == "anonymous":
         return ANONYMOUS, None
     if mention.lower() == speaker.name.lower() or speaker.name.lower() in mention.lower():

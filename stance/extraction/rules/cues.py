@@ -72,7 +72,8 @@ WEEKDAY = "|".join(WEEKDAYS)
 TIME = (
     r"(?:(?:late|early)\s+)?(?:on\s+)?(?:" + WEEKDAY + r")(?:\s+(?:morning|afternoon|evening|"
     r"night))?|(?:last|this|next|earlier\s+this|later\s+this)\s+(?:week|month|year|weekend|"
-    r"morning|evening)|yesterday|today|tonight|overnight|in\s+(?:" + "|".join(MONTHS) + r")"
+    r"morning|evening)|yesterday|today|tonight|overnight|afterwards?|later|earlier"
+    r"|in\s+(?:" + "|".join(MONTHS) + r")"
     r"(?:\s+\d{4})?"
 )
 ADJUNCT = re.compile(

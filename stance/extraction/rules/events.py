@@ -46,6 +46,14 @@ _DATE_BEFORE = re.compile(
     r"\b" + _MONTH + r"\s*(\d{1,2})(?:st|nd|rd|th)?(?:,?\s*(\d{4}))?(?:['’]s)?\s+"
     r"(?:[\w-]+\s+){0,2}$"
 )
+# An event's own name set off after its noun: "The joint exercise of the two armies, Iron
+# Gate 2025, opened today" names the exercise "Iron Gate exercise".
+_NAMED_AFTER = re.compile(
+    r"^(?:\s+(?:of|between|with|by)\s+[^,.;:\"“”]{1,80})?,\s+((?:[A-Z][\w'’-]+\s+){0,3}"
+    r"[A-Z][\w'’-]+(?:\s+\d{4})?),\s+(?:opened|began|started|ended|closed|will|was|is|has"
+    r"|took|takes|which|involving|brought|brings)\b"
+)
+_ENDS = re.compile(r"\b(?:end(?:s|ed)?|until|till|through|clos(?:e|es|ed)|finish(?:es|ed)?)\b")
 _YEAR_AFTER = re.compile(r"^[^.;:!?\"“”]{0,40}?\bin\s+((?:19|20)\d{2})\b")
 _BETWEEN = re.compile(
     r"^[^.;:!?\"“”]{0,30}?\bbetween\s+(.{1,160}?)(?=\s+(?:on|in|at|for|was|were|is|are|will"
@@ -298,6 +306,8 @@ def _describe(view: str, m: re.Match[str], mentions: Mentions) -> Event:
     if next_noun:
         after = after[: next_noun.start()]
     date_after = _DATE_AFTER.match(after)
+    if date_after and _ENDS.search(after, 0, date_after.start(1)):
+        date_after = None  # "the exercise ended on May 9": its end, not its date
     date = date_before or date_after
     if date:
         event.month = MONTH_NUMBERS[date.group(1)]
@@ -306,6 +316,11 @@ def _describe(view: str, m: re.Match[str], mentions: Mentions) -> Event:
     year = _YEAR_AFTER.match(after)
     if year and not event.year:
         event.year = int(year.group(1))
+    named = _NAMED_AFTER.match(after)
+    if named:  # "the joint exercise of X and Y, Iron Gate 2025,": its name says which
+        words = [w for w in named.group(1).split() if not re.fullmatch(r"\d{4}", w)]
+        if words and not any(w in PLACE_FORMS for w in words):
+            event.descriptors, event.about = words, None
     between = _BETWEEN.match(after)
     if between and not event.participants:
         start = m.end() + between.start(1)

@@ -95,3 +95,35 @@ CLAIM_TYPE_WORDS: tuple[tuple[ClaimType, re.Pattern[str]], ...] = (
         ),
     ),
 )
+
+# Someone else's words, judged: "the ministry's assurances that ... are not convincing", "those
+# claims are baseless". What the words defended, the speaker opposes, and whose words they were.
+OTHERS_WORDS = re.compile(
+    r"\b(?:assurances?|claims?|statements?|promises?|pledges?|words|comments|remarks"
+    r"|allegations?|accusations?|arguments?|assertions?|explanations?|denials?|guarantees?)\b",
+    re.IGNORECASE,
+)
+VERDICT = re.compile(
+    r"\b(?:(?:are|is|were|was|remain|remains)\s+(?:(?:simply|entirely|completely|wholly|far"
+    r"\s+from|hardly)\s+)?(?:not\s+(?:convincing|credible|true|serious|believable|accurate)"
+    r"|unconvincing|baseless|groundless|unfounded|false|untrue|misleading|absurd|wrong|empty"
+    r"|hollow|nonsense|lies)"
+    r"|(?:do|does|did)\s+not\s+(?:correspond|match|reflect|square|stand|hold|convince)"
+    r"|(?:ring|rings|rang)\s+hollow|(?:fly|flies)\s+in\s+the\s+face|contradict\w*)\b",
+    re.IGNORECASE,
+)
+# Another's claim reported without being judged: "They claim that ...", "the owners insist".
+REPORTED_CLAIM = re.compile(
+    r"\b(?:they|he|she|it|[A-Z][\w'’-]+|officials|organi[sz]ers)\s+(?:(?:still|also|now)\s+)?"
+    r"(?:claims?|insists?|contends?|alleges?|maintains?)\s+(?:that\s+)?",
+)
+# "We are not against X" speaks for X; "the plan is not against X" defends the plan.
+FIRST_PERSON_SUBJECT = re.compile(r"\b(?:we|i)\s+(?:are|am|were|was)\s+$", re.IGNORECASE)
+# Dismissing a charge turns it round: "we fail to see how the drill is a provocation", "it is
+# hard to see how the plan is a threat" defend what the charge was about.
+DISMISSAL = re.compile(
+    r"\b(?:fail(?:s|ed)?\s+to\s+see|(?:do|does|did)\s*(?:not|n['’]t)\s+see|(?:hard|difficult)"
+    r"\s+to\s+see|cannot\s+see|can['’]t\s+see)\s+(?:why|how)\b"
+    r"|\bno\s+reason\s+to\s+(?:think|believe)\b",
+    re.IGNORECASE,
+)

@@ -64,6 +64,8 @@ DATELINE = re.compile(
     r"[A-Z][A-Z/ .'’-]{2,40}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?)?"
     r"(?:\s+\([^)]{1,30}\))?\s*[—–-]{1,2}\s*|[A-Z][A-Z/ .'’-]{2,40},\s+(?=[A-Z][a-z]{2,8}\.?\s+\d)"
 )
+# A year right after a name: the edition of an event ("Iron Gate 2025").
+_EDITION = re.compile(r"\s+(?:19|20)\d{2}\b(?![-–/.]\d)")
 _DESCRIBED_BODY = re.compile(
     r"\bthe\s+((?:[a-z][a-z-]+\s+){1,3}(?:agency|ministry|authority|department|commission"
     r"|council|committee|regulator|watchdog|court|government|administration|delegation))\b"
@@ -104,6 +106,7 @@ class Person:
     affiliations: set[str] = field(default_factory=set)  # "United States", "Acme Corp"
     first_at: int = 0
     gender: str | None = None  # "female", "male", or None when the text does not tell
+    gender_guessed: bool = False  # set from a pronoun the rules gave them, not told
 
 
 def gender_of(person: Person) -> str | None:
@@ -150,6 +153,7 @@ class Mentions:
         self._tails: dict[str, list[tuple[int, int]]] = {}  # last words -> (offset, body)
         self._first_names: dict[str, Person] | None = None
         self._described_bodies: set[str] = set()  # names an appositive calls a company
+        self._editions: set[str] = set()  # names a year follows: events ("Iron Gate 2025")
         self.capitalised: set[str] = set()  # every capitalised word of the text
         self._collect()
 
@@ -174,6 +178,8 @@ class Mentions:
                 self.person_mentions.append((offset, person.key))
                 continue
             body = _body_of(tokens)
+            if body is None and " ".join(tokens) in self._editions:
+                body = Body(" ".join(tokens), "event", False)  # "Iron Gate 2025"
             if body is None and " ".join(tokens) in self._described_bodies:
                 body = Body(" ".join(tokens), "organization", True)
             at_line_start = offset == 0 or self.view[offset - 1] == "\n"
@@ -268,6 +274,13 @@ class Mentions:
 
     def _register_person(self, offset: int, tokens: list[str]) -> None:
         title, name = split_title(tokens)
+        if (
+            not name
+            and len(tokens) == 2
+            and is_name_token(tokens[0])
+            and appositive(self.view, offset + len(" ".join(tokens)))[0] & KNOWN_ROLES
+        ):
+            title, name = [], tokens  # "Ann Judge, the bank's chief economist,": a surname
         if not name or re.fullmatch(r"[A-Z]\.", name[-1]):
             return
         if len(name) > 2 and not title and self._title_before_chain(offset):
@@ -296,6 +309,10 @@ class Mentions:
             return  # "Marlow Bakeries", "Norvik Water": a business, not a person
         if word_key(name[-1]) in _MEDIA_WORDS:
             return  # "the Valley Times reports": an outlet, not a person
+        if _EDITION.match(self.view, offset + len(" ".join(tokens))):
+            self._editions.add(" ".join(tokens))
+        if " ".join(tokens) in self._editions:
+            return  # "Iron Gate 2025" (and a later "Iron Gate"): an event, not a person
         if " ".join(name) in self._described_bodies or " ".join(name) in self._vessel_names:
             return  # a company or a ship, not a person
         if not title and BODY_APPOSITIVE.match(self.view, offset + len(" ".join(tokens))):
@@ -304,6 +321,12 @@ class Mentions:
         key = word_key(name[-1])
         person = self.people.get(key)
         full = POSSESSIVE_END.sub("", " ".join(name))
+        while len(name) > 2 and word_key(name[0]) in ROLE_NOUNS:
+            name = name[1:]  # "Councillor Ana Reyes"
+            full = " ".join(name)
+        if person is not None and _another_first_name(person.name, name):
+            key = _full_key(name)  # "Tom Reyes" after "Ana Reyes": someone else
+            person = self.people.get(key)
         if person is None:
             person = self.people[key] = Person(key, full, first_at=offset)
         elif len(name) >= 2 and len(person.name.split()) < 2:
@@ -334,8 +357,15 @@ class Mentions:
     def person_of(self, name: str) -> Person | None:
         """The person a name refers to: by surname, or by a run-together full name."""
         tokens = [t for t in name.split() if is_name_token(t)]
+        words = name.split()
+        whole = self.people.get(word_key(POSSESSIVE_END.sub("", words[-1]))) if words else None
+        if whole is not None and whole.name == POSSESSIVE_END.sub("", " ".join(words)):
+            return whole  # "Ann Judge": a surname that is also a title word
         if not tokens:
             return None
+        for full in (tokens, tokens[-2:]):  # one of two people of the same surname
+            if len(full) > 1 and _full_key(full) in self.people:
+                return self.people[_full_key(full)]
         person = self.people.get(word_key(tokens[-1]))
         if person is not None or len(tokens) > 1:
             return person
@@ -437,6 +467,10 @@ class Mentions:
         executive"; "its chief executive": of the body last named)."""
         roles, affiliations = role_keys(title)
         person.roles |= roles
+        if "counterpart" in roles:  # "his Chilean counterpart, X": X holds the same office
+            other = self.last_person_before(at, person)
+            if other is not None:
+                person.roles |= other.roles - {"counterpart"}
         for owner in affiliations:  # "Marsh's lawyer": Celia Marsh, named in full earlier
             named = self.person_of(owner)
             person.affiliations.add(named.name if named and named is not person else owner)
@@ -509,6 +543,27 @@ class Mentions:
             if len(found) == count:
                 break
         return found
+
+
+def _full_key(name: list[str]) -> str:
+    """The key of a person who shares a surname with someone named before: first and last
+    name."""
+    return f"{word_key(name[0])} {word_key(name[-1])}"
+
+
+def _another_first_name(known: str, name: list[str]) -> bool:
+    """Whether a full name gives a first name other than the one a person was named with
+    ("Tom Reyes" is not "Ana Reyes"; "Reyes" and "A. Reyes" may be)."""
+    first = known.split()[0]
+    return (
+        len(name) >= 2
+        and len(known.split()) >= 2
+        and len(name[0]) > 2
+        and len(first) > 2
+        and not name[0].endswith(".")
+        and word_key(name[0]) != word_key(first)
+        and word_key(name[0]) not in TITLE_TOKENS
+    )
 
 
 def _body_of(tokens: list[str]) -> Body | None:

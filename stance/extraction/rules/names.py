@@ -154,9 +154,11 @@ _OWNER = (
 )
 _ROLE_WORDS = r",\s+(?:the\s+|a\s+|an\s+)?((?:[\w'’.-]+\s+){0,3}?[\w'’.-]+)"
 # "Jane Doe, chief executive of Acme," first; else "Jane Doe, a spokeswoman,".
+# Last, the whole aside up to its comma: "Ann Judge, the insurer's chief economist,".
 _APPOSITIVES = (
     re.compile(_ROLE_WORDS + _OWNER + r"(?=[\s,.;])"),
     re.compile(_ROLE_WORDS + r"(?=[\s,.;])"),
+    re.compile(_ROLE_WORDS.replace("{0,3}?", "{0,3}") + r"(?=,)"),
 )
 
 

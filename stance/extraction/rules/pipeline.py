@@ -127,7 +127,7 @@ def _judged(claim: Claim, judged: dict[tuple[str, str], tuple[float, str | None]
     """A checked claim with the extractor's confidence; rejected (with the reason) when the
     extractor could not tell who speaks: a wrong speaker misleads, a missing claim does not."""
     confidence, doubt = judged.get((claim.speaker, claim.quote), (None, None))
-    if doubt and claim.grounding != "rejected":
+    if doubt:  # the rules' own reason says more than the generic check's
         return claim.model_copy(
             update={"confidence": confidence, "grounding": "rejected", "reason": doubt}
         )

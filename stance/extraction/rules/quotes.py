@@ -62,6 +62,8 @@ from stance.extraction.rules.text import (
 _RECIPROCAL = re.compile(r"(?:each\s+other|one\s+another)\b", re.IGNORECASE)
 # Subjects of a nested report that are the turn's own speaker ("We have said that ...").
 _FIRST_PERSON = frozenset({"i", "we", "you"})
+# A report made to the speaker: "has told us that", "assured me that", "informed our office".
+_TOLD_US = re.compile(r"\s+(?:us|me|our\s+[\w-]+)\b")
 
 
 @dataclass
@@ -243,15 +245,18 @@ class Walk:
         self.speakers.remember(speaker, paragraph.start)
 
     def _nested_report(self, start: int, end: int, index: int, speaker: Speaker) -> bool:
-        """In someone's own words, a report of a third party's ("Larkspur Freight has told us
-        that ...", "Prosecutors allege that ..."): a claim of the third party. True if made."""
+        """In someone's own words, a first-hand report of a third party's words, told to the
+        speaker ("Larkspur Freight has told us that ..."): a claim of the third party. True
+        if made. Words the speaker only characterises ("The owners insist that ...", "The
+        mayor has often said that ...") stay the speaker's own sentence: the speaker asserts
+        what the other side claims, usually to dispute it."""
         for m in CUE.finditer(self.v, start, min(end, start + 200)):
             subject = self.speakers.before(start, m.start())
             if subject is None:
                 continue
             if subject.mention.lower() in _FIRST_PERSON or subject.name == speaker.name:
                 return False
-            if subject.kind == "unresolved":
+            if subject.kind == "unresolved" or not _TOLD_US.match(self.v, m.end(), end):
                 return False
             lemma = ALL_CUES[re.sub(r"\s+", " ", m.group())]
             complement = self._complement(m.end(), end, lemma)
@@ -299,13 +304,14 @@ class Walk:
         draft.start, draft.end = trim(self.v, draft.start, draft.end)
         if len(self.v[draft.start : draft.end].split()) < MIN_WORDS:
             return None  # "praised the fans"
-        if NOT_A_CLAIM.match(self.v, draft.start, draft.end):
+        if NOT_A_CLAIM.match(self.v[draft.start : draft.end]):  # ^ holds only at 0
             return None  # "expressed appreciation for ...": thanks, not a proposition
         if _RECIPROCAL.match(self.v, draft.start, draft.end):
             return None  # "X and Y accused each other of ...": no one speaker's claim
         insort(self.placed.setdefault(draft.paragraph, []), (draft.start, len(self.drafts)))
         self.drafts.append(draft)
         self.speakers.remember(draft.speaker, draft.start)
+        self.speakers.heard(draft.speaker, draft.start)
         return draft
 
     def _draft_before(self, paragraph: int, at: int) -> Draft | None:

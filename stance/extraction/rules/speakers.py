@@ -33,6 +33,8 @@ from stance.extraction.rules.lexicon import (
     CAPITALS,
     COUNTRY_DEMONYMS,
     DOCUMENT_BODY_NOUNS,
+    FILED_DOCUMENTS,
+    OWN_DOCUMENT_NOUNS,
     PERSON_PRONOUNS,
     PLACE_FORMS,
     ROLE_EQUIVALENTS,
@@ -64,7 +66,9 @@ class Recent:
     person: Person | None = None
     body: str | None = None
     group: str | None = None
+    anonymous: str | None = None  # the last unnamed source heard ("a senior official")
     people: list[Person] = field(default_factory=list)  # the last few people, latest last
+    guessed: bool = False  # whether the last "he"/"she" went to someone of untold gender
 
     def see(self, person: Person) -> None:
         """A person the text is now about."""
@@ -78,16 +82,23 @@ class Recent:
         latest person whose gender fits; None when no one fits (the claim abstains)."""
         wanted = "female" if pronoun in {"she", "her"} else "male"
         people = self.people or ([self.person] if self.person else [])
+        self.guessed = False
+        untold: Person | None = None  # the first one whose gender the text does not tell
         for rank, person in enumerate(list(reversed(people))[:3]):  # the one in focus first
             gender = gender_of(person)
             if gender == wanted:
-                return person
+                self.guessed = person.gender_guessed
+                # Someone of untold gender nearer in focus could be meant as well: the rules
+                # cannot tell which, so the claim abstains.
+                return None if untold is not None else person
             # Someone the text does not show to be a person ("Norvik Water" is two
             # capitalised words) is "he" or "she" only when in focus.
-            if gender is None and (person.roles or rank == 0):
-                person.gender = wanted  # later pronouns agree with this one
-                return person
-        return None
+            if gender is None and untold is None and (person.roles or rank == 0):
+                untold = person
+        if untold is not None:
+            untold.gender, untold.gender_guessed = wanted, True  # later pronouns agree
+        self.guessed = untold is not None
+        return untold
 
 
 @dataclass(frozen=True)
@@ -98,9 +109,17 @@ class Speaker:
     mention: str
     person: Person | None = None
     kind: Literal["person", "body", "anonymous", "unresolved"] = "unresolved"
+    guessed: bool = False  # found by a weaker rule (a pronoun of untold gender, a document's
+    # author taken from the sentence around it): kept, with a lower confidence
 
 
 _SOURCE_DETERMINERS = words("sources", "determiners")
+# Why a source is unnamed, which is no part of what it is called.
+_ANONYMITY = re.compile(
+    r",?\s+(?:who|that)\s+(?:asked|declined|requested|wished|spoke|was\s+not|were\s+not"
+    r"|is\s+not|are\s+not)\b.*?(?:named|identified|anonymity|publicly|record)\s*,?$",
+    re.IGNORECASE,
+)
 _SPOKESPEOPLE = words("roles", "spokespeople")
 _FOR_BODY = re.compile(r"\s(?:for|of|at|from)\s+(.+)$")
 _DEFINITE = re.compile(r"^(?:the|its|their)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})$", re.IGNORECASE)
@@ -109,8 +128,24 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\"“”]")
 _RELATIVE = re.compile(r",\s+(?:who|which|whose|whom)\b[^;:\"“”]*,?\s*$")
 _GROUP_HEADS = ("s", "police", "people", "staff", "personnel", "crew")
 # Who put out a document: "a report by the Nordic Council", "Kolberg Shipping's report".
-_BY_OWNER = re.compile(r"\s+(?:by|from)\s+((?:the\s+)?[A-Z][^,.;:]{1,60})")
+_BY_OWNER = re.compile(
+    r"\s+(?:(?:published|issued|released|written|prepared|compiled|sent|filed)\s+"
+    r"(?:[\w-]+\s+){0,3}?)?(?:by|from)\s+((?:the\s+)?[A-Z][^,.;:]{1,60})"
+)
 _OWNER_BEFORE = re.compile(r"(\S+)['’]s\s+(?:[\w-]+\s+){0,3}$")
+# A document as a speaker: "the letter", "the complaint", "this statement".
+_DOCUMENT_MENTION = re.compile(
+    r"(?:the|this|that)\s+(?:[a-z][\w-]*\s+){0,2}?(?P<noun>"
+    + "|".join(sorted(DOCUMENT_BODY_NOUNS))
+    + r")",
+    re.IGNORECASE,
+)
+# Who filed a lawsuit: "Acme sued Brandt Ltd", "the union filed a complaint".
+_FILED = re.compile(
+    r"\b(?:sued|filed\s+(?:a\s+|an\s+|its\s+|their\s+)?(?:[\w-]+\s+)?(?:"
+    + "|".join(sorted(FILED_DOCUMENTS))
+    + r"))\b"
+)
 
 
 def _group_head(name: str) -> str:
@@ -126,7 +161,7 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         lowered = mention.lower()
         person = recent.for_pronoun(lowered) if lowered in PERSON_PRONOUNS else None
         if person is not None:
-            return Speaker(person.name, mention, person, "person")
+            return Speaker(person.name, mention, person, "person", recent.guessed)
         if lowered == "it" and recent.body is not None:
             return Speaker(recent.body, mention, None, "body")
         part = PARTITIVE.match(mention)
@@ -146,12 +181,16 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         person = mentions.latest_person_with_role(word_key(definite_role.group(1)), at)
         if person is not None:
             return Speaker(person.name, mention, person, "person")
+    if phrase.kind == "anonymous" and recent.anonymous is not None:
+        same = re.fullmatch(r"(?:the|that|this)\s+([a-z]+)", mention, re.IGNORECASE)
+        if same and same.group(1).lower() == _group_head(recent.anonymous):
+            return Speaker(recent.anonymous, mention, None, "anonymous")  # "the official"
     if phrase.kind == "anonymous":  # "two senior officials" -> "senior officials"
         named = _NAME_AT_END.search(mention)
         person = mentions.person_of(named.group()) if named else None
         if person is not None:  # "Spokesperson for Trade Policy Ana Lenz": a person after all
             return Speaker(person.name, mention, person, "person")
-        words = mention.split()
+        words = _ANONYMITY.sub("", mention).split()  # "who declined to be identified": no name
         while len(words) > 1 and words[0].lower() in _SOURCE_DETERMINERS:
             words = words[1:]
         behind = _FOR_BODY.search(mention)
@@ -203,8 +242,6 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
         # "the Latvian government", "China's delegation": named through their owner.
         words = tokens[1:] if tokens[0].lower() in {"the", "a", "an"} else tokens
         return Speaker(_national(words, mentions), mention, None, "body")
-    if head in DOCUMENT_BODY_NOUNS and recent.body is not None:
-        return Speaker(recent.body, mention, None, "body")  # "the statement read"
     if head in BODY_NOUNS and len(role_words) >= 2 and "of" not in role_words and not owner:
         # "the statistics office", "the central bank": a body named by what it is.
         return Speaker(" ".join(role_words), mention, None, "body")
@@ -215,6 +252,17 @@ def resolve(mentions: Mentions, phrase: NounPhrase, at: int, recent: Recent) -> 
     if owner and head in BODY_NOUNS:
         return Speaker(" ".join(role_words), mention, None, "body")
     return Speaker(mention, mention)
+
+
+def _long_aside(head: str, aside: str) -> bool:
+    """A long aside between a name and its cue ("Ana Ruiz, asked about the strike during a
+    visit to the port in May, said"; "Acme, the Oslo-based maker whose software ..., denied"):
+    it opens in lower case and a name ends what goes before it."""
+    words = aside.split()
+    if not words or len(words) > 30 or not words[0][:1].islower():
+        return False
+    named = longest_phrase(_CLAUSE_BREAK.split(head)[-1].split(), from_end=True)
+    return named is not None and named.kind == "proper"
 
 
 def _national(words: list[str], mentions: Mentions) -> str:
@@ -287,6 +335,8 @@ class Speakers:
     recent: Recent = field(default_factory=Recent)
     noted_bodies: set[str] = field(default_factory=set)
     documents: dict[str, Speaker] = field(default_factory=dict)  # "complaint" -> who filed it
+    own_author: Speaker | None = None  # the text's own author ("Statement by X"), if any
+    last_spoke: tuple[int, Speaker] | None = None  # the last body or person heard, and where
 
     @property
     def v(self) -> str:
@@ -295,8 +345,94 @@ class Speakers:
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
         if phrase.kind == "proper":
             phrase = _trimmed_name(phrase)
-        speaker = resolve(self.mentions, phrase, at, self.recent)
+        document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
+        last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
+        if last is not None:  # '"...," she wrote.' right after her own claim
+            speaker = Speaker(last.name, phrase.text, last, "person", self.recent.guessed)
+        elif document is not None:  # "the letter reads": whoever the text shows wrote it
+            noun = document.group("noun").lower()
+            speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
+        else:
+            speaker = resolve(self.mentions, phrase, at, self.recent)
         return replace(speaker, mention=self._source_words(speaker.mention, at))
+
+    def _last_speaker_for(self, phrase: NounPhrase, at: int) -> Person | None:
+        """The person whose claim came last in the same paragraph, when "he" or "she" fits
+        them: a pronoun after a speaker's own words goes on with that speaker."""
+        pronoun = phrase.text.lower()
+        if pronoun not in {"he", "she"} or self.last_spoke is None:
+            return None
+        spoke_at, speaker = self.last_spoke
+        person = speaker.person
+        if person is None or spoke_at >= at or "\n" in self.v[spoke_at:at]:
+            return None
+        wanted = "female" if pronoun == "she" else "male"
+        gender = gender_of(person)
+        if gender not in {None, wanted}:
+            return None
+        if gender is None:
+            person.gender, person.gender_guessed = wanted, True  # later pronouns agree
+        self.recent.guessed = person.gender_guessed
+        return person
+
+    def document_author(self, noun: str, mention: str, before: int) -> Speaker:
+        """Who speaks through a document the text names ("the letter says", "according to
+        the complaint"): the body or person the text showed writing, filing or issuing it
+        before `before` ("its complaint", "a letter by X", "X sued Y", the subject of the
+        sentence that first mentions it), or the text's own author when the text is that
+        document ("the statement reads" in a "Statement by X"). Else the mention itself,
+        unresolved: the claim abstains rather than guess the nearest body."""
+        found = self._by_owner(noun, before) or self.documents.get(noun)
+        guessed = False
+        if found is None and self.last_spoke is not None:
+            at, speaker = self.last_spoke  # 'X said ... "...," the statement read.'
+            if at < before and "\n" not in self.v[at:before]:
+                found, guessed = speaker, True
+        if found is None:
+            found = self._publisher(noun, before)
+            guessed = found is not None
+        if found is None and noun in FILED_DOCUMENTS:
+            found = self._plaintiff(before)
+        if found is None and noun in OWN_DOCUMENT_NOUNS:
+            found = self.own_author
+        if found is None:
+            return Speaker(mention, mention, None, "unresolved")
+        found = replace(found, guessed=guessed or found.guessed)
+        self.documents[noun] = found
+        return Speaker(found.name, mention, found.person, found.kind, found.guessed)
+
+    def _by_owner(self, noun: str, at: int) -> Speaker | None:
+        """The author a document mention names itself: "a letter from the union", "the
+        report published by the Audit Office"."""
+        if not self.v.startswith(noun, at):
+            return None
+        after = _BY_OWNER.match(self.v, at + len(noun), at + len(noun) + 80)
+        if after is None:
+            return None
+        phrase = classify(after.group(1)) or longest_phrase(after.group(1).split(), from_end=False)
+        return self.resolve(phrase, at) if phrase is not None else None
+
+    def _mention_start(self, noun: str, at: int) -> int:
+        """Where the mention of a document noun nearest `at` starts (before it, else after)."""
+        pattern = re.compile(r"\b" + re.escape(noun) + r"\b", re.IGNORECASE)
+        found = [m.start() for m in pattern.finditer(self.v, max(0, at - 200), at + 200)]
+        before = [f for f in found if f <= at]
+        return before[-1] if before else (found[0] if found else at)
+
+    def _plaintiff(self, before: int) -> Speaker | None:
+        """Who the text last showed suing ("Acme sued Brandt Ltd on Friday"): the subject of
+        that sentence, when it names a body or a person."""
+        low = max(0, before - 3000)
+        filed = [m.start() for m in _FILED.finditer(self.v, low, before)]
+        if not filed:
+            return None
+        subject = self.of_sentence(self._sentence_start(filed[-1], low), filed[-1])
+        return subject if subject is not None and subject.kind in {"body", "person"} else None
+
+    def _sentence_start(self, at: int, low: int) -> int:
+        """Where the sentence holding offset `at` starts (not before `low`)."""
+        stop = self.v.rfind(". ", low, at)
+        return max(low, stop + 2 if stop >= 0 else 0, self.v.rfind("\n", low, at) + 1)
 
     def before(self, start: int, cue_at: int) -> Speaker | None:
         """The speaker named just before a cue: "President Tomas Ravel said"."""
@@ -309,7 +445,7 @@ class Speakers:
             left = left[: relative.start()]  # "Sofia Brandt, who ran the utility, cautioned"
         elif left.endswith(","):  # "X, the company's chief executive, said" / "the CEO, X, said"
             head, _, aside = left[:-1].rpartition(",")
-            if head and len(aside.split()) <= 10:
+            if head and (len(aside.split()) <= 10 or _long_aside(head, aside)):
                 named = classify(aside)
                 if named is not None and named.kind == "proper":
                     person = self.mentions.person_of(named.text)
@@ -411,7 +547,10 @@ class Speakers:
                 if body is not None:
                     return Speaker(body, text, None, "body")
             elif words[0].lower() == "the":  # "the report": whose?
-                found = self.documents.get(word_key(words[-1])) or self._publisher(words[-1], at)
+                noun = word_key(words[-1])
+                if noun in DOCUMENT_BODY_NOUNS:
+                    return self.document_author(noun, text, at)
+                found = self.documents.get(noun) or self._publisher(words[-1], at)
                 if found is not None:
                     return Speaker(found.name, text, found.person, found.kind)
             if words[0][:1].isupper():
@@ -452,11 +591,7 @@ class Speakers:
                 body = _body_of_phrase(self.mentions, f"the {word}", mention)
                 if body is not None:
                     return Speaker(body, f"the {word}", None, "body")
-        stop = self.v.rfind(". ", low, mention)
-        sentence_start = max(
-            low, stop + 2 if stop >= 0 else 0, self.v.rfind("\n", low, mention) + 1
-        )
-        subject = self.of_sentence(sentence_start, mention)
+        subject = self.of_sentence(self._sentence_start(mention, low), mention)
         if subject is not None and subject.kind in {"body", "person"}:
             return subject
         return None
@@ -470,8 +605,16 @@ class Speakers:
             if speaker.name not in self.noted_bodies:
                 self.noted_bodies.add(speaker.name)
                 self.mentions.note_body(speaker.name, at)
-        elif speaker.kind == "anonymous" and _group_head(speaker.name).endswith(_GROUP_HEADS):
-            self.recent.group = speaker.name
+        elif speaker.kind == "anonymous":
+            self.recent.anonymous = speaker.name
+            if _group_head(speaker.name).endswith(_GROUP_HEADS):
+                self.recent.group = speaker.name
+
+    def heard(self, speaker: Speaker, at: int) -> None:
+        """A claim of this speaker starts at `at`: a later "she wrote" or "the statement
+        read" in the same paragraph may go on with it."""
+        if speaker.kind in {"body", "person"}:
+            self.last_spoke = (at, speaker)
 
     def note_documents(self, speaker: Speaker, start: int, end: int) -> None:
         """ "In its complaint, ... the SEC said": a later "the complaint" is the SEC's."""

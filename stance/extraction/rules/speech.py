@@ -66,6 +66,8 @@ _NEGATED = re.compile(
 )
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
+# A cue coordinated with an earlier verb of the sentence: "... and stressed".
+_AND = re.compile(r"\band\s+(?:(?:also|further|then|later|again)\s+)*$")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
 # "X defended it while insisting that ...").
 _PARTICIPLE_LEAD = re.compile(r"(?:,|\bwhile|\bwhilst)\s*$")
@@ -94,6 +96,7 @@ class Document(Walk):
         labels = [speaker_label(self.v, p) for p in self.paragraphs]
         transcript = sum(1 for label in labels if label is not None) >= 2
         statement_speaker = self._statement_speaker()
+        self.speakers.own_author = statement_speaker  # "the statement reads": its author
         if statement_speaker is not None and not self._first_person_outside_quotations():
             statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None
@@ -205,6 +208,10 @@ class Document(Walk):
             else:
                 # "expressed concern about X and announced Y": the subject is X's.
                 subject = held if continuing and held else self.speakers.before(start, m.start())
+                if continuing and not held and _AND.search(prefix):
+                    # "X raised the case of Y, who ..., and stressed ...": a second predicate
+                    # of the sentence's subject, not of the nearest name.
+                    subject = self.speakers.of_sentence(start, m.start()) or subject
                 if subject is None:
                     continue
                 speaker = subject
@@ -251,6 +258,9 @@ class Document(Walk):
             )
         elif self.v[start : m.start()].rstrip().endswith(","):
             if active is not None and active.start < m.start():
+                # "X told Y that Z, according to a letter": the source of the report, no
+                # part of what was reported
+                active.end = min(active.end, self.v.rindex(",", start, m.start()))
                 return None
             draft = Draft(
                 start, m.start(), speaker, "according to", "according to", "indirect", False, index

@@ -20,12 +20,17 @@ from stance.extraction.rules.lexicon_stance import (
     ADDRESSEE_AFTER,
     ADDRESSEE_BEFORE,
     CLAIM_TYPE_WORDS,
+    DISMISSAL,
     ELLIPTICAL_NEGATION,
+    FIRST_PERSON_SUBJECT,
     HARM_VERBS,
     LESSEN_VERBS,
     NEGATIVE_WORDS,
     NEGATORS,
+    OTHERS_WORDS,
     POSITIVE_WORDS,
+    REPORTED_CLAIM,
+    VERDICT,
     VICTIM_MARKERS,
 )
 from stance.extraction.rules.targets import Claimant, Found
@@ -33,6 +38,18 @@ from stance.extraction.rules.targets import Claimant, Found
 _HARM = re.compile(r"\b(?:" + HARM_VERBS + r")\b", re.IGNORECASE)
 _LESSEN = re.compile(r"\b(?:" + LESSEN_VERBS + r")\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[,;:]|\s(?:but|despite|although|though|while|whereas|yet)\s")
+
+
+# After a target that opens a claim, what makes it the one pressed or accused: "called on
+# [Moldova to ...]", "urged [the council to ...]", "accused [Acme of ...]".
+_ADDRESSED = {
+    "demand": re.compile(r"^(?:['’]s)?\s+(?:\w+\s+)?to\s"),
+    "accusation": re.compile(r"^(?:['’]s)?\s+of\s"),
+}
+_NEVER = re.compile(r"(?!)")
+# Words that defend what they are about: "assurances that the plan is safe".
+_DEFENSIVE = re.compile(r"(?:assurance|guarantee|promise|pledge|denial|explanation)", re.I)
+_REVERSED: dict[Stance, Stance] = {"support": "oppose", "oppose": "support", "neutral": "neutral"}
 
 
 def _within_words(view: str, pattern: re.Pattern[str], at: int, words: int = 3) -> bool:
@@ -47,6 +64,7 @@ def _hits(view: str, start: int, end: int) -> list[tuple[int, int]]:
     reversed, a good word right after a harming verb ("undermines the peace process") counts
     as bad, and a bad one right after a lessening verb ("reduced the incidents") as good."""
     hits: list[tuple[int, int]] = []
+    dismissed = [m.end() for m in DISMISSAL.finditer(view, start, end)]
     for pattern, sign in ((POSITIVE_WORDS, 1), (NEGATIVE_WORDS, -1)):
         for m in pattern.finditer(view, start, end):
             if m.group()[0].isupper() and m.start() > start:
@@ -56,6 +74,8 @@ def _hits(view: str, start: int, end: int) -> list[tuple[int, int]]:
                 flipped = True
             if sign < 0 and _within_words(view, _LESSEN, m.start(), 4):
                 flipped = not flipped
+            if any(at <= m.start() and "." not in view[at : m.start()] for at in dismissed):
+                flipped = not flipped  # "hard to see how the drill is a threat"
             hits.append((m.start(), -sign if flipped else sign))
     return hits
 
@@ -100,10 +120,17 @@ def stance_of(
         after = view[found.end : found.end + 30] if found.end > 0 else ""
         if ADDRESSEE_BEFORE.search(before) or ADDRESSEE_AFTER.match(after):
             return "oppose"  # "the need for Moldova to ...", "China should also ..."
+        if found.at - start <= 4 and _ADDRESSED.get(claim_type, _NEVER).match(after):
+            return "oppose"  # "called on [Moldova to ...]", "accused [Acme of ...]"
         marker = VICTIM_MARKERS.search(before)
         if marker:  # "not against Moldova", "anti-Moldova", "undermines the process"
-            if _within_words(view, NEGATORS, found.at - len(marker.group())):
-                return "support"
+            at = found.at - len(marker.group())
+            if _within_words(view, NEGATORS, at):
+                # "We are not against X" speaks for X; "the plan is not against X" defends
+                # the plan and leaves X as it was.
+                negated = view[max(start, at - 40) : at]
+                lead = re.sub(r"\s*(?:not|never|n['’]t)\s+(?:[\w-]+\s+)?$", " ", negated)
+                return "support" if FIRST_PERSON_SUBJECT.search(lead) else "neutral"
             return "support" if score < 0 else "neutral"
         score = _clause_polarity(view, hits, start, end, found.at) or score
     if claim_type == "accusation":
@@ -142,12 +169,43 @@ def targets_with_stance(
     "condemned" and the like, 0 for a neutral cue."""
     hits = _hits(view, start, end)
     score = _score(view, hits, start, end, end) + cue_bias
-    return [
-        Target(
-            name=f.name,
-            kind=f.kind,
-            stance=stance_of(view, f, start, end, hits, score, claimant, claim_type),
-            date=f.date,
-        )
-        for f in found
-    ]
+    judged = _judged_words(view, start, end)
+    reported = None if judged else REPORTED_CLAIM.search(view, start, end)
+    targets = []
+    for f in found:
+        stance = stance_of(view, f, start, end, hits, score, claimant, claim_type)
+        own = f.name in claimant.own or (claimant.person and f.name == claimant.name)
+        if judged is not None and not own and 0 <= f.at < judged[2]:
+            owner_end, content_start, verdict_at, defensive = judged
+            if f.at < owner_end:  # whose words they were
+                stance = "oppose"
+            elif f.at >= content_start:  # what those words said, turned round
+                inner = _hits(view, content_start, verdict_at)
+                inner_score = _score(view, inner, content_start, verdict_at, verdict_at)
+                said = stance_of(
+                    view, f, content_start, verdict_at, inner, inner_score, claimant, "statement"
+                )
+                # An assurance or a denial defends what it is about, whatever its words.
+                stance = "oppose" if said == "neutral" and defensive else _REVERSED[said]
+        elif reported is not None and not own and f.at >= reported.end():
+            stance = "neutral"  # "They claim it is ...": reported, not endorsed
+        targets.append(Target(name=f.name, kind=f.kind, stance=stance, date=f.date))
+    return targets
+
+
+def _judged_words(view: str, start: int, end: int) -> tuple[int, int, int, bool] | None:
+    """Someone else's words judged in the claim ("the ministry's assurances that the plan is
+    safe are not convincing"): where the mention of whose words they were ends, where their
+    content starts, where the verdict starts, and whether the words defended what they were
+    about (an assurance, a denial); None when the claim judges no one's words."""
+    verdict = VERDICT.search(view, start, end)
+    if verdict is None:
+        return None
+    noun = OTHERS_WORDS.search(view, max(start, verdict.start() - 250), verdict.start())
+    if noun is None:
+        return None
+    that = re.compile(r"\bthat\b").search(view, noun.end(), verdict.start())
+    content_start = that.end() if that is not None else verdict.start()
+    owner_end = content_start if that is None else that.start()
+    defensive = _DEFENSIVE.match(noun.group()) is not None
+    return owner_end, content_start, verdict.start(), defensive

@@ -200,6 +200,10 @@ BODY_NOUNS = words("bodies", "body nouns")
 BODY_PART_NOUNS = words("bodies", "body parts")
 # Body nouns that stand for the writer of a document ("the statement read").
 DOCUMENT_BODY_NOUNS = words("bodies", "document bodies")
+# Documents a lawsuit files ("X sued Y": "the complaint" is X's).
+FILED_DOCUMENTS = words("bodies", "filed documents")
+# Documents a text may itself be ("the statement reads" in a "Statement by X").
+OWN_DOCUMENT_NOUNS = words("bodies", "own documents")
 
 # Plural (and singular) anonymous sources: "officials said", "a senior official said".
 ANONYMOUS_NOUNS = words("sources", "anonymous")
@@ -292,6 +296,8 @@ LOCATIVE = re.compile(
 
 NOT_A_CLAIM = re.compile(
     r"^\W*(?:thank(?:s| you)|good (?:morning|afternoon|evening|day)|hello|hi\b|hey\b"
+    r"|(?:(?:his|her|their|its|our|my)\s+)?(?:appreciation|gratitude|thanks|condolences"
+    r"|sympathy|sympathies)\s+(?:for|to|over)\b"
     r"|welcome\b|greetings|congratulations|(?:it['’]?s|it is) (?:a|an|my|our|great) "
     r"(?:pleasure|honou?r|privilege)|(?:it['’]?s|it is) (?:great|good|nice|wonderful|a pleasure)"
     r" to (?:be|see|have|join|speak)|(?:i'?m|we'?re|i am|we are) (?:delighted|pleased|glad"
