@@ -68,23 +68,29 @@ class Measured:
     returncode: int
     stdout: str
     stderr: str
-    cpu: float = 0.0  # seconds of CPU (user + system) of the child, from wait4
+    cpu: float = 0.0  # seconds of CPU, user + system, of the child
 
 
-def run(command: Sequence[str], *, env: dict[str, str] | None = None) -> Measured:
+def run(
+    command: Sequence[str], *, env: dict[str, str] | None = None, core: int | None = None
+) -> Measured:
     """Run a child process to its end: its wall time, and its own peak memory.
 
     A `python -m MODULE` command runs under `benchmarks.peak`, which reads VmHWM at exit: the
     ru_maxrss of wait4 would count the memory of this process, which the child was forked
-    from, too. Other commands get that ru_maxrss.
+    from, too. Other commands get that ru_maxrss. `core`: the child runs on that CPU alone
+    (as `taskset -c CORE` would).
     """
+    pin = (lambda: os.sched_setaffinity(0, {core})) if core is not None else None
     with tempfile.TemporaryDirectory() as scratch:
         peak_file = Path(scratch) / "peak"
         if list(command[1:2]) == ["-m"] and Path("/proc/self/status").exists():
             command = [command[0], "-m", "benchmarks.peak", str(peak_file), *command[1:]]
         with open(Path(scratch) / "out", "w+b") as out, open(Path(scratch) / "err", "w+b") as err:
             began = time.monotonic()
-            child = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=ROOT)
+            child = subprocess.Popen(
+                command, stdout=out, stderr=err, env=env, cwd=ROOT, preexec_fn=pin
+            )
             _, status, usage = os.wait4(child.pid, 0)
             wall = time.monotonic() - began
             child.returncode = os.waitstatus_to_exitcode(status)
@@ -94,10 +100,10 @@ def run(command: Sequence[str], *, env: dict[str, str] | None = None) -> Measure
             return Measured(
                 wall=wall,
                 peak_rss_mb=peak_kib / 1024,
-                cpu=usage.ru_utime + usage.ru_stime,
                 returncode=child.returncode,
                 stdout=out.read().decode(),
                 stderr=err.read().decode(),
+                cpu=usage.ru_utime + usage.ru_stime,
             )
 
 

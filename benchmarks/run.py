@@ -25,6 +25,7 @@ BENCHMARKS = (
     "write_cost",
     "batch",
     "datasets",
+    "offline",
 )
 
 

@@ -7,11 +7,12 @@ import os
 import sqlite3
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -23,17 +24,16 @@ from stance.core.text import printable
 from stance.core.version import __version__
 from stance.extraction.api import make_extractor
 from stance.extraction.config import BACKENDS, MODES, ExtractorConfig
-from stance.ingestion.pipeline import (
-    IngestInterrupted,
-    IngestResult,
-    Metadata,
-    ingest,
-    normalize_date,
-)
-from stance.inputs import DATE_ORDERS, ReadOptions, read_url_list
-from stance.inputs.dates import DateOrder
+from stance.inputs.dates import DATE_ORDERS
 from stance.output.render import Format, print_json, render, shape_rows
 from stance.store.db import ClaimFilter, Store
+
+if TYPE_CHECKING:
+    from stance.ingestion.pipeline import IngestResult, Metadata
+    from stance.inputs.dates import DateOrder
+
+# The ingestion pipeline (and through it the readers of web pages, feeds and documents) is
+# imported by the commands that ingest: a query needs none of it, and it is slow to import.
 
 F = TypeVar("F", bound=Callable[..., Any])
 # soft_wrap: an error stays one line however long its path, terminal or not.
@@ -91,6 +91,8 @@ min_confidence_option = click.option(
 
 def option_date(value: str | None, option: str, order: DateOrder | None = None) -> str | None:
     """A date given as an option, in ISO 8601; one that cannot be read is a usage error."""
+    from stance.inputs.dates import normalize_date
+
     try:
         return normalize_date(value, option, order)
     except InputError as exc:
@@ -259,14 +261,85 @@ def cli() -> None:
     """
 
 
+class PlainProgress:
+    """Progress of a large ingest as plain lines, for a stderr that is not a terminal (a log
+    file, a pipe, a CI job): every `interval` seconds, one line saying how many documents
+    are done, the claims so far and what is being worked on, however long one document
+    takes. Large: `LARGE_INPUTS` documents or more, or a text of `LARGE_TEXT` characters or
+    more; a small ingest prints none. `tick()` prints when the interval has passed since the
+    last line (a timer thread calls it; tests call it with a clock of their own)."""
+
+    LARGE_INPUTS = 100
+    LARGE_TEXT = 200_000
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        *,
+        interval: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.write = write
+        self.interval = interval
+        self.clock = clock
+        self.began = self.last = clock()
+        self.total = 0
+        self.done = 0
+        self.claims = 0
+        self.rejected = 0
+        self.failed = 0
+        self.large = False
+        self.working: tuple[str, str, int, float] | None = None  # label, stage, chars, since
+        self.lock = threading.Lock()
+
+    def start(self, total: int) -> None:
+        with self.lock:
+            self.total = total
+            self.large = self.large or total >= self.LARGE_INPUTS
+
+    def stage(self, label: str, stage: str, characters: int) -> None:
+        with self.lock:
+            self.large = self.large or characters >= self.LARGE_TEXT
+            self.working = (label, stage, characters, self.clock())
+
+    def advance(self, result: IngestResult) -> None:
+        with self.lock:
+            self.done += 1
+            self.claims += result.claims
+            self.rejected += result.rejected
+            self.failed += result.status == "failed"
+
+    def tick(self) -> None:
+        with self.lock:
+            now = self.clock()
+            if not self.large or now - self.last < self.interval:
+                return
+            self.last = now
+            line = (
+                f"stance: progress: {self.done:,} of {self.total:,} documents, "
+                f"{self.claims:,} claims, {self.rejected:,} rejected, {self.failed:,} failed, "
+                f"{now - self.began:.0f} s"
+            )
+            if self.working is not None:
+                label, stage, characters, since = self.working
+                line += f"; {stage} {label} ({characters:,} characters) for {now - since:.0f} s"
+        self.write(printable(line, one_line=True))
+
+
 class IngestProgress:
     """The ingest progress bar on stderr: documents done of the total, claims, rejected,
     failures, tokens, rate and time left. Only on a terminal and without --quiet; input
-    errors are printed either way, one line each."""
+    errors are printed either way, one line each. Without a terminal and without --quiet,
+    a large ingest shows plain lines instead (`PlainProgress`)."""
 
-    def __init__(self, *, enabled: bool, notes: bool = True) -> None:
+    def __init__(self, *, enabled: bool, notes: bool = True, plain: bool = False) -> None:
         self.enabled = enabled
         self.notes = notes
+        self.plain = (
+            PlainProgress(lambda line: err.print(line, markup=False)) if plain else None
+        )
+        self.ticking = threading.Event()
+        self.ticker: threading.Thread | None = None
         self.progress = Progress(
             TextColumn("ingesting"),
             BarColumn(),
@@ -291,13 +364,31 @@ class IngestProgress:
         self.began = time.monotonic()
 
     def __enter__(self) -> IngestProgress:
+        if self.plain is not None:
+            self.ticker = threading.Thread(target=self._tick, name="stance-progress", daemon=True)
+            self.ticker.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        if self.ticker is not None:
+            self.ticking.set()
+            self.ticker.join()
         if not self.progress.disable:
             self.progress.stop()
 
+    def _tick(self) -> None:
+        while not self.ticking.wait(0.5):
+            if self.plain is not None:
+                self.plain.tick()
+
+    def stage(self, label: str, stage: str, characters: int) -> None:
+        if self.plain is not None:
+            self.plain.stage(label, stage, characters)
+            self.plain.tick()
+
     def start(self, total: int) -> None:
+        if self.plain is not None:
+            self.plain.start(total)
         # A single text needs no bar; the total is known once folders are listed.
         self.progress.disable = not (self.enabled and total > 1)
         self.began = time.monotonic()
@@ -306,6 +397,9 @@ class IngestProgress:
             self.progress.start()
 
     def advance(self, result: IngestResult) -> None:
+        if self.plain is not None:
+            self.plain.advance(result)
+            self.plain.tick()
         if self.notes:
             for note in result.notes:
                 self.progress.console.print(f"stance: note: {note}", markup=False)
@@ -438,6 +532,9 @@ def ingest_command(
     `title:` lines followed by one blank line; the flags override it. Each document is
     stored whole or not at all: after Ctrl-C or a crash, the same command finishes the work.
     """
+    from stance.ingestion.pipeline import IngestInterrupted, ingest
+    from stance.inputs import Metadata, ReadOptions, read_url_list
+
     order = date_order.upper() if date_order else None
     names = list(paths)
     for listing in url_lists:
@@ -499,7 +596,11 @@ def ingest_command(
     from stance.resolve.judge import DeferToResolve
 
     store = open_store(db_path)
-    progress = IngestProgress(enabled=not quiet and err.is_terminal, notes=not quiet)
+    progress = IngestProgress(
+        enabled=not quiet and err.is_terminal,
+        notes=not quiet,
+        plain=not quiet and not err.is_terminal,
+    )
     # With a model, doubtful event matches stay pending for `stance resolve` to put to the
     # model (the writer never waits for it); without, the rules decide them at once.
     judge = DeferToResolve() if extractor.backend == "llm" else None
@@ -516,6 +617,7 @@ def ingest_command(
                 on_start=progress.start,
                 on_result=progress.advance,
                 judge=judge,
+                on_stage=progress.stage,
             )
     except IngestInterrupted as stopped:
         err.print(
@@ -1254,9 +1356,10 @@ def batch_export_command(
     from pathlib import Path
 
     from stance.ingestion.batch import export_batch
+    from stance.inputs import Metadata
 
     metadata = Metadata(
-        source=source, url=url, title=title, published=normalize_date(published, "--published")
+        source=source, url=url, title=title, published=option_date(published, "--published")
     )
     extractor = _llm_extractor(model, base_url, mode)
     summary = export_batch(

@@ -135,6 +135,14 @@ def check_claims(
     normalized = normalized or NormalizedText.of(text)
     checked: list[Claim] = []
     seen: set[tuple[int | None, int | None, str, str]] = set()
+    # Once per speaker, not per claim: the checks search the whole text.
+    speaker_problems: dict[str, str | None] = {}
+
+    def problem_of(speaker: str) -> str | None:
+        if speaker not in speaker_problems:
+            speaker_problems[speaker] = speaker_problem(speaker, text, normalized)
+        return speaker_problems[speaker]
+
     for item, hint in extracted:
         fields = item.model_dump()
         too_long = quote_too_long(item.quote)
@@ -146,7 +154,7 @@ def check_claims(
             )
         else:
             alignment = align(item.quote, text, hint=hint, normalized=normalized)
-            reason = alignment.reason or speaker_problem(item.speaker, text, normalized)
+            reason = alignment.reason or problem_of(item.speaker)
             if not reason and check_attribution and alignment.start is not None:
                 reason = attribution_problem(
                     item.speaker, item.speaker_mention, text, alignment.start, alignment.end or 0

@@ -15,11 +15,13 @@ import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import openai
-
 from stance.core.errors import ModelError
+
+if TYPE_CHECKING:
+    import openai
 
 NO_API_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
 BATCH = 128  # texts per request
@@ -60,6 +62,9 @@ class Embedder:
             raise ModelError("no embedding model configured: pass --embedding-model")
         self.model = config.model
         self._api_key = config.api_key or NO_API_KEY
+        # Late: openai takes about a second to import, and only a query with a model needs it.
+        import openai
+
         self._client = openai.OpenAI(
             base_url=config.base_url, api_key=self._api_key, max_retries=1, timeout=config.timeout
         )
@@ -73,6 +78,8 @@ class Embedder:
 
     def embed(self, texts: Sequence[str]) -> list[list[float]]:
         """One vector per text, in order."""
+        import openai
+
         vectors: list[list[float]] = []
         for start in range(0, len(texts), BATCH):
             chunk = list(texts[start : start + BATCH])
@@ -91,6 +98,8 @@ class Embedder:
 
     def _error(self, error: openai.APIError) -> ModelError:
         """One line that says what failed and what to do. Never the API key."""
+        import openai
+
         url = self.server_url
         if isinstance(error, openai.APITimeoutError):
             message = f"the embedding server at {url} did not answer within {self.timeout:g} s"

@@ -36,6 +36,7 @@ MIN_FRAGMENT_CHARS = 8  # an ellipsis fragment needs this many letters or digits
 MAX_FRAGMENT_TRIES = 50  # occurrences of an ellipsis's first fragment tried
 
 NEGATIONS = frozenset({"not", "no", "never", "neither", "nor", "without", "cannot"})
+_ALNUM_RUN = re.compile(r"[^\W_]+")
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|…)\s*\]|\(\s*(?:\.\.\.|…)\s*\)|\.\.\.+|…)\s*")
@@ -55,27 +56,28 @@ class NormalizedText:
     """Lower-cased letters and digits of a text, with each one's offset in the original."""
 
     chars: str
-    # An array, not a tuple of ints: 8 bytes an offset instead of about 36, which is what
-    # keeps a 5 MB text in bounded memory.
+    # An array, not a tuple of ints: 4 bytes an offset (8 beyond 2 GB of text) instead of
+    # about 36, which is what keeps a 5 MB text in bounded memory.
     offsets: Sequence[int]
 
     @classmethod
     def of(cls, text: str) -> NormalizedText:
-        # The letters and digits and their offsets are picked in C (map, compress): a loop
-        # over the characters in Python made this the largest cost of checking an answer.
-        offsets = array("q", compress(range(len(text)), map(str.isalnum, text)))
-        chars = "".join(map(str.lower, compress(text, map(str.isalnum, text))))
-        if len(chars) == len(offsets):
-            return cls(chars, offsets)
-        # Some character lowers to two ("İ"): each of them keeps the offset of the original.
-        slow: list[str] = []
-        offsets = array("q")
-        for i, ch in enumerate(text):
-            if ch.isalnum():
-                for low in ch.lower():
-                    slow.append(low)
+        # Run by run of letters and digits (`[^\W_]` is exactly `str.isalnum`), not character
+        # by character: a plain-ASCII run is lowered and numbered whole. Other runs go
+        # character by character, as lowering a whole word may differ ("Σ" at a word's end).
+        chars: list[str] = []
+        offsets = array("i" if len(text) < 2**31 else "q")
+        for run in _ALNUM_RUN.finditer(text):
+            word, start = run.group(), run.start()
+            if word.isascii():
+                chars.append(word.lower())
+                offsets.extend(range(start, start + len(word)))
+                continue
+            for i, ch in enumerate(word, start):
+                for low in ch.lower():  # lower() may give two characters for one
+                    chars.append(low)
                     offsets.append(i)
-        return cls("".join(slow), offsets)
+        return cls("".join(chars), offsets)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original offsets of normalised characters [start, end)."""

@@ -222,6 +222,7 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
     judge: Judge | None = None,
+    on_stage: Callable[[str, str, int], None] | None = None,
 ) -> IngestSummary:
     """Ingest every input; failures are reported per input and the rest is still stored.
 
@@ -234,7 +235,9 @@ def ingest(
     are left to `stance resolve --model` (the subjects whose claims changed are listed).
 
     `on_start(total)` is called once the inputs are read (folders expanded, datasets split
-    into rows, URLs fetched), and `on_result` once for each document, in the calling thread.
+    into rows, URLs fetched), and `on_result` once for each document, in the calling thread;
+    `on_stage(label, stage, characters)` when the calling thread begins "extracting" a
+    document (one at a time only) or "resolving" it: a long text spends minutes in each.
     Ctrl-C raises `IngestInterrupted` once what was in flight is stored or abandoned.
     """
     summary = IngestSummary()
@@ -308,6 +311,8 @@ def ingest(
         # Counted before the resolution pass runs: a Ctrl-C during the pass must not leave a
         # stored document out of the summary (the pass is finished by the next ingest).
         report(stored)
+        if on_stage:
+            on_stage(item.label, "resolving", len(item.document.text))
         resolve_pending(store, judge, relations=False)
 
     def stored_result(
@@ -354,6 +359,8 @@ def ingest(
         try:
             for item in pending_inputs():
                 started = now()
+                if on_stage:
+                    on_stage(item.label, "extracting", len(item.document.text))
                 store_outcome((item, started, _run_extraction(extractor, item.document)))
         except KeyboardInterrupt:
             raise IngestInterrupted(summary, len(inputs)) from None

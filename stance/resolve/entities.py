@@ -30,6 +30,7 @@ __all__ = [
     "entity_key",
     "is_event_mention",
     "move_entity",
+    "moves_so_far",
     "refresh_event",
     "resolve_entity",
     "save_event_features",
@@ -123,8 +124,19 @@ def _absorb_short_name(db: Database, entity_id: int, surname: str) -> None:
         move_entity(db, keep=entity_id, drop=short_id)
 
 
+# Entities folded into others so far, in this process: what a resolution pass keeps in memory
+# about who is named where (`events.DocumentEvents`) is read again after a move it did not make.
+_moves = 0
+
+
+def moves_so_far() -> int:
+    return _moves
+
+
 def move_entity(db: Database, *, keep: int, drop: int) -> None:
     """Fold entity `drop` into `keep`: aliases, claims, targets and event data follow."""
+    global _moves
+    _moves += 1
     db.execute(
         "insert or ignore into aliases (entity_id, alias, key) "
         "select ?, alias, key from aliases where entity_id = ?",
@@ -170,7 +182,7 @@ def save_event_features(
     # Shown by its canonical name ("Armenia–EU–US meeting, Brussels, 2024-04-05"), never by
     # the sentence fragment a mention happened to be.
     current = queries.entity_name(db, entity_id)
-    if current is not None:
+    if current is not None and label(f, current) != current:
         db.execute("update entities set name = ? where id = ?", [label(f, current), entity_id])
     db.execute("delete from event_participants where entity_id = ?", [entity_id])
     for participant in f.participants:

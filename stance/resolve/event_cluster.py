@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import lru_cache
 
 from sqlite_utils import Database
 
@@ -107,11 +108,22 @@ def nearby_sharing_words(db: Database, f: EventFeatures, published: str | None) 
         params,
     ).fetchall()
     found = []
+    wanted = set(words)
     for entity_id, known_words, venue in rows:
-        known = set(json.loads(known_words or "[]")) | set(phrase_words(venue or ""))
-        if known & set(words):
+        if _shares(wanted, known_words, venue):
             found.append(int(entity_id))
     return found
+
+
+@lru_cache(maxsize=8192)
+def _word_set(known_words: str | None, venue: str | None) -> frozenset[str]:
+    """The words of a stored event's name and venue (the same few rows are read for every
+    mention near them in time)."""
+    return frozenset(json.loads(known_words or "[]")) | frozenset(phrase_words(venue or ""))
+
+
+def _shares(wanted: set[str], known_words: str | None, venue: str | None) -> bool:
+    return not wanted.isdisjoint(_word_set(known_words, venue))
 
 
 def same_in_document(mention: EventFeatures, known: EventFeatures) -> bool:

@@ -30,7 +30,7 @@ from stance.core.event_features import (
     score,
     with_context,
 )
-from stance.resolve.entities import move_entity, save_event_features
+from stance.resolve.entities import move_entity, moves_so_far, save_event_features
 from stance.resolve.event_cluster import nearby_sharing_words, same_in_document, shared_near
 from stance.resolve.judge import Deferred, Judge
 from stance.store import queries
@@ -63,19 +63,71 @@ class Mention:
         return cls(entity_id, name, key, document_id, published, found)
 
 
-def link_event(db: Database, mention: Mention, judge: Judge) -> int:
+class DocumentEvents:
+    """The events named by the claims of one document, through one resolution pass.
+
+    Read from the database once, then kept up to date as the pass gives each target its
+    entity (`named`): a long document has thousands of event mentions, and reading all its
+    claims again for each would be quadratic. Read again after any merge of entities the
+    pass did not make itself (a surname joining its full name), which may change who is
+    named where. Only for a mention not yet named by any claim (a new entity).
+    """
+
+    def __init__(self, document_id: str) -> None:
+        self.document_id = document_id
+        self._events: set[int] | None = None
+        self._unchecked: set[int] = set()  # named, not known whether events
+        self._not_events: set[int] = set()
+        self._moves = -1
+
+    def ids(self, db: Database) -> set[int]:
+        if self._events is None or self._moves != moves_so_far():
+            self._events = queries.document_events(db, self.document_id)
+            self._unchecked.clear()
+            self._not_events.clear()
+            self._moves = moves_so_far()
+        elif self._unchecked:
+            found = queries.events_among(db, sorted(self._unchecked))
+            self._events |= found
+            self._not_events |= self._unchecked - found
+            self._unchecked.clear()
+        return self._events
+
+    def named(self, entity_id: int, *, event: bool) -> None:
+        """A claim of the document now names this entity (`event`: known to be an event)."""
+        if self._events is None:
+            return
+        if event:
+            self._events.add(entity_id)
+        elif entity_id not in self._events and entity_id not in self._not_events:
+            self._unchecked.add(entity_id)
+
+    def moved(self, before: int) -> None:
+        """The pass folded a mention no claim names yet into an event: nothing changes here,
+        if nothing else moved since `before` (`moves_so_far()` before the move)."""
+        if self._moves == before:
+            self._moves = moves_so_far()
+
+
+def link_event(
+    db: Database, mention: Mention, judge: Judge, document: DocumentEvents | None = None
+) -> int:
     """Record the mention's features, then fold it into the event it names, if one is known;
-    returns the event's id. Runs inside the caller's transaction."""
+    returns the event's id. Runs inside the caller's transaction. `document`: the events its
+    document names, kept by the caller (the mention's entity is new, named by no claim)."""
     db.execute("delete from event_pending where entity_id = ?", [mention.entity_id])
     save_event_features(db, mention.entity_id, mention.features, mention.published)
     try:
-        target = _matching_event(db, mention, judge)
+        target = _matching_event(db, mention, judge, document)
     except Deferred:  # doubtful: pending until `stance resolve` asks the model
         db.execute("insert into event_pending (entity_id) values (?)", [mention.entity_id])
         return mention.entity_id
     if target is None:
         return mention.entity_id
+    before = moves_so_far()
     move_entity(db, keep=target, drop=mention.entity_id)
+    if document is not None:
+        document.moved(before)
     return target
 
 
@@ -106,17 +158,24 @@ def link_pending(db: Database, judge: Judge) -> int:
     return linked
 
 
-def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
+def _matching_event(
+    db: Database, mention: Mention, judge: Judge, document: DocumentEvents | None
+) -> int | None:
     merged_into = queries.event_merged_into(db, mention.key)
     if merged_into is not None:  # the user merged this name into an event before
         return merged_into
     found, same_document = queries.event_candidates(
-        db, mention.features, mention.key, mention.document_id
+        db,
+        mention.features,
+        mention.key,
+        mention.document_id,
+        document.ids(db) if document is not None else None,
     )
     found |= set(nearby_sharing_words(db, mention.features, mention.published))
     found.discard(mention.entity_id)
     found -= queries.split_off(db, mention.key)
     stored = queries.stored_features_of(db, sorted(found))
+    first_published = queries.first_published_of(db, sorted(found))
     scored = []
     for candidate in sorted(found):
         known = stored.get(candidate)
@@ -134,7 +193,7 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
                 mention.features,
                 mention.published,
                 known,
-                queries.first_published(db, [candidate]),
+                first_published.get(candidate),
             ) or (candidate in same_document and same_in_document(mention.features, known)):
                 value = max(value, SURE)
             scored.append((value, candidate, known))
@@ -153,4 +212,12 @@ def _matching_event(db: Database, mention: Mention, judge: Judge) -> int | None:
     return None
 
 
-__all__ = ["EventFeatures", "Mention", "features", "find_date", "link_event", "link_pending"]
+__all__ = [
+    "DocumentEvents",
+    "EventFeatures",
+    "Mention",
+    "features",
+    "find_date",
+    "link_event",
+    "link_pending",
+]

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from stance.core.canonical import canonical, is_event_mention
 from stance.resolve.entities import resolve_entity
-from stance.resolve.events import Mention, link_event, link_pending
+from stance.resolve.events import DocumentEvents, Mention, link_event, link_pending
 from stance.resolve.judge import DeferToResolve, Judge, Question, RuleJudge
 from stance.resolve.relations import decide_relations
 from stance.store import queries
@@ -68,7 +68,9 @@ def resolve_run(store: Store, run_id: int, judge: Judge | None = None) -> bool:
 
 def _resolve_claims(db: Database, run_id: int, judge: Judge) -> None:
     touched: set[int] = set()
+    documents: dict[str, DocumentEvents] = {}
     for claim in queries.run_mentions(db, run_id):
+        document = documents.setdefault(claim.document_id, DocumentEvents(claim.document_id))
         if claim.grounded and claim.speaker:
             speaker_id = resolve_entity(db, claim.speaker, "person")
             db.execute(
@@ -76,7 +78,8 @@ def _resolve_claims(db: Database, run_id: int, judge: Judge) -> None:
             )
         for rowid, name, kind, given_date in claim.targets:
             entity_id = resolve_entity(db, name, kind)
-            if _is_new_event(name, kind):
+            event = _is_new_event(name, kind)
+            if event:
                 alias = " ".join(name.split()) or name
                 mention = Mention.read(
                     entity_id,
@@ -87,7 +90,7 @@ def _resolve_claims(db: Database, run_id: int, judge: Judge) -> None:
                     quote=claim.quote,
                     given_date=given_date,
                 )
-                entity_id = link_event(db, mention, judge)
+                entity_id = link_event(db, mention, judge, document)
             # One stance per claim and entity: a later target naming the same entity goes.
             changed = db.execute(
                 "update or ignore claim_targets set entity_id = ? where rowid = ?",
@@ -95,6 +98,7 @@ def _resolve_claims(db: Database, run_id: int, judge: Judge) -> None:
             ).rowcount
             if not changed:
                 db.execute("delete from claim_targets where rowid = ?", [rowid])
+            document.named(entity_id, event=event)
             touched.add(entity_id)
     for entity_id in touched:
         db.execute("insert or ignore into relations_pending (entity_id) values (?)", [entity_id])

@@ -18,6 +18,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlite_utils import Database
@@ -617,6 +618,13 @@ def matching_entity_ids(db: Database, query: str) -> list[int]:
 # --- Events -----------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
+def _json_tuple(value: str | None) -> tuple[str, ...]:
+    """A stored JSON list as a tuple; the same few lists are read over and over when
+    mentions are matched with the events known."""
+    return tuple(json.loads(value or "[]"))
+
+
 def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     row = db.execute(
         "select date, month_day, participants, type, type_word, words, year, venue "
@@ -628,10 +636,10 @@ def stored_features(db: Database, entity_id: int) -> EventFeatures | None:
     return EventFeatures(
         row[0],
         row[1],
-        tuple(json.loads(row[2] or "[]")),
+        _json_tuple(row[2]),
         row[3],
         row[4],
-        tuple(json.loads(row[5] or "[]")),
+        _json_tuple(row[5]),
         row[6],
         (),
         row[7],
@@ -645,18 +653,23 @@ def stored_features_of(db: Database, ids: list[int]) -> dict[int, EventFeatures]
         f"from events where entity_id in ({marks(ids)})",
         list(ids),
     ).fetchall()
-    return {
-        int(r[0]): EventFeatures(
-            r[1],
-            r[2],
-            tuple(json.loads(r[3] or "[]")),
-            r[4],
-            r[5],
-            tuple(json.loads(r[6] or "[]")),
-            r[7],
-        )
-        for r in rows
-    }
+    return {int(r[0]): _features_of_row(*r[1:]) for r in rows}
+
+
+@lru_cache(maxsize=8192)
+def _features_of_row(
+    date: str | None,
+    month_day: str | None,
+    participants: str | None,
+    type_: str | None,
+    type_word: str | None,
+    words: str | None,
+    year: str | None,
+) -> EventFeatures:
+    """The features of a stored event row (frozen: one object per distinct row)."""
+    return EventFeatures(
+        date, month_day, _json_tuple(participants), type_, type_word, _json_tuple(words), year
+    )
 
 
 def split_off(db: Database, key: str) -> set[int]:
@@ -665,6 +678,18 @@ def split_off(db: Database, key: str) -> set[int]:
         "select entity_id from entity_overrides where action = 'split' and alias_key = ?", [key]
     )
     return {int(r[0]) for r in rows.fetchall()}
+
+
+def first_published_of(db: Database, ids: list[int]) -> dict[int, str | None]:
+    """Each event's first publication date, in one query per 500 events."""
+    found: dict[int, str | None] = {}
+    for part in chunks(ids):
+        rows = db.execute(
+            f"select entity_id, first_published from events where entity_id in ({marks(part)})",
+            part,
+        )
+        found.update((int(r[0]), r[1]) for r in rows.fetchall())
+    return found
 
 
 def first_published(db: Database, ids: list[int]) -> str | None:
@@ -719,9 +744,14 @@ def event_merged_into(db: Database, key: str) -> int | None:
 
 
 def event_candidates(
-    db: Database, f: EventFeatures, key: str, document_id: str
+    db: Database,
+    f: EventFeatures,
+    key: str,
+    document_id: str,
+    same_document: set[int] | None = None,
 ) -> tuple[set[int], set[int]]:
-    """(events a mention may name, those named in the same document): through indexes."""
+    """(events a mention may name, those named in the same document): through indexes.
+    `same_document` is `document_events(db, document_id)` when the caller keeps it."""
     # Each lookup reads at most CANDIDATES rows of an index, the latest events first: the
     # cost of linking a mention does not grow with the number of events stored.
     found: set[int] = set()
@@ -745,7 +775,14 @@ def event_candidates(
             [key],
         ).fetchall()
     }
-    same_document = {
+    if same_document is None:
+        same_document = document_events(db, document_id)
+    return found | same_document, same_document
+
+
+def document_events(db: Database, document_id: str) -> set[int]:
+    """The events the claims of a document name (reads every claim of it)."""
+    return {
         int(r[0])
         for r in db.execute(
             "select distinct t.entity_id from claims c join claim_targets t on t.claim_id = c.id "
@@ -753,7 +790,15 @@ def event_candidates(
             [document_id],
         ).fetchall()
     }
-    return found | same_document, same_document
+
+
+def events_among(db: Database, ids: list[int]) -> set[int]:
+    """Those of these entities that are events."""
+    found: set[int] = set()
+    for part in chunks(ids):
+        rows = db.execute(f"select entity_id from events where entity_id in ({marks(part)})", part)
+        found |= {int(r[0]) for r in rows.fetchall()}
+    return found
 
 
 CANDIDATES = 100  # events read at most per lookup when linking a mention (the latest)

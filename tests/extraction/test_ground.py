@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from stance.extraction.ground import Alignment, align
+from stance.extraction.ground import Alignment, NormalizedText, align
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 ARTICLE = (FIXTURES / "azernews-2024-04-03-blinken-aliyev.txt").read_text(encoding="utf-8")
@@ -66,3 +66,20 @@ def test_the_occurrence_nearest_the_hint_wins():
 
 def test_empty_quote_is_rejected():
     assert align("  ", ARTICLE) == Alignment(None, None, "rejected", "the quote is empty")
+
+
+def test_normalized_text_is_every_letter_and_digit_lowered_one_by_one() -> None:
+    # NormalizedText.of goes run by run; character by character is the definition.
+    def one_by_one(text: str) -> tuple[str, list[int]]:
+        chars, offsets = [], []
+        for i, ch in enumerate(text):
+            if ch.isalnum():
+                for low in ch.lower():
+                    chars.append(low)
+                    offsets.append(i)
+        return "".join(chars), offsets
+
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for text in (every, "ΟΔΟΣ odos", "İstanbul _x_ ﬁne", "Ali\u200cyev, Antony\u200b Blinken"):
+        found = NormalizedText.of(text)
+        assert (found.chars, list(found.offsets)) == one_by_one(text)

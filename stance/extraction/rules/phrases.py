@@ -111,6 +111,7 @@ def _stands_alone(tokens: list[str]) -> bool:
     return not (len(keys) <= 2 and keys[-1] in ORGANIZATION_WORDS | BODY_NOUNS)
 
 
+@lru_cache(maxsize=65536)
 def word_key(token: str) -> str:
     """Lower-case letters and digits of a token, possessive dropped ("O'Brien's" -> "obrien")."""
     return _NOT_WORD.sub("", POSSESSIVE_END.sub("", token).lower())
