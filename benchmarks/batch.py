@@ -4,8 +4,9 @@
    the results file is made here by answering each request line with the article's own
    claims (testkit.fakeserver.run_batch, as `vllm run-batch` would, scripted), then
    `stance batch import` stores them: reading, chunking, request building, validation,
-   grounding and storage, measured as wall time and peak memory of each child process, at
-   D/10 and D documents (peak memory should stay flat in D).
+   grounding and storage, measured as wall time, CPU time and peak memory of each child
+   process, at D/10 and D documents (peak memory should stay flat in D). CPU time is what
+   to read on a shared machine (pin the run to one core: `taskset -c 1`).
 2. Requests and tokens against the live path: the live path's requests for a sample of the
    same articles, counted at the loopback server; the batch's are the lines of its file.
    Input tokens are counted over what the model reads (messages, tools or schema) with
@@ -106,7 +107,7 @@ def live_requests(articles: list[Article], scratch: Path) -> tuple[int, int]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
-    parser.add_argument("--shard", type=int, default=5_000)
+    parser.add_argument("--shard", type=int, default=5_000, help="0: no shards")
     parser.add_argument("--sample", type=int, default=100, help="articles sent live")
     options = parser.parse_args()
     docs, shard = options.docs, options.shard
@@ -121,15 +122,17 @@ def main() -> None:
         for size in sorted({max(1, docs // 10), docs}):
             done = export_import(synthetic_articles(size), scratch, f"d{size}")
             out, back = done["export"], done["import"]
-            walls.append((size, out.wall, back.wall))  # type: ignore[attr-defined]
+            walls.append((size, out.cpu, back.cpu))  # type: ignore[attr-defined]
             rows.append(
                 (
                     f"{size:,}",
                     f"{done['lines']:,}",
                     f"{out.wall:.1f}",
+                    f"{out.cpu:.1f}",  # type: ignore[attr-defined]
                     f"{out.peak_rss_mb:.0f}",  # type: ignore[attr-defined]
                     f"{back.wall:.1f}",
-                    f"{size / back.wall:.0f}",
+                    f"{back.cpu:.1f}",  # type: ignore[attr-defined]
+                    f"{size / back.cpu:.0f}",  # type: ignore[attr-defined]
                     f"{back.peak_rss_mb:.0f}",  # type: ignore[attr-defined]
                     back.stdout.strip().split(";")[0],  # type: ignore[attr-defined]
                 )
@@ -139,10 +142,12 @@ def main() -> None:
                 [
                     "documents",
                     "request lines",
-                    "export s",
+                    "export wall s",
+                    "export CPU s",
                     "export peak MB",
-                    "import s",
-                    "import docs/s",
+                    "import wall s",
+                    "import CPU s",
+                    "import docs per CPU s",
                     "import peak MB",
                     "import says",
                 ],
@@ -152,7 +157,7 @@ def main() -> None:
         if len(walls) == 2:
             (small, out_small, in_small), (big, out_big, in_big) = walls
             print(
-                f"\nWithout start-up (the difference between the two sizes): export "
+                f"\nWithout start-up (the difference between the two sizes, in CPU time): export "
                 f"{(big - small) / (out_big - out_small):.0f} documents/s, import "
                 f"{(big - small) / (in_big - in_small):.0f} documents/s."
             )
@@ -171,6 +176,8 @@ def main() -> None:
             )
         )
 
+        if shard <= 0:
+            return  # --shard 0: no shards
         shared = shard // 5
         everything = synthetic_articles(2 * shard - shared)
         a = export_import(everything[:shard], scratch, "shard-a")

@@ -18,11 +18,13 @@ BENCHMARKS = (
     "overhead",
     "reading",
     "prompt_tokens",
+    "request_size",
     "queries",
     "compare_million",
     "peer",
     "write_cost",
     "batch",
+    "datasets",
     "offline",
 )
 

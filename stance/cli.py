@@ -1389,24 +1389,94 @@ def batch_export_command(
         sys.exit(1)
 
 
+def reask_options(func: F) -> F:
+    """How answers that fail the checks are re-asked: a follow-up batch unless told."""
+    func = click.option(
+        "--no-reasks",
+        is_flag=True,
+        help="Re-ask nothing: claims that fail the checks are stored as rejected at once.",
+    )(func)
+    return click.option(
+        "--live-retries",
+        is_flag=True,
+        help="Re-ask failing answers live (chat completions now) instead of in a follow-up "
+        "batch; same limit and corrections as `stance ingest`.",
+    )(func)
+
+
+def _reasks(live_retries: bool, no_reasks: bool) -> str:
+    if live_retries and no_reasks:
+        raise click.UsageError("--live-retries and --no-reasks exclude each other")
+    return "live" if live_retries else "none" if no_reasks else "batch"
+
+
+def _report_followups(followups: list[Any]) -> None:
+    """Where the re-asks went: a follow-up batch sent to the server, or a request file."""
+    for followup in followups:
+        what = (
+            f"re-asked {followup.requests} requests of {followup.documents} documents whose "
+            f"answers failed the checks (attempt {followup.attempt})"
+        )
+        if followup.state is not None:
+            click.echo(
+                f"{what} in batch {followup.id}, which follows {followup.parent['id']}: "
+                f"`stance batch collect {followup.id}` when it is done"
+            )
+        else:
+            click.echo(
+                f"{what}: wrote {followup.path} (batch {followup.id}); run it through the batch "
+                "engine, then `stance batch import` its results"
+            )
+
+
 @batch_group.command(name="import")
 @click.argument("results", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--batch", "batch_id", help="The batch the results answer (default: any).")
+@reask_options
+@click.option("--base-url", help="Server for --live-retries (default $OPENAI_BASE_URL).")
 @output_options(csv=False)
 @db_option
 @handle_errors
-def batch_import_command(results: str, batch_id: str | None, as_json: bool, db_path: str) -> None:
+def batch_import_command(
+    results: str,
+    batch_id: str | None,
+    live_retries: bool,
+    no_reasks: bool,
+    base_url: str | None,
+    as_json: bool,
+    db_path: str,
+) -> None:
     """Store the answers in RESULTS (a batch output or error file) as `stance ingest` would.
 
     Every answer goes through the same validation, grounding and storage as a live one, one
     transaction per document. Importing twice stores nothing twice; a malformed line is
-    reported with its line number and the rest is stored.
+    reported with its line number and the rest is stored. Answers that fail the checks are
+    re-asked as `stance ingest` re-asks them: the re-asks are written next to RESULTS as a
+    follow-up request file (RESULTS.reask-BATCH.jsonl), whose results are imported in turn and
+    stored with the good claims of the first answers; or sent live with --live-retries.
     """
+    from pathlib import Path
+
     from stance.ingestion.batch import import_results, read_lines
 
+    reasks = _reasks(live_retries, no_reasks)
     lines = sys.stdin if results == "-" else read_lines(results)
+    where = Path.cwd() / "stance" if results == "-" else Path(results)
+
+    def reask_file(batch: dict[str, Any]) -> Path:
+        return where.with_name(f"{where.stem}.reask-{batch['id']}.jsonl")
+
     store = open_store(db_path)
-    summary = import_results(store, lines, label=results, batch_id=batch_id, judge=_defer())
+    summary = import_results(
+        store,
+        lines,
+        label=results,
+        batch_id=batch_id,
+        judge=_defer(),
+        reasks=reasks,  # type: ignore[arg-type]
+        reask_file=reask_file,
+        base_url=base_url,
+    )
     _print_failures(summary.results)
     for problem in [*summary.malformed, *summary.incomplete][:20]:
         err.print(f"stance: error: {problem}", markup=False)
@@ -1414,6 +1484,7 @@ def batch_import_command(results: str, batch_id: str | None, as_json: bool, db_p
         print_json(summary.as_dict())
     else:
         click.echo(summary.line())
+        _report_followups(summary.followups)
     if not summary.ok:
         sys.exit(1)
 
@@ -1482,7 +1553,7 @@ def batch_status_command(
     if batch_id is None:
         rows = batches(store)
         columns = ["id", "kind", "status", "created_at", "model", "documents", "requests"]
-        columns += ["pending", "stored", "failed"]
+        columns += ["pending", "stored", "failed", "reasked", "parent_id"]
         if as_json:
             print_json(rows)
         else:
@@ -1514,22 +1585,38 @@ def _batch_extractor(store: Store, batch_id: str | None, base_url: str | None) -
 @batch_group.command(name="collect")
 @click.argument("batch_id", required=False)
 @click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+@reask_options
 @output_options(csv=False)
 @db_option
 @handle_errors
 def batch_collect_command(
-    batch_id: str | None, base_url: str | None, as_json: bool, db_path: str
+    batch_id: str | None,
+    base_url: str | None,
+    live_retries: bool,
+    no_reasks: bool,
+    as_json: bool,
+    db_path: str,
 ) -> None:
     """Store the answers of batch BATCH_ID (default: the latest not yet collected) when done.
 
-    Runs every answer through the same checks and storage as `stance ingest`. Safe to run
+    Runs every answer through the same checks and storage as `stance ingest`. Answers that
+    fail the checks are re-asked as `stance ingest` re-asks them (same limit, same
+    corrections): in a follow-up batch sent at once (collect it in turn: the fixed claims are
+    stored with the good ones of the first answers), or live with --live-retries. Safe to run
     again, after a crash too: nothing is stored twice.
     """
     from stance.ingestion.batch import collect_batch
 
+    reasks = _reasks(live_retries, no_reasks)
     store = open_store(db_path)
     extractor = _batch_extractor(store, batch_id, base_url)
-    collected = collect_batch(store, extractor, batch_id, judge=_defer())
+    collected = collect_batch(
+        store,
+        extractor,
+        batch_id,
+        judge=_defer(),
+        reasks=reasks,  # type: ignore[arg-type]
+    )
     row, imported = collected.batch, collected.imported
     if imported is not None:
         _print_failures(imported.results)
@@ -1542,6 +1629,7 @@ def batch_collect_command(
     else:
         left = collected.left.get("pending", 0)
         click.echo(f"batch {row['id']}: {row['status']}; {imported.line()}")
+        _report_followups(imported.followups)
         if left:
             click.echo(
                 f"{left} documents were not answered (batch {row['status']}): send them "
@@ -1549,6 +1637,38 @@ def batch_collect_command(
             )
     if imported is not None and not imported.ok or collected.left.get("pending"):
         sys.exit(1)
+
+
+@batch_group.command(name="cancel")
+@click.argument("batch_id", required=False)
+@click.option("--base-url", help="OpenAI-compatible server URL (default $OPENAI_BASE_URL).")
+@output_options(csv=False)
+@db_option
+@handle_errors
+def batch_cancel_command(
+    batch_id: str | None, base_url: str | None, as_json: bool, db_path: str
+) -> None:
+    """Cancel batch BATCH_ID on the server (default: the latest not yet collected).
+
+    What it answered before it stopped can still be collected with `stance batch collect`;
+    the documents it did not answer stay pending, to send again with `stance ingest --batch`.
+    """
+    from stance.ingestion.batch import cancel_batch
+
+    store = open_store(db_path)
+    row = cancel_batch(store, _batch_extractor(store, batch_id, base_url), batch_id)
+    if as_json:
+        print_json(dict(row))
+        return
+    done = (
+        f" ({row.get('completed') or 0} of {row['total']} requests done)"
+        if row.get("total")
+        else ""
+    )
+    click.echo(
+        f"batch {row['id']}: {row['status']}{done}; what it answered can still be stored: "
+        f"`stance batch collect {row['id']}`"
+    )
 
 
 @cli.command(name="merge-db")

@@ -20,6 +20,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Literal
 
 from rapidfuzz import fuzz
@@ -83,6 +84,11 @@ class NormalizedText:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+def normalized_chars(text: str) -> str:
+    """`NormalizedText.of(text).chars` without the offsets: for a search, not a span."""
+    return "".join(map(str.lower, compress(text, map(str.isalnum, text))))
+
+
 def _nearest(haystack: str, needle: str, hint: int) -> int:
     """Offset of the occurrence of needle nearest to hint, or -1.
 
@@ -143,7 +149,7 @@ def align(
     fragments = [f for f in _ELLIPSIS.split(stripped) if f.strip()]
     if len(fragments) >= 2 or (fragments and _ELLIPSIS.search(stripped)):
         return _align_fragments(fragments, text, hint, norm_text)
-    norm_quote = NormalizedText.of(stripped).chars
+    norm_quote = normalized_chars(stripped)
     if not norm_quote:
         return Alignment(None, None, "rejected", "the quote has no letters or digits")
     norm_hint = _normalized_index(norm_text, hint)
@@ -202,7 +208,7 @@ def _find_fragment(
     pos = text.find(fragment, start)
     if pos != -1:
         return pos, pos + len(fragment)
-    norm_fragment = NormalizedText.of(fragment).chars
+    norm_fragment = normalized_chars(fragment)
     npos = norm.chars.find(norm_fragment, _normalized_index(norm, start))
     if npos == -1 or not norm_fragment:
         return None
@@ -217,7 +223,7 @@ def _one_passage(text: str, start: int, end: int, breaks: re.Pattern[str]) -> bo
 def _align_fragments(fragments: list[str], text: str, hint: int, norm: NormalizedText) -> Alignment:
     """Ground an ellipsis quote: every fragment, in order, within one paragraph."""
     fragments = [f.strip().strip("\"'“”‘’").strip() for f in fragments]
-    short = [f for f in fragments if len(NormalizedText.of(f).chars) < MIN_FRAGMENT_CHARS]
+    short = [f for f in fragments if len(normalized_chars(f)) < MIN_FRAGMENT_CHARS]
     if short or len(fragments) < 2:
         return Alignment(
             None,

@@ -9,16 +9,20 @@ Azerbaijan") resolves to the person the text names with that title (`titled_pers
 
 `attribution_problem` checks the speaker against the place of the quote: the speaker's name
 or its mention must be in the quote's paragraph (a transcript label included), or its name
-in the paragraph before when the quote's own paragraph names nobody else before the quote.
+in the paragraph before when the quote's own paragraph names nobody else before the quote,
+or, in a statement that speaks as "we", the author its heading names (`document_author`,
+found as the rules extractor finds it).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stance.core.gazetteer import is_place_word, place_named
 from stance.core.names import ROLE_WORDS, TITLE_WORDS, initials, name_words
-from stance.extraction.ground import NormalizedText
+from stance.extraction.ground import NormalizedText, normalized_chars
+from stance.extraction.rules.cues import OWN_VOICE, statement_author
 
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "it", "we", "i", "you", "his", "their"})
 ANONYMOUS_SOURCES = frozenset(
@@ -90,6 +94,12 @@ def titled_person(speaker: str, text: str) -> str | None:
     return found.group(1) if found else None
 
 
+# A model's claim is checked twice against the same text (when its answer is read, and when
+# it is grounded for storing): the second check is a lookup.
+CHECKS_CACHED = 4096
+
+
+@lru_cache(maxsize=CHECKS_CACHED)
 def speaker_problem(
     speaker: str, text: str, normalized: NormalizedText | None = None
 ) -> str | None:
@@ -123,7 +133,7 @@ def _paragraph_end(text: str, end: int) -> int:
 def _names(speaker: str, passage: str) -> bool:
     """The passage names the speaker: every long word of its name, its surname, a
     distinctive word of a body's name ("Tidewater"), or its initials ("SEC")."""
-    norm = NormalizedText.of(passage).chars
+    norm = normalized_chars(passage)
     words = [w for w in name_words(speaker) if len(w) >= 3] or name_words(speaker)
     if not words:
         return False
@@ -173,13 +183,42 @@ def _other_people(speaker: str, passage: str) -> list[str]:
     return found
 
 
+HEAD_PARAGRAPHS = 3  # where a statement's heading may be: its title line or first paragraphs
+# What follows the author in a readout's heading: "Readout of X's call with Y" is X's.
+_AUTHOR_TAIL = re.compile(r"['’]s\b|\s+(?:call|meeting|talks?|conversation)\s+with\b", re.I)
+
+
+def document_author(text: str) -> str | None:
+    """The author a statement, address or readout names in its heading ("Statement by the
+    Harbour Board on the strike": the Harbour Board), found as the rules extractor finds it
+    (`rules.cues.statement_author`); None for any other text."""
+    starts = _paragraph_starts(text, len(text))
+    head_end = (
+        _paragraph_end(text, starts[HEAD_PARAGRAPHS - 1])
+        if len(starts) >= HEAD_PARAGRAPHS
+        else len(text)
+    )
+    found = statement_author(text[:head_end])
+    if found is None:
+        return None
+    author = _AUTHOR_TAIL.split(found[0])[0].strip()
+    return author or None
+
+
+def is_author(speaker: str, text: str) -> bool:
+    """The speaker is the author the text's heading names (`document_author`)."""
+    author = document_author(text)
+    return author is not None and (_names(speaker, author) or _names(author, speaker))
+
+
+@lru_cache(maxsize=CHECKS_CACHED)
 def attribution_problem(speaker: str, mention: str, text: str, start: int, end: int) -> str | None:
     """Why the text does not give the quote at [start, end) to this speaker, or None.
 
     The speaker (or its mention) named in the quote's paragraph stands. Else the paragraph
     must name no one else, and the speaker must be named in one of the paragraphs before
-    (a quotation running on), or be a body or an anonymous source (the author of a
-    statement, "officials").
+    (a quotation running on), or be a body or an anonymous source ("officials"), or be the
+    author a statement names in its heading when the paragraph speaks as "we" or "I".
     """
     if outlet := outlet_problem(speaker, text):
         return outlet
@@ -202,6 +241,8 @@ def attribution_problem(speaker: str, mention: str, text: str, start: int, end: 
         return None
     if is_body(speaker) or is_anonymous_source(speaker):
         return None
+    if OWN_VOICE.search(text, para_start, para_end) and is_author(speaker, text):
+        return None  # a statement speaking as "we": its author, named in its heading
     return (
         f"the text does not name '{speaker}' near this quote: the speaker must be named in the "
         "quote's paragraph or the ones before"

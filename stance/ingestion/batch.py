@@ -27,22 +27,24 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from openai.types.chat import ChatCompletion
 
-from stance.core.clock import now
 from stance.core.errors import InputError, ModelError, NotFoundError, StanceError, UsageError
-from stance.core.models import Document, schema_sha
+from stance.core.models import Document, Extraction, schema_sha
 from stance.extraction.config import ExtractorConfig
 from stance.extraction.llm.batch import (
+    FINAL_STATES,
     BatchAnswer,
     BatchClient,
     BatchState,
+    ChunkId,
     parse_result_line,
+    request_line,
     request_lines,
 )
-from stance.extraction.llm.extractor import LLMExtractor
+from stance.extraction.llm.extractor import LLMExtractor, Reasks
 from stance.ingestion.pipeline import IngestResult, IngestSummary
 from stance.inputs import Metadata, Reader, ReadOptions
 from stance.resolve.judge import Judge
@@ -80,6 +82,8 @@ class ImportSummary(IngestSummary):
 
     malformed: list[str] = field(default_factory=list)  # "FILE:LINE: what is wrong"
     incomplete: list[str] = field(default_factory=list)  # documents with chunks missing
+    reasked: list[str] = field(default_factory=list)  # documents moved on to a follow-up
+    followups: list[FollowUp] = field(default_factory=list)  # the follow-up batches made
 
     @property
     def input_tokens(self) -> int:
@@ -104,6 +108,8 @@ class ImportSummary(IngestSummary):
             "output_tokens": self.output_tokens,
             "malformed": self.malformed,
             "incomplete": self.incomplete,
+            "reasked": len(self.reasked),
+            "followups": [f.as_dict() for f in self.followups],
             "documents": [r.__dict__ for r in self.results],
         }
 
@@ -118,6 +124,8 @@ class ImportSummary(IngestSummary):
             text += f"; malformed lines: {len(self.malformed)}"
         if self.incomplete:
             text += f"; documents with chunks missing: {len(self.incomplete)}"
+        if self.reasked:
+            text += f"; re-asked: {len(self.reasked)} documents"
         return text
 
 
@@ -260,8 +268,41 @@ def export_batch(
 # --- Back ----------------------------------------------------------------------------------------
 
 
+@dataclass
+class FollowUp:
+    """A follow-up batch: the re-asks of the chunks whose answers failed, for the documents of
+    one batch. Recorded as it fills (`preparing`), then sent or written by `send_followups`."""
+
+    id: str
+    parent: dict[str, Any]
+    path: Path  # where its request lines are written
+    documents: int = 0
+    requests: int = 0
+    state: BatchState | None = None  # once sent through the Batch API
+
+    @property
+    def attempt(self) -> int:
+        return int(self.parent.get("attempt") or 1) + 1
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "batch": self.id,
+            "follows": self.parent["id"],
+            "attempt": self.attempt,
+            "documents": self.documents,
+            "requests": self.requests,
+            "file": str(self.path) if self.parent["kind"] != "openai" else None,
+            "status": self.state.status if self.state else "exported",
+        }
+
+
 class _Importer:
-    """Stores documents as their answers complete; one extractor per batch (its run key)."""
+    """Stores documents as their answers complete; one extractor per batch (its run key).
+
+    A document whose answers fail the checks with re-asks left goes, as the `reasks` policy
+    says, to a follow-up batch ("batch"), to live requests ("live"), or is stored with the
+    failing claims rejected ("none").
+    """
 
     def __init__(
         self,
@@ -270,15 +311,25 @@ class _Importer:
         summary: ImportSummary,
         on_result: Callable[[IngestResult], None] | None,
         judge: Judge | None = None,
+        *,
+        reasks: Reasks = "none",
+        base_url: str | None = None,
+        reask_file: Callable[[dict[str, Any]], Path] | None = None,
     ) -> None:
         self.store = store
         self.judge = judge
         self.batch_id = batch_id
         self.summary = summary
         self.on_result = on_result
+        self.reasks: Reasks = reasks
+        self.base_url = base_url
+        self.reask_file = reask_file
         self.extractors: dict[str, LLMExtractor] = {}
-        self.waiting: dict[str, dict[int, ChatCompletion]] = {}
-        self.done: set[str] = set()
+        self.waiting: dict[tuple[str, int], dict[int, ChatCompletion]] = {}
+        self.expected: dict[tuple[str, int], int] = {}
+        self.done: set[tuple[str, int]] = set()
+        self.followups: dict[str, FollowUp] = {}  # by the batch they follow
+        self.files: dict[str, TextIO] = {}
 
     def report(self, result: IngestResult) -> None:
         self.summary.results.append(result)
@@ -287,39 +338,63 @@ class _Importer:
 
     def extractor_for(self, batch: dict[str, Any]) -> LLMExtractor:
         if batch["id"] not in self.extractors:
-            config = ExtractorConfig(backend="llm", model=batch["model"], mode=batch["mode"])
+            config = ExtractorConfig(
+                backend="llm", model=batch["model"], mode=batch["mode"], base_url=self.base_url
+            )
             extractor = LLMExtractor(config, chunk_chars=batch["chunk_chars"])
             self.extractors[batch["id"]] = extractor
         return self.extractors[batch["id"]]
 
+    def chunks_expected(self, chunk: ChunkId) -> int:
+        """How many answers make a document whole: all its chunks on a first attempt, the
+        chunks re-asked in a follow-up batch."""
+        if chunk.attempt == 1:
+            return chunk.count
+        key = (chunk.document_id, chunk.attempt)
+        if key not in self.expected:
+            found = table.pending_document(
+                self.store, chunk.document_id, self.batch_id, chunk.attempt
+            )
+            self.expected[key] = found.chunks if found else chunk.count
+        return self.expected[key]
+
     def take(self, answer: BatchAnswer) -> None:
-        doc_id = answer.chunk.document_id
-        if doc_id in self.done:
+        chunk = answer.chunk
+        key = (chunk.document_id, chunk.attempt)
+        if key in self.done:
             return
         if answer.completion is None:
-            self.done.add(doc_id)
-            self.waiting.pop(doc_id, None)
-            self.store_failure(doc_id, f"the batch answered with an error: {answer.error}")
+            self.done.add(key)
+            self.waiting.pop(key, None)
+            self.store_failure(
+                chunk.document_id,
+                f"the batch answered with an error: {answer.error}",
+                chunk.attempt,
+            )
             return
-        chunks = self.waiting.setdefault(doc_id, {})
-        chunks[answer.chunk.index] = answer.completion
-        if len(chunks) == answer.chunk.count:
-            del self.waiting[doc_id]
-            self.done.add(doc_id)
-            self.store_answers(doc_id, [chunks[i] for i in range(answer.chunk.count)])
+        chunks = self.waiting.setdefault(key, {})
+        chunks[chunk.index] = answer.completion
+        if len(chunks) >= self.chunks_expected(chunk):
+            del self.waiting[key]
+            self.done.add(key)
+            self.store_answers(chunk.document_id, chunk.attempt, chunk.count, chunks)
 
     def finish(self) -> None:
-        for doc_id, chunks in self.waiting.items():
-            found = self.pending(doc_id)
+        for (doc_id, attempt), chunks in self.waiting.items():
+            found = self.pending(doc_id, attempt)
             label = found[0].label if found else doc_id[:12]
             total = found[0].chunks if found else "?"
             self.summary.incomplete.append(
                 f"{label}: {len(chunks)} of {total} chunks answered; not stored yet"
             )
         self.waiting.clear()
+        for file in self.files.values():
+            file.close()
 
-    def pending(self, doc_id: str) -> tuple[table.PendingDocument, dict[str, Any]] | None:
-        found = table.pending_document(self.store, doc_id, self.batch_id)
+    def pending(
+        self, doc_id: str, attempt: int = 1
+    ) -> tuple[table.PendingDocument, dict[str, Any]] | None:
+        found = table.pending_document(self.store, doc_id, self.batch_id, attempt)
         if found is None:
             return None
         batch = table.batch(self.store, found.batch_id)
@@ -351,13 +426,18 @@ class _Importer:
         self.report(IngestResult(found.label, "cached", document_id=found.document.id))
         return True
 
-    def store_failure(self, doc_id: str, error: str) -> None:
-        looked_up = self.pending(doc_id)
+    def store_failure(
+        self, doc_id: str, error: str, attempt: int = 1, spent: Extraction | None = None
+    ) -> None:
+        looked_up = self.pending(doc_id, attempt)
         if looked_up is None:
             self.unknown(doc_id)
             return
         found, batch = looked_up
         if self.cached(found, batch):
+            return
+        if found.status == table.REASKED:
+            self.summary.reasked.append(found.label)
             return
         if found.status != "failed" or found.run_id is None:
             run_id = self.store.save_failure(
@@ -368,6 +448,7 @@ class _Importer:
                 schema_sha=batch["schema_sha"],
                 error=error,
                 started_at=batch["created_at"],
+                spent=spent,
             )
             table.mark_document(
                 self.store, found.batch_id, doc_id, "failed", run_id=run_id, error=error
@@ -376,25 +457,55 @@ class _Importer:
             IngestResult(found.label, "failed", document_id=doc_id, error=f"{found.label}: {error}")
         )
 
-    def store_answers(self, doc_id: str, answers: list[ChatCompletion]) -> None:
-        looked_up = self.pending(doc_id)
+    def answers_so_far(
+        self, found: table.PendingDocument, chunks: int, new: dict[int, ChatCompletion]
+    ) -> list[list[ChatCompletion]]:
+        """Each chunk's answers in order: the earlier attempts' (kept with the document in a
+        follow-up batch), then the ones just come back."""
+        earlier = json.loads(found.answers) if found.answers else [[] for _ in range(chunks)]
+        answers = [[ChatCompletion.model_validate(a) for a in chunk] for chunk in earlier]
+        for index, completion in new.items():
+            answers[index].append(completion)
+        return answers
+
+    def store_answers(
+        self, doc_id: str, attempt: int, count: int, new: dict[int, ChatCompletion]
+    ) -> None:
+        """Store a document once its answers are back, or move it on to a follow-up batch;
+        `count`: its chunks."""
+        looked_up = self.pending(doc_id, attempt)
         if looked_up is None:
             self.unknown(doc_id)
             return
         found, batch = looked_up
         if self.cached(found, batch):
             return
+        if found.status == table.REASKED:  # collected before: its re-asks are under way
+            self.summary.reasked.append(found.label)
+            return
+        extractor = self.extractor_for(batch)
+        doc = found.document
         try:
-            extraction = self.extractor_for(batch).check_answers(found.document.text, answers)
+            answers = self.answers_so_far(found, count, new)
+            replayed = extractor.check_answers(
+                doc.text, answers, published=doc.published, reasks=self.reasks
+            )
         except ModelError as error:
-            self.store_failure(doc_id, str(error))
+            spent = error.spent if isinstance(error.spent, Extraction) else None
+            self.store_failure(doc_id, str(error), attempt, spent)
+            return
+        except (IndexError, ValueError) as error:  # earlier answers kept in another shape
+            self.store_failure(doc_id, f"the answers kept cannot be read ({error})", attempt)
+            return
+        if replayed.extraction is None:
+            self.follow_up(found, batch, answers, replayed.requests)
             return
         # The run key is the batch's: what the requests were made with.
-        extraction = extraction.model_copy(
+        extraction = replayed.extraction.model_copy(
             update={"prompt_sha": batch["prompt_sha"], "schema_sha": batch["schema_sha"]}
         )
         saved = self.store.save_run(
-            found.document, extraction, started_at=batch["created_at"], replace_cached=False
+            doc, extraction, started_at=batch["created_at"], replace_cached=False
         )
         # The resolution pass, as the live ingest runs it after each document.
         resolve_pending(self.store, self.judge, relations=False)
@@ -411,8 +522,89 @@ class _Importer:
                 rejected=saved.rejected,
                 input_tokens=extraction.input_tokens or 0,
                 output_tokens=extraction.output_tokens or 0,
+                notes=tuple(extraction.notes.split("; ")) if extraction.notes else (),
             )
         )
+
+    def follow_up(
+        self,
+        found: table.PendingDocument,
+        batch: dict[str, Any],
+        answers: list[list[ChatCompletion]],
+        requests: dict[int, dict[str, Any]],
+    ) -> None:
+        """Move a document on to the follow-up batch of its batch: its re-asks written as
+        request lines, its answers so far kept with it."""
+        followup = self.followups.get(batch["id"])
+        if followup is None:
+            local_id = "reask-" + uuid.uuid4().hex[:12]
+            assert self.reask_file is not None
+            path = self.reask_file(batch)
+            followup = FollowUp(local_id, batch, path)
+            table.record_batch(
+                self.store,
+                {
+                    **{k: batch[k] for k in ("kind", "model", "mode", "prompt_sha", "schema_sha")},
+                    "chunk_chars": batch["chunk_chars"],
+                    "id": local_id,
+                    "status": table.PREPARING,
+                    "parent_id": batch["id"],
+                    "attempt": followup.attempt,
+                    "request_file": str(path) if batch["kind"] != "openai" else None,
+                },
+            )
+            self.followups[batch["id"]] = followup
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.files[batch["id"]] = open(path, "w", encoding="utf-8")  # noqa: SIM115
+        file = self.files[batch["id"]]
+        total = len(answers)
+        for index, body in sorted(requests.items()):
+            chunk = ChunkId(found.document.id, index, total, followup.attempt)
+            file.write(json.dumps(request_line(chunk, body), ensure_ascii=False) + "\n")
+        kept = json.dumps(
+            [[a.model_dump(mode="json", exclude_unset=True) for a in chunk] for chunk in answers],
+            ensure_ascii=False,
+        )
+        table.add_reasked(self.store, followup.id, found, len(requests), kept)
+        followup.documents += 1
+        followup.requests += len(requests)
+        table.update_batch(
+            self.store, followup.id, documents=followup.documents, requests=followup.requests
+        )
+        self.summary.reasked.append(found.label)
+
+
+def send_followups(store: Store, importer: _Importer) -> list[FollowUp]:
+    """Send each follow-up batch an import filled (Batch API), or leave its request file
+    written (a batch exported to a file). If one cannot be sent, it is undone (its documents
+    back to pending where they came from) and the error raised."""
+    sent = []
+    for followup in importer.followups.values():
+        parent = followup.parent
+        if parent["kind"] != "openai":
+            table.update_batch(store, followup.id, status="exported")
+            sent.append(followup)
+            continue
+        try:
+            client = BatchClient(importer.extractor_for(parent))
+            file_id = client.upload("stance-reasks.jsonl", followup.path.read_bytes())
+            state = client.create(file_id, {"stance_batch": followup.id, "follows": parent["id"]})
+        except StanceError:
+            table.discard_followup(store, followup.id)
+            raise
+        finally:
+            followup.path.unlink(missing_ok=True)
+        table.adopt_server_id(
+            store,
+            followup.id,
+            state.id,
+            status=state.status,
+            input_file_id=state.input_file_id,
+            request_file=None,
+        )
+        followup.id, followup.state = state.id, state
+        sent.append(followup)
+    return sent
 
 
 def import_results(
@@ -424,21 +616,74 @@ def import_results(
     on_result: Callable[[IngestResult], None] | None = None,
     summary: ImportSummary | None = None,
     judge: Judge | None = None,
+    reasks: Reasks = "batch",
+    reask_file: Callable[[dict[str, Any]], Path] | None = None,
+    base_url: str | None = None,
 ) -> ImportSummary:
     """Store the answers of result lines (see the module's docstring). `judge` decides
-    doubtful event matches in the resolution pass, as in `ingest` (rules when None)."""
+    doubtful event matches in the resolution pass, as in `ingest` (rules when None).
+
+    Answers that fail the checks, with re-asks left, are re-asked as `reasks` says: in a
+    follow-up batch ("batch": its request file at `reask_file(batch)`, sent through the Batch
+    API when the batch was; see `ImportSummary.followups`; without `reask_file`, as "none"),
+    live through the server at `base_url` ("live"), or not ("none": the failing claims stored
+    as rejected)."""
+    return import_files(
+        store,
+        [(label, lines)],
+        batch_id=batch_id,
+        on_result=on_result,
+        summary=summary,
+        judge=judge,
+        reasks=reasks,
+        reask_file=reask_file,
+        base_url=base_url,
+    )
+
+
+def import_files(
+    store: Store,
+    files: Iterable[tuple[str, Iterable[str]]],
+    *,
+    batch_id: str | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+    summary: ImportSummary | None = None,
+    judge: Judge | None = None,
+    reasks: Reasks = "batch",
+    reask_file: Callable[[dict[str, Any]], Path] | None = None,
+    base_url: str | None = None,
+) -> ImportSummary:
+    """`import_results` over several (label, lines) files at once (a batch's output and error
+    files): a document whose chunks are answered in both is read whole."""
     summary = summary or ImportSummary()
-    importer = _Importer(store, batch_id, summary, on_result, judge)
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            answer = parse_result_line(line)
-        except ValueError as error:
-            summary.malformed.append(f"{label}:{number}: {error}")
-            continue
-        importer.take(answer)
-    importer.finish()
+    if reasks == "batch" and reask_file is None:
+        reasks = "none"
+    for unsent in table.unsent_followups(store, batch_id):
+        table.discard_followup(store, unsent)  # left by a crash: its documents are re-read
+    importer = _Importer(
+        store,
+        batch_id,
+        summary,
+        on_result,
+        judge,
+        reasks=reasks,
+        base_url=base_url,
+        reask_file=reask_file,
+    )
+    try:
+        for name, numbered in files:
+            for number, line in enumerate(numbered, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    answer = parse_result_line(line)
+                except ValueError as error:
+                    summary.malformed.append(f"{name}:{number}: {error}")
+                    continue
+                importer.take(answer)
+    finally:
+        importer.finish()
+    summary.followups.extend(send_followups(store, importer))
     resolve_pending(store, judge, relations=False)
     return summary
 
@@ -496,16 +741,15 @@ def submit_batch(
             table.update_batch(store, local_id, kind="openai", status="failed", error=str(error))
             raise
     # The server's id replaces the local one, documents and all, in one transaction.
-    with store.write_transaction():
-        store.db.execute("pragma defer_foreign_keys = on")  # until both tables agree
-        store.db.execute(
-            "update batches set id = ?, kind = 'openai', status = ?, input_file_id = ?, "
-            "request_file = null, updated_at = ? where id = ?",
-            [state.id, state.status, state.input_file_id, now(), local_id],
-        )
-        store.db.execute(
-            "update batch_documents set batch_id = ? where batch_id = ?", [state.id, local_id]
-        )
+    table.adopt_server_id(
+        store,
+        local_id,
+        state.id,
+        kind="openai",
+        status=state.status,
+        input_file_id=state.input_file_id,
+        request_file=None,
+    )
     summary.batch_id = state.id
     summary.path = ""
     return SubmitSummary(summary, state)
@@ -549,6 +793,34 @@ def refresh_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) -
     return found | {"total": state.total, "completed": state.completed, "failed": state.failed}
 
 
+def cancel_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) -> dict[str, Any]:
+    """Ask the server to cancel a batch (the latest uncollected one without an id) and record
+    what it says (`cancelling`, then `cancelled`). What it answered before it stopped can
+    still be collected; the documents it did not answer stay pending, to send again."""
+    row = _batch_or_latest(store, batch_id)
+    if row["kind"] != "openai":
+        raise UsageError(
+            f"batch {row['id']} was exported to a file, not sent: there is nothing to cancel "
+            "on a server (stop the batch engine that runs it)"
+        )
+    if row["status"] in FINAL_STATES or row["status"] == "collected":
+        raise UsageError(
+            f"batch {row['id']} is already {row['status']}: nothing to cancel"
+            + ("" if row["status"] == "collected" else f"; `stance batch collect {row['id']}`")
+        )
+    state = BatchClient(extractor).cancel(row["id"])
+    table.update_batch(
+        store,
+        row["id"],
+        status=state.status,
+        output_file_id=state.output_file_id,
+        error_file_id=state.error_file_id,
+    )
+    found = table.batch(store, row["id"])
+    assert found is not None
+    return found | {"total": state.total, "completed": state.completed, "failed": state.failed}
+
+
 @dataclass
 class CollectSummary:
     batch: dict[str, Any]
@@ -571,8 +843,14 @@ def collect_batch(
     *,
     on_result: Callable[[IngestResult], None] | None = None,
     judge: Judge | None = None,
+    reasks: Reasks = "batch",
 ) -> CollectSummary:
     """When the batch is over: download its output and error files and store the answers.
+
+    Answers that fail the checks are re-asked as the live path re-asks them (same limit, same
+    corrections): in a follow-up batch sent at once (`reasks="batch"`, see
+    `CollectSummary.imported.followups`; collecting it stores the fixed claims with the good
+    ones of the first answers), live ("live"), or not ("none").
 
     Safe to run again (after a crash too): stored documents are not stored twice. An expired,
     failed or cancelled batch stores what it answered; the rest stays pending, to send again.
@@ -582,17 +860,22 @@ def collect_batch(
         return CollectSummary(row, None, table.documents_by_status(store, row["id"]))
     imported = ImportSummary()
     client = BatchClient(extractor)
-    for kind in ("output_file_id", "error_file_id"):
-        if row.get(kind):
-            import_results(
-                store,
-                client.lines(row[kind]),
-                label=f"{row['id']} {kind.split('_')[0]} file",
-                batch_id=row["id"],
-                on_result=on_result,
-                summary=imported,
-                judge=judge,
-            )
+    with tempfile.TemporaryDirectory(prefix="stance-reasks-") as scratch:
+        import_files(
+            store,
+            [
+                (f"{row['id']} {kind.split('_')[0]} file", client.lines(row[kind]))
+                for kind in ("output_file_id", "error_file_id")
+                if row.get(kind)
+            ],
+            batch_id=row["id"],
+            on_result=on_result,
+            summary=imported,
+            judge=judge,
+            reasks=reasks,
+            reask_file=lambda _: Path(scratch) / "reasks.jsonl",
+            base_url=str(extractor.client.base_url),
+        )
     tokens = store.db.query(
         "select sum(r.input_tokens) as i, sum(r.output_tokens) as o from runs r "
         "join batch_documents d on d.run_id = r.id where d.batch_id = ?",

@@ -505,6 +505,16 @@ def m700_batches(db: Database) -> None:
     db.table("batch_documents").create_index(["batch_id", "status"])
 
 
+@migrations()
+def m740_batch_reasks(db: Database) -> None:
+    # Re-asks of a batch's failing answers go out as a follow-up batch (issue 15): linked to
+    # the batch it follows (parent_id), numbered by the attempt its requests are; each of its
+    # documents keeps the answers of the earlier attempts (JSON), merged when it comes back.
+    db.table("batches").add_column("parent_id", str)
+    db.table("batches").add_column("attempt", int)
+    db.table("batch_documents").add_column("answers", str)
+
+
 _INSERT_CLAIM = (
     "insert into claims (document_id, run_id, speaker_id, speaker, speaker_mention, cue, quote, "
     'content, start, "end", attribution, claim_type, grounding, reason, confidence) '

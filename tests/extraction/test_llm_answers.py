@@ -491,3 +491,71 @@ def test_a_failed_run_records_its_cost_and_log_and_is_retried(
     assert shown.startswith("## request 4 (chunk 1, attempt 1, ")
     assert "### system\n\nYou extract claims from news text" in shown
     assert "### answer\n\n" + json.dumps({"claims": [blinken()]}) in shown
+
+
+# --- The author a statement names in its heading (scripted answers, written for this test) ----
+
+STATEMENT = """Statement by the Ministry of Foreign Affairs of Norland on the border talks
+
+The talks in Geneva ended on Friday after three days of meetings.
+
+The delegations agreed on a timetable for a second round in May.
+
+Observers from the neighbouring states attended the closing session.
+
+We welcome the agreement reached in Geneva and call on both sides to respect it.
+"""
+WELCOME = "We welcome the agreement reached in Geneva and call on both sides to respect it."
+
+
+def welcome(speaker: str) -> dict[str, Any]:
+    return {
+        "speaker": speaker,
+        "speaker_mention": "We",
+        "cue": "welcome",
+        "quote": WELCOME,
+        "content": f"{speaker} welcomed the Geneva agreement.",
+        "attribution": "indirect",
+        "claim_type": "statement",
+        "targets": [{"name": "Geneva agreement", "kind": "other", "stance": "support"}],
+    }
+
+
+def test_a_statements_author_is_the_speaker_of_its_first_person_claims(
+    fake_server: FakeOpenAIServer,
+) -> None:
+    # Four paragraphs below the heading: the author is not named near the quote.
+    author = "Ministry of Foreign Affairs of Norland"
+    claims, requests, _ = run(
+        fake_server, tool_reply({"claims": [welcome(author)]}), text=STATEMENT
+    )
+    assert (claims, requests) == (
+        [(author, WELCOME, "exact", None, "indirect", "statement",
+          (("Geneva agreement", "other", "support", None),))],
+        1,
+    )  # fmt: skip
+
+
+def test_someone_else_than_the_author_is_still_checked_at_the_quote(
+    fake_server: FakeOpenAIServer,
+) -> None:
+    text = STATEMENT.replace("border talks", "border talks chaired by Ana Berg")
+    wrong = tool_reply({"claims": [welcome("Ana Berg")]})
+    claims, requests, _ = run(fake_server, wrong, wrong, wrong, text=text)
+    assert [c[2:4] for c in claims] == [
+        (
+            "rejected",
+            "the text does not name 'Ana Berg' near this quote: the speaker must be named in "
+            "the quote's paragraph or the ones before",
+        )
+    ]
+    assert requests == 3
+
+
+def test_without_a_heading_naming_it_the_author_is_not_assumed(
+    fake_server: FakeOpenAIServer,
+) -> None:
+    text = STATEMENT.replace("Statement by the Ministry", "Talks held by the Ministry")
+    wrong = tool_reply({"claims": [welcome("Ministry of Foreign Affairs of Norland")]})
+    claims, _, _ = run(fake_server, wrong, wrong, wrong, text=text)
+    assert [c[2] for c in claims] == ["rejected"]

@@ -1,6 +1,7 @@
 import csv
 import io
 import json
+import re
 
 from click.testing import CliRunner
 
@@ -200,3 +201,44 @@ def test_docx_is_read_through_python_docx(tmp_path):
         "Mayor Ivo Rask said the bridge would reopen.\n\n"
         "Union leader Mara Holt said the strike was over."
     )
+
+
+def test_a_csv_of_rows_in_one_command_with_the_progress_bar(tmp_path, monkeypatch):
+    """The 10,000-row run is `python -m benchmarks.datasets`; here 300 rows, every one a
+    document with its metadata, and the bar drawn to its end on a (forced) terminal."""
+    from rich.console import Console
+
+    import stance.cli
+
+    path = tmp_path / "rows.csv"
+    with path.open("w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["headline", "body", "outlet", "published_at", "link"])
+        for n in range(300):
+            writer.writerow(
+                [
+                    f"Bridge {n}",
+                    f"Mayor Ivo Rask said that bridge number {n} would reopen to traffic soon.",
+                    f"Outlet {n % 3}",
+                    f"2024-04-{1 + n % 28:02}",
+                    f"https://news.example/{n}",
+                ]
+            )
+    screen = io.StringIO()
+    monkeypatch.setattr(stance.cli, "err", Console(file=screen, force_terminal=True, width=200))
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(cli, ["ingest", str(path), "--db", str(db), "--backend", "rules"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "documents: 300 new, 0 cached, 0 failed; claims stored: 300, rejected: 0\n"
+    )
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.getvalue())
+    assert "300/300 300 claims, 0 rejected, 0 failed" in drawn
+    with Store(db) as store:
+        stored = store.db.execute(
+            "select count(*), count(distinct source), count(distinct published), "
+            "count(distinct url), count(distinct title) from documents"
+        ).fetchone()
+        speakers = {c.speaker for c in store.claims()}
+    assert stored == (300, 3, 28, 300, 300)
+    assert speakers == {"Ivo Rask"}

@@ -9,6 +9,8 @@ or another provider's batch tool (`stance batch export` / `stance batch import`)
   `{"custom_id", "method": "POST", "url": "/v1/chat/completions", "body"}`, the body exactly
   the first request the live path sends for that chunk (`LLMExtractor.chat_request`), so
   the run key (model, prompt hash, schema hash) and the cache are the live path's.
+- `request_line(chunk, body)`: one such line, for any request (a re-ask's, in a follow-up
+  batch: `LLMExtractor.check_answers(..., reasks="batch")` gives the bodies).
 - `parse_result_line(line)`: one line of an output or error file, as a `BatchAnswer`: which
   document and chunk it answers, and the chat completion or the error. Anything else is a
   `ValueError` saying what is wrong with the line.
@@ -36,8 +38,9 @@ from stance.extraction.llm.extractor import LLMExtractor
 ENDPOINT: Final = "/v1/chat/completions"
 COMPLETION_WINDOW: Final = "24h"
 # "doc-<sha256 of the text>-chunk-<index>-of-<count>": readable, and all a result needs to
-# find its document and its place in it.
-_CUSTOM_ID = re.compile(r"^doc-([0-9a-f]{64})-chunk-(\d+)-of-(\d+)$")
+# find its document and its place in it; a re-ask (in a follow-up batch) adds
+# "-attempt-<n>", n from 2.
+_CUSTOM_ID = re.compile(r"^doc-([0-9a-f]{64})-chunk-(\d+)-of-(\d+)(?:-attempt-(\d+))?$")
 # Batch states after which nothing more will happen (OpenAI's names).
 FINAL_STATES = frozenset({"completed", "failed", "expired", "cancelled"})
 
@@ -49,10 +52,12 @@ class ChunkId:
     document_id: str
     index: int
     count: int
+    attempt: int = 1  # 2 and on: a re-ask, in a follow-up batch
 
     @property
     def custom_id(self) -> str:
-        return f"doc-{self.document_id}-chunk-{self.index}-of-{self.count}"
+        first = f"doc-{self.document_id}-chunk-{self.index}-of-{self.count}"
+        return first if self.attempt == 1 else f"{first}-attempt-{self.attempt}"
 
     @classmethod
     def parse(cls, custom_id: object) -> ChunkId:
@@ -65,7 +70,10 @@ class ChunkId:
         index, count = int(match.group(2)), int(match.group(3))
         if not 0 <= index < count:
             raise ValueError(f"custom_id {custom_id!r} names chunk {index} of {count}")
-        return cls(match.group(1), index, count)
+        attempt = int(match.group(4) or 1)
+        if attempt < 1:
+            raise ValueError(f"custom_id {custom_id!r} names attempt {attempt}")
+        return cls(match.group(1), index, count, attempt)
 
 
 def request_lines(
@@ -74,14 +82,17 @@ def request_lines(
     """The batch request lines for one document, one per chunk."""
     chunks = split_text(text, extractor.chunk_chars)
     return [
-        {
-            "custom_id": ChunkId(document_id, index, len(chunks)).custom_id,
-            "method": "POST",
-            "url": ENDPOINT,
-            "body": extractor.chat_request(chunk.text, published=published),
-        }
+        request_line(
+            ChunkId(document_id, index, len(chunks)),
+            extractor.chat_request(chunk.text, published=published),
+        )
         for index, chunk in enumerate(chunks)
     ]
+
+
+def request_line(chunk: ChunkId, body: dict[str, Any]) -> dict[str, Any]:
+    """One line of a request file: the chat-completions request `body` about `chunk`."""
+    return {"custom_id": chunk.custom_id, "method": "POST", "url": ENDPOINT, "body": body}
 
 
 @dataclass(frozen=True)

@@ -34,8 +34,9 @@ import math
 import os
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import instructor
@@ -291,6 +292,35 @@ class _ChunkAnswer:
     excess: Excess = field(default_factory=Excess)  # cut from the last answer read
 
 
+@dataclass
+class Asking:
+    """Where the asking about one chunk stands: the answers read so far merged, and the
+    correction to send next. The live path fills it request by request; a batch fills it
+    from the answers that came back, and goes on with a follow-up batch or live requests."""
+
+    outcome: _ChunkAnswer = field(default_factory=_ChunkAnswer)
+    kept_keys: set[str] = field(default_factory=set)
+    correction: list[dict[str, Any]] = field(default_factory=list)  # after the first messages
+    shape: ShapeProblem | None = None  # of the last answer, when it had the wrong shape
+    good_shape: bool = False  # some answer had a list of claims
+    attempts: int = 0  # answers read
+    done: bool = False  # the last answer had no problems
+
+
+# What becomes of a chunk whose answer failed, with re-asks left: asked again at once
+# ("live"), its next request handed back for a follow-up batch ("batch"), or nothing ("none").
+Reasks = Literal["live", "batch", "none"]
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What the answers about a text come to: its extraction when every chunk is settled,
+    else the next request of each chunk to re-ask (by chunk index)."""
+
+    extraction: Extraction | None
+    requests: dict[int, dict[str, Any]]
+
+
 def _claim_key(item: RepairedClaim) -> str:
     quote = item.claim.quote if item.claim is not None else item.raw.get("quote")
     if isinstance(quote, str) and quote.strip():
@@ -411,30 +441,75 @@ class LLMExtractor:
 
         A `ModelError` carries what the failed extraction spent (`spent`).
         """
+        replayed = self._run(text, None, published, "live")
+        assert replayed.extraction is not None  # live: every chunk is settled
+        return replayed.extraction
+
+    def _run(
+        self,
+        text: str,
+        answers: Sequence[Sequence[ChatCompletion]] | None,
+        published: str | None,
+        reasks: Reasks,
+    ) -> Replayed:
+        """Each chunk's answers read (`answers`, one list per chunk, in `split_text` order;
+        None: none yet), then, for a chunk that needs another answer, a live request
+        ("live"), its request handed back ("batch"), or nothing more ("none")."""
         tally = _Tally()
-        claims: list[Claim] = []
-        notes: list[str] = []
-        if text.strip():
-            chunks = split_text(text, self.chunk_chars)
-            whole = SourceText.of(text)
-            per_chunk = []
-            empty = 0
+        chunks = split_text(text, self.chunk_chars) if text.strip() else []
+        if answers is not None and len(answers) != len(chunks):
+            raise ModelError(f"{len(answers)} answers for a text of {len(chunks)} chunks")
+        whole = SourceText.of(text)
+        asked: list[tuple[Chunk, SourceText, Asking]] = []
+        next_requests: dict[int, dict[str, Any]] = {}
+        try:
             for number, chunk in enumerate(chunks):
                 tally.chunk = number
                 source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text, chunk.start)
-                try:
-                    answer = self._ask(tally, source, published)
-                except ModelError as error:
-                    error.spent = tally.spent(self)  # a failed run records what it cost
-                    raise
-                empty += answer.empty
-                tally.excess.add(answer.excess)
-                if answer.reasks:
-                    notes.append(self._reask_note(number, len(chunks), answer))
-                per_chunk.append(self._checked(text, chunk, source, answer, whole))
-            claims = merge_edge_duplicates(per_chunk)
-            if empty == len(chunks):
-                notes.append("the model found no claims in the text")
+                asking = Asking()
+                for completion in answers[number] if answers is not None else ():
+                    tally.requests += 1
+                    tally.add_usage(completion)
+                    _clean_answer(completion, self.mode)
+                    self.take_answer(asking, completion, source, published)
+                if reasks == "live":
+                    while self.should_reask(asking):
+                        tally.attempt = asking.attempts + 1
+                        request = self.reask_request(asking, chunk.text, published)
+                        self.take_answer(asking, self._send(tally, request), source, published)
+                elif reasks == "batch" and self.should_reask(asking):
+                    next_requests[number] = self.reask_request(asking, chunk.text, published)
+                    continue
+                self._settle(asking, live=reasks == "live")
+                asked.append((chunk, source, asking))
+        except ModelError as error:
+            error.spent = tally.spent(self)  # a failed run records what it cost
+            raise
+        if next_requests:
+            return Replayed(None, next_requests)
+        return Replayed(self._finished(text, asked, whole, tally), {})
+
+    def _finished(
+        self,
+        text: str,
+        asked: list[tuple[Chunk, SourceText, Asking]],
+        whole: SourceText,
+        tally: _Tally,
+    ) -> Extraction:
+        """The checked claims of every chunk, with notes on re-asks and what was spent."""
+        notes: list[str] = []
+        per_chunk = []
+        empty = 0
+        for number, (chunk, source, asking) in enumerate(asked):
+            answer = asking.outcome
+            empty += answer.empty
+            tally.excess.add(answer.excess)
+            if answer.reasks:
+                notes.append(self._reask_note(number, len(asked), answer))
+            per_chunk.append(self._checked(text, chunk, source, answer, whole))
+        claims = merge_edge_duplicates(per_chunk) if asked else []
+        if asked and empty == len(asked):
+            notes.append("the model found no claims in the text")
         if bounded := tally.excess.note():
             notes.append(bounded)
         return tally.extraction(self, claims, "; ".join(notes) or None)
@@ -577,49 +652,78 @@ class LLMExtractor:
     def _ask(self, tally: _Tally, source: SourceText, published: str | None) -> _ChunkAnswer:
         """Ask about one chunk, re-asking what failed; the merged outcome."""
         base = self._messages(source.chunk, published)
-        outcome = _ChunkAnswer()
-        kept_keys: set[str] = set()
-        correction: list[dict[str, Any]] = []
-        shape: ShapeProblem | None = None
-        good_shape = False
-        for attempt in range(1, self.max_reasks + 2):
-            tally.attempt = attempt
-            outcome.reasks = attempt - 1
-            completion = self._send(tally, self._request(base + correction, len(source.chunk)))
-            if completion.choices and completion.choices[0].finish_reason == "length":
-                raise ModelError(
-                    f"the answer of model '{self.model}' at {self.server_url} was cut off at its "
-                    f"output limit on a {len(source.chunk):,}-character text: raise --max-tokens "
-                    "or use a model with a larger output limit"
-                )
-            raw = answer_text(completion)
-            items = read_answer(raw)
-            if isinstance(items, ShapeProblem):
-                shape = items
-                correction = [
-                    {"role": "assistant", "content": _clip(raw.strip(), ANSWER_SHOWN_CHARS)},
-                    {"role": "user", "content": items.correction()},
-                ]
-                continue
-            good_shape = True
-            answer = {"claims": items}
-            outcome.excess = bound_answer(answer, len(source.chunk))
-            problems, last_seen = self._sort_claims(items, source, published, outcome, kept_keys)
-            outcome.recovered = len(kept_keys - last_seen) if attempt > 1 else 0
-            if not problems:
-                break
-            correction = [
-                {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
-                {"role": "user", "content": _correction(problems)},
+        asking = Asking()
+        while self.should_reask(asking):
+            tally.attempt = asking.attempts + 1
+            request = self._request(base + asking.correction, len(source.chunk))
+            self.take_answer(asking, self._send(tally, request), source, published)
+        return self._settle(asking)
+
+    def should_reask(self, asking: Asking) -> bool:
+        """Whether a chunk gets another request: not answered yet, or answered with problems
+        and re-asks left (`max_reasks`)."""
+        return not asking.done and asking.attempts <= self.max_reasks
+
+    def reask_request(self, asking: Asking, chunk: str, published: str | None) -> dict[str, Any]:
+        """The body of the next request about a chunk: the first request's messages, the last
+        answer and the correction (what the live path sends, and a follow-up batch too)."""
+        return self._request(self._messages(chunk, published) + asking.correction, len(chunk))
+
+    def take_answer(
+        self,
+        asking: Asking,
+        completion: ChatCompletion,
+        source: SourceText,
+        published: str | None,
+    ) -> None:
+        """Read one answer about a chunk into `asking`: its claims repaired and checked,
+        merged with those of earlier answers, and the correction to send if some failed."""
+        asking.attempts += 1
+        outcome = asking.outcome
+        outcome.reasks = asking.attempts - 1
+        if completion.choices and completion.choices[0].finish_reason == "length":
+            raise ModelError(
+                f"the answer of model '{self.model}' at {self.server_url} was cut off at its "
+                f"output limit on a {len(source.chunk):,}-character text: raise --max-tokens "
+                "or use a model with a larger output limit"
+            )
+        raw = answer_text(completion)
+        items = read_answer(raw)
+        if isinstance(items, ShapeProblem):
+            asking.shape = items
+            asking.correction = [
+                {"role": "assistant", "content": _clip(raw.strip(), ANSWER_SHOWN_CHARS)},
+                {"role": "user", "content": items.correction()},
             ]
+            return
+        asking.good_shape = True
+        answer = {"claims": items}
+        outcome.excess = bound_answer(answer, len(source.chunk))
+        problems, last_seen = self._sort_claims(
+            items, source, published, outcome, asking.kept_keys
+        )
+        outcome.recovered = len(asking.kept_keys - last_seen) if asking.attempts > 1 else 0
+        if not problems:
+            asking.done = True
+            return
+        asking.correction = [
+            {"role": "assistant", "content": json.dumps(answer, ensure_ascii=False)},
+            {"role": "user", "content": _correction(problems)},
+        ]
+
+    def _settle(self, asking: Asking, *, live: bool = True) -> _ChunkAnswer:
+        """The outcome once the asking is over; a ModelError when no answer had a list of
+        claims (naming the server when the answers came from it, not from a file)."""
+        outcome = asking.outcome
+        at = f" at {self.server_url}" if live else ""
         outcome.empty = not outcome.kept and not outcome.failing
-        if not good_shape:
-            assert shape is not None
+        if not asking.good_shape:
+            shape = asking.shape.what if asking.shape else "no answer"
             raise ModelError(
                 self._redact(
-                    f"model '{self.model}' at {self.server_url} answered {outcome.reasks + 1} "
-                    f"times without a list of claims ({shape.what}): try a larger model or "
-                    "another --mode"
+                    f"model '{self.model}'{at} answered {asking.attempts} time"
+                    f"{'s' if asking.attempts != 1 else ''} without a list of claims ({shape}): "
+                    "try a larger model or another --mode"
                 )
             )
         return outcome
@@ -696,39 +800,27 @@ class LLMExtractor:
         return self._request(self._messages(chunk, published), len(chunk))
 
     def check_answers(
-        self, text: str, answers: list[ChatCompletion], *, published: str | None = None
-    ) -> Extraction:
-        """Claims from one answer per chunk of `text` (in `split_text` order), through the
-        cleaning, bounding, repair, checks and grounding of the live path. No re-asks: claims
-        that fail the checks are kept as rejected, as when re-asks run out; an answer without
-        a list of claims, or cut off, is a `ModelError`."""
-        chunks = split_text(text, self.chunk_chars) if text.strip() else []
-        if len(answers) != len(chunks):
-            raise ModelError(f"{len(answers)} answers for a text of {len(chunks)} chunks")
-        tally = _Tally()
-        whole = SourceText.of(text)
-        per_chunk = []
-        for chunk, completion in zip(chunks, answers, strict=True):
-            tally.requests += 1
-            tally.add_usage(completion)
-            if completion.choices and completion.choices[0].finish_reason == "length":
-                raise ModelError(
-                    f"the answer of model '{self.model}' was cut off at its output limit on a "
-                    f"{len(chunk.text):,}-character text: use a model with a larger output limit"
-                )
-            _clean_answer(completion, self.mode)
-            items = read_answer(answer_text(completion))
-            if isinstance(items, ShapeProblem):
-                raise ModelError(
-                    f"the answer of model '{self.model}' has no list of claims ({items.what})"
-                )
-            source = whole if len(chunks) == 1 else whole.narrowed_to(chunk.text, chunk.start)
-            outcome = _ChunkAnswer()
-            outcome.excess = bound_answer({"claims": items}, len(chunk.text))
-            tally.excess.add(outcome.excess)
-            self._sort_claims(items, source, published, outcome, set())
-            per_chunk.append(self._checked(text, chunk, source, outcome, whole))
-        return tally.extraction(self, merge_edge_duplicates(per_chunk), tally.excess.note())
+        self,
+        text: str,
+        answers: Sequence[ChatCompletion | Sequence[ChatCompletion]],
+        *,
+        published: str | None = None,
+        reasks: Reasks = "none",
+    ) -> Replayed:
+        """Claims from the answers a batch gave for `text`: for each chunk (in `split_text`
+        order) its answer, or the answers of its attempts in order, read through the cleaning,
+        bounding, repair, checks, re-ask merging and grounding of the live path.
+
+        A chunk whose last answer failed, with re-asks left (`max_reasks`, the live path's
+        limit), gets its next request: sent at once with `reasks="live"`, handed back in
+        `Replayed.requests` with "batch" (for a follow-up batch; then no extraction yet), or
+        none with "none" (its failing claims kept as rejected, as when re-asks run out). An
+        answer cut off, or without a list of claims when no re-ask is left, is a `ModelError`.
+        """
+        per_chunk = [
+            [answer] if isinstance(answer, ChatCompletion) else list(answer) for answer in answers
+        ]
+        return self._run(text, per_chunk, published, reasks)
 
     # -- one HTTP request --
 

@@ -158,6 +158,21 @@ STATEMENT_TAIL = re.compile(
     r"|in\s+response\s+to|following|after)\s+",
     re.IGNORECASE,
 )
+# The first person of a text's own voice.
+OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
+
+
+def statement_author(head: str) -> tuple[str, int] | None:
+    """X of a text headed "Statement by X", "Address by X to ...", "X statement on ..."
+    (`head`: its title line or first paragraphs), trimmed to X; and where the heading starts.
+    """
+    m = STATEMENT.search(head)
+    if m is None:
+        return None
+    who = (m.group("who") or m.group("owner")).strip().rstrip(".")
+    return re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0]), m.start()
+
+
 # A cue after what it reports: "..., the museum's management said." (the speaker may
 # carry an appositive: "..., the captain, Ola Nilsen, said"), or inverted: "..., said the
 # museum's director, the historian Ines van Dijk."

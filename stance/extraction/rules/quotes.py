@@ -31,11 +31,10 @@ from stance.extraction.rules.cues import (
     LABEL,
     MIN_WORDS,
     QUOTE_TAIL_CUE,
-    STATEMENT,
-    STATEMENT_TAIL,
     asserts,
     framing_end,
     listener_end,
+    statement_author,
     title_case,
     trailing_end,
 )
@@ -286,18 +285,17 @@ class Walk:
             if self.paragraphs
             else ""
         )
-        m = STATEMENT.search(head)
-        if m is None:
+        found = statement_author(head)
+        if found is None:
             return None
-        who = (m.group("who") or m.group("owner")).strip().rstrip(".")
-        who = re.sub(r"['’]s$", "", STATEMENT_TAIL.split(who)[0])
-        self.mentions.register_label(who, m.start())  # "Prime Minister Ana Ruiz": a person
+        who, at = found
+        self.mentions.register_label(who, at)  # "Prime Minister Ana Ruiz": a person
         named = re.search(r"(?:[A-Z][\w'’.-]+\s+)*[A-Z][\w'’.-]+$", who)
         person = self.mentions.person_of(named.group()) if named else None
         if person is not None:  # "the Spokesperson for Trade Policy Ana Lenz": Ana Lenz
             return Speaker(person.name, who, person, "person")
         phrase = classify(who) or NounPhrase("proper", who)
-        return self.speakers.resolve(phrase, m.start())
+        return self.speakers.resolve(phrase, at)
 
     # Bookkeeping ----------------------------------------------------------------------------
 

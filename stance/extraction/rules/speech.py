@@ -28,6 +28,7 @@ from stance.extraction.rules.cues import (
     CUE,
     MIN_WORDS,
     NOT_REPORTED,
+    OWN_VOICE,
     PARENTHETICAL,
     SENTENCE_TAIL,
     SOURCE,
@@ -74,8 +75,6 @@ _TO_OTHERS_WORDS = re.compile(
 )
 # A finite verb, which no speaker's noun phrase holds.
 _FINITE_BE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
-# The first person of a text's own voice.
-_OWN_VOICE = re.compile(r"\b(?:We|we|I|our|Our|us)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
 # What follows a cue when it says only where the words were said: "said outside the court".
@@ -177,7 +176,7 @@ class Document(Walk):
         cursor = paragraph.start
         for quotation in (*paragraph.quotations, None):
             stop = quotation.open_at if quotation is not None else paragraph.end
-            if _OWN_VOICE.search(self.v, cursor, stop):
+            if OWN_VOICE.search(self.v, cursor, stop):
                 return True
             cursor = quotation.close_at if quotation is not None else stop
         return False
