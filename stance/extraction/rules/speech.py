@@ -68,10 +68,11 @@ _NEGATED = re.compile(
 # Before a participle, a form of "be" that makes it passive ("is expected", "were told").
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
 # After a cue, someone else's words it answers: "responds to Acme's claim last week that"
-# (not "pleaded not guilty to charges that ...", which is the speaker's denial).
+# (an answer to unowned "charges that ..." stays the speaker's own denial).
 _TO_OTHERS_WORDS = re.compile(
-    r"\s+to\s+(?:the\s+)?[\w-]+['’]s?\s+(?:[\w'’-]+\s+){0,2}?(?:claims?|allegations?|accusations?|charges?|criticism"
-    r"|suggestions?|comments?|remarks?|assertions?)\b"
+    r"\s+to\s+(?:the\s+)?[\w-]+['’]s?\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:claims?|allegations?|accusations?|charges?|criticism|suggestions?|comments?|remarks?"
+    r"|assertions?)\b"
 )
 # A finite verb, which no speaker's noun phrase holds.
 _FINITE_BE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
