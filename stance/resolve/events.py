@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from stance.core.event_features import (
     DOUBTFUL,
+    NEAR_DAYS,
     SURE,
     EventFeatures,
     features,
@@ -31,7 +32,13 @@ from stance.core.event_features import (
     with_context,
 )
 from stance.resolve.entities import move_entity, moves_so_far, save_event_features
-from stance.resolve.event_cluster import nearby_sharing_words, same_in_document, shared_near
+from stance.resolve.event_cluster import (
+    MAX_NEARBY,
+    named_across,
+    nearby_sharing_words,
+    same_in_document,
+    shared_near,
+)
 from stance.resolve.judge import Deferred, Judge
 from stance.store import queries
 
@@ -172,6 +179,15 @@ def _matching_event(
         document.ids(db) if document is not None else None,
     )
     found |= set(nearby_sharing_words(db, mention.features, mention.published))
+    # Events of the same kind near in time: another name of one of them may be named in the
+    # mention's article ("named_across"); read only when the article is.
+    of_kind: set[int] = set()
+    if mention.features.type:
+        day = mention.features.date or (mention.published or "")[:10] or None
+        of_kind = set(
+            queries.events_of_kind_near(db, mention.features.type, day, NEAR_DAYS, MAX_NEARBY)
+        )
+        found |= of_kind
     found.discard(mention.entity_id)
     found -= queries.split_off(db, mention.key)
     stored = queries.stored_features_of(db, sorted(found))
@@ -196,6 +212,8 @@ def _matching_event(
                 first_published.get(candidate),
             ) or (candidate in same_document and same_in_document(mention.features, known)):
                 value = max(value, SURE)
+            elif candidate in of_kind and _named_across(db, mention, candidate, known):
+                value = max(value, SURE)
             scored.append((value, candidate, known))
     # The best candidates first; a doubtful one is asked about, and a "no" tries the next.
     for value, best, known in sorted(scored, key=lambda s: (-s[0], s[1]))[:3]:
@@ -210,6 +228,18 @@ def _matching_event(
         ):
             return best
     return None
+
+
+def _named_across(db: Database, mention: Mention, candidate: int, known: EventFeatures) -> bool:
+    return named_across(
+        mention.features,
+        queries.document_text(db, mention.document_id),
+        mention.published,
+        known,
+        queries.aliases_of(db, candidate, limit=20),
+        queries.document_texts_of_event(db, candidate),
+        queries.first_published_of(db, [candidate]).get(candidate),
+    )
 
 
 __all__ = [
