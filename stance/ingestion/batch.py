@@ -779,16 +779,20 @@ def refresh_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) -
         )
     if row["status"] == "collected":
         return row
-    state = BatchClient(extractor).retrieve(row["id"])
+    return _record_state(store, row["id"], BatchClient(extractor).retrieve(row["id"]))
+
+
+def _record_state(store: Store, batch_id: str, state: BatchState) -> dict[str, Any]:
+    """Record what the server says of a batch; its row, with the server's request counts."""
     table.update_batch(
         store,
-        row["id"],
+        batch_id,
         status=state.status,
         output_file_id=state.output_file_id,
         error_file_id=state.error_file_id,
         error=state.errors,
     )
-    found = table.batch(store, row["id"])
+    found = table.batch(store, batch_id)
     assert found is not None
     return found | {"total": state.total, "completed": state.completed, "failed": state.failed}
 
@@ -808,17 +812,7 @@ def cancel_batch(store: Store, extractor: LLMExtractor, batch_id: str | None) ->
             f"batch {row['id']} is already {row['status']}: nothing to cancel"
             + ("" if row["status"] == "collected" else f"; `stance batch collect {row['id']}`")
         )
-    state = BatchClient(extractor).cancel(row["id"])
-    table.update_batch(
-        store,
-        row["id"],
-        status=state.status,
-        output_file_id=state.output_file_id,
-        error_file_id=state.error_file_id,
-    )
-    found = table.batch(store, row["id"])
-    assert found is not None
-    return found | {"total": state.total, "completed": state.completed, "failed": state.failed}
+    return _record_state(store, row["id"], BatchClient(extractor).cancel(row["id"]))
 
 
 @dataclass
