@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 from sqlite_utils import Database
@@ -161,8 +162,8 @@ def named_across(
     mention_text: str,
     mention_published: str | None,
     known: EventFeatures,
-    known_names: list[str],
-    known_texts: list[str],
+    known_names: Callable[[], list[str]],
+    known_texts: Callable[[], list[str]],
     known_published: str | None,
 ) -> bool:
     """Two names of one event that share no word ("the Redmoor exercise", "the Iron Falcon
@@ -172,7 +173,8 @@ def named_across(
     A mention without a name of its own ("the drills") only needs its article to name the
     event's. The same kind exactly (talks beside a meeting are not enough), and two names of
     their own must each be named on the other side, so that an article that merely mentions
-    another event of the kind joins nothing.
+    another event of the kind joins nothing. The event's names and articles are read only
+    when nothing else rules the match out (`known_names`, `known_texts`).
     """
     if not (mention.type and mention.type == known.type) or not compatible(mention, known):
         return False
@@ -180,8 +182,8 @@ def named_across(
     day_b = _day(known.date) or _day(known_published)
     if day_a is not None and day_b is not None and abs((day_a - day_b).days) > NEAR_DAYS:
         return False
-    theirs = own_names(known_names)
+    theirs = own_names(known_names())
     if not theirs or not named_in(theirs, [mention_text]):
         return False
     mine = {mention.proper} if mention.proper else set()
-    return not mine or named_in(mine, known_texts)
+    return not mine or named_in(mine, known_texts())

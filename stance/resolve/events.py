@@ -193,6 +193,7 @@ def _matching_event(
     stored = queries.stored_features_of(db, sorted(found))
     first_published = queries.first_published_of(db, sorted(found))
     scored = []
+    texts: dict[str, str] = {}  # the mention's article, read once when needed
     for candidate in sorted(found):
         known = stored.get(candidate)
         if known is not None:
@@ -212,7 +213,9 @@ def _matching_event(
                 first_published.get(candidate),
             ) or (candidate in same_document and same_in_document(mention.features, known)):
                 value = max(value, SURE)
-            elif candidate in of_kind and _named_across(db, mention, candidate, known):
+            elif candidate in of_kind and _named_across(
+                db, mention, (candidate, known, first_published.get(candidate)), texts
+            ):
                 value = max(value, SURE)
             scored.append((value, candidate, known))
     # The best candidates first; a doubtful one is asked about, and a "no" tries the next.
@@ -230,15 +233,25 @@ def _matching_event(
     return None
 
 
-def _named_across(db: Database, mention: Mention, candidate: int, known: EventFeatures) -> bool:
+def _named_across(
+    db: Database,
+    mention: Mention,
+    event: tuple[int, EventFeatures, str | None],
+    texts: dict[str, str],
+) -> bool:
+    """`named_across` for a known `event` (id, features, first published); `texts`: the
+    mention's article once read."""
+    candidate, known, known_published = event
+    if mention.document_id not in texts:
+        texts[mention.document_id] = queries.document_text(db, mention.document_id)
     return named_across(
         mention.features,
-        queries.document_text(db, mention.document_id),
+        texts[mention.document_id],
         mention.published,
         known,
-        queries.aliases_of(db, candidate, limit=20),
-        queries.document_texts_of_event(db, candidate),
-        queries.first_published_of(db, [candidate]).get(candidate),
+        lambda: queries.aliases_of(db, candidate, limit=20),
+        lambda: queries.document_texts_of_event(db, candidate),
+        known_published,
     )
 
 
