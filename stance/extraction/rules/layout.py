@@ -60,6 +60,19 @@ def is_headline(line: str) -> bool:
     return bool(content) and capitalised / len(content) >= 0.6
 
 
+def is_page_head(line: str) -> bool:
+    """A headline or deck above the story, which may quote ('"Pure theatre": Dunmore says
+    ...', 'Grocer calls the fine "absurd" and says it will appeal'): one line of at most
+    24 words with no sentence end. Only lines before the story's first sentence are read
+    so (a quotation in the body is a claim)."""
+    text = line.strip()
+    if not text or "\n" in text or text.endswith(":"):
+        return False
+    if _ENDS_SENTENCE.search(text) or text.endswith((",", ";")):
+        return False
+    return len(_WORD.findall(text)) <= 24
+
+
 def closes_the_story(line: str) -> bool:
     """A heading after which a release is boilerplate ("About Acme", "Forward-looking
     statements"): nothing below it is the author's statement."""

@@ -64,6 +64,8 @@ DATELINE = re.compile(
     r"[A-Z][A-Z/ .'’-]{2,40}(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s+\d{4})?)?"
     r"(?:\s+\([^)]{1,30}\))?\s*[—–-]{1,2}\s*|[A-Z][A-Z/ .'’-]{2,40},\s+(?=[A-Z][a-z]{2,8}\.?\s+\d)"
 )
+# A preposition of place right before a word: "in Ashford", "near Solvik".
+_AT_PLACE = re.compile(r"\b(?:in|at|near|outside|around|across|into|from|to)\s+$")
 # A year right after a name: the edition of an event ("Iron Gate 2025").
 _EDITION = re.compile(r"\s+(?:19|20)\d{2}\b(?![-–/.]\d)")
 _DESCRIBED_BODY = re.compile(
@@ -195,6 +197,8 @@ class Mentions:
             if " " in body.name:
                 self._by_first_word.setdefault(body.name.split()[0], body)
         for offset, word in unnamed:  # "Ashford" for Ashford United, "Solvik" for Solvik Power
+            if _AT_PLACE.search(self.view, max(0, offset - 12), offset):
+                continue  # "a depot in Ashford": the place, not a body named after it
             if word in self._by_first_word and word not in PLACE_FORMS:
                 index = body_index[self._by_first_word[word].name]
                 self.body_mentions.append((offset, index))

@@ -306,6 +306,20 @@ def _body_of_phrase(mentions: Mentions, text: str, at: int) -> str | None:
 # Words before a name that are no part of it: "and Trade Policy Ana Lenz" (the tail of a
 # title split at "and"), "Oslo-based Nordic Airways".
 _NAME_LEAD = re.compile(r"^(?:(?:and|or)\s+|[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?-based\s+)")
+# A person named with the body they belong to, before a cue: "Ana Berg of the watchdog Open
+# Bids", "Ola Moe from the Fishing Union", "Tomas Keller of Austria".
+_PERSON_OF = re.compile(
+    r"(?:^|\s)(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s+(?:of|from|at)\s+"
+    r"(?:the\s+)?(?:[a-z][\w-]*\s+){0,3}[A-Z][^,;:]*$"
+)
+# Where a body is based, which is no part of what the text calls it: "the Oslo-based firm".
+_BASED = re.compile(r"\b[A-Z][\w.'’]*(?:\s+[A-Z][\w.'’]*)?-based\s+")
+# A body and where it is posted: "Norland's embassy to the Council", "its mission in Brill".
+_POSTED_TO = re.compile(
+    r"^(?P<body>.*?\b(?P<noun>[a-z]+))\s+(?:to|in|at)\s+(?:the\s+)?[A-Z][^,;:]*$"
+)
+# Two groups that speak together: "residents and union representatives".
+_TWO_GROUPS = re.compile(r"(?:^|\s)(?P<groups>[a-z]+s\s+and\s+(?:[a-z]+\s+)?[a-z]+s)\s*$")
 # Capitalised words that end a mention: the name a long title leads up to.
 _NAME_AT_END = re.compile(r"(?<![\w'’.-])[A-Z][\w'’.-]+\s+[A-Z][\w'’.-]+$")
 # A speaker named through what they issued: "Berg's statement of Monday" is Berg's.
@@ -343,8 +357,16 @@ class Speakers:
         return self.view.text
 
     def resolve(self, phrase: NounPhrase, at: int) -> Speaker:
+        written = phrase.text
         if phrase.kind == "proper":
             phrase = _trimmed_name(phrase)
+            written = phrase.text
+        elif _BASED.search(phrase.text):  # "the Oslo-based company": the company
+            phrase = NounPhrase(phrase.kind, _BASED.sub("", phrase.text))
+        posted = _POSTED_TO.match(phrase.text) if phrase.kind == "role" else None
+        if posted is not None and word_key(posted.group("noun")) in BODY_NOUNS:
+            # "Norland's embassy to the Council": the embassy, not where it is posted
+            phrase = NounPhrase(phrase.kind, posted.group("body"))
         document = _DOCUMENT_MENTION.fullmatch(phrase.text) if phrase.kind == "role" else None
         last = self._last_speaker_for(phrase, at) if phrase.kind == "pronoun" else None
         if last is not None:  # '"...," she wrote.' right after her own claim
@@ -354,7 +376,8 @@ class Speakers:
             speaker = self.document_author(noun, phrase.text, self._mention_start(noun, at))
         else:
             speaker = resolve(self.mentions, phrase, at, self.recent)
-        return replace(speaker, mention=self._source_words(speaker.mention, at))
+        mention = written if speaker.mention == phrase.text else speaker.mention
+        return replace(speaker, mention=self._source_words(mention, at))
 
     def _last_speaker_for(self, phrase: NounPhrase, at: int) -> Person | None:
         """The person whose claim came last in the same paragraph, when "he" or "she" fits
@@ -455,7 +478,21 @@ class Speakers:
                         return self.resolve(named, cue_at)
                 left = head.rstrip()
         clause = _CLAUSE_BREAK.split(left)[-1]
-        return self._phrase(clause, cue_at, from_end=True)
+        member = _PERSON_OF.search(clause)
+        if member is not None:  # "Mira Solberg of the watchdog Clean Bids": Mira Solberg
+            named = classify(member.group("name"))
+            if named is not None and named.kind == "proper":
+                person = self.mentions.person_of(named.text)
+                if person is not None:
+                    return self.resolve(named, cue_at)
+        found = self._phrase(clause, cue_at, from_end=True)
+        both = _TWO_GROUPS.search(clause)
+        if found is not None and found.kind == "anonymous" and both is not None:
+            # "tenants and council representatives say": the two groups, as written
+            group = both.group("groups")
+            if group.lower().endswith(found.name.lower()):
+                return Speaker(group, group, None, "anonymous")
+        return found
 
     def _phrase(self, clause: str, at: int, *, from_end: bool) -> Speaker | None:
         """The speaker a clause names at one end; a definite common noun ("the coast guard")
@@ -495,6 +532,13 @@ class Speakers:
             if person is not None:  # "Acme spokeswoman Julia Berg": the person named last
                 self.mentions.add_title(person, tokens[: -len(last.text.split())], at)
                 return self.resolve(last, at)
+        named = _NAME_AT_END.search(parts[0])
+        person = self.mentions.person_of(named.group()) if named else None
+        if named is not None and person is not None:
+            # "the bloc's spokesperson for Trade and Fisheries Policy Ana Lenz": a title too
+            # long for one phrase, and the person it leads up to
+            self.mentions.add_title(person, parts[0][: named.start()].split(), at)
+            return self.resolve(NounPhrase("proper", named.group()), at)
         return self._phrase(parts[0], at, from_end=False)
 
     def after(self, at: int, end: int) -> Speaker | None:

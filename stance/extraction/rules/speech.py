@@ -42,11 +42,12 @@ from stance.extraction.rules.cues import (
     speaker_label,
 )
 from stance.extraction.rules.events import Events
-from stance.extraction.rules.layout import closes_the_story, skipped
+from stance.extraction.rules.layout import closes_the_story, is_page_head, skipped
 from stance.extraction.rules.lexicon import (
     CLAUSE_ONLY_LEMMAS,
     CUE_PARTICIPLE,
     EVALUATIVE_LEMMAS,
+    PROCEDURAL_SENTENCE,
     THAT_ONLY_LEMMAS,
 )
 from stance.extraction.rules.mentions import DATELINE, Mentions
@@ -64,8 +65,24 @@ _DATELINE_REST = re.compile(
 _NEGATED = re.compile(
     r"\b(?:not|never|n['’]t|declined\s+to|refused\s+to|no\s+longer)\s+(?:yet\s+)?$", re.IGNORECASE
 )
+# Before a participle, a form of "be" that makes it passive ("is expected", "were told").
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|been|being)\s+(?:[a-z]+ly\s+)?$")
+# After a cue, someone else's words it answers: "responds to Acme's claim last week that"
+# (an answer to unowned "charges that ..." stays the speaker's own denial).
+_TO_OTHERS_WORDS = re.compile(
+    r"\s+to\s+(?:the\s+)?[\w-]+['’]s?\s+(?:[\w'’-]+\s+){0,2}?"
+    r"(?:claims?|allegations?|accusations?|charges?|criticism|suggestions?|comments?|remarks?"
+    r"|assertions?)\b"
+)
+# A finite verb, which no speaker's noun phrase holds.
+_FINITE_BE = re.compile(r"\b(?:is|are|was|were|has|have|had)\b")
 # What a cue can be followed by without reporting anything.
 _NOTHING_SAID = re.compile(r"(?:nothing|little|anything|so|otherwise|as\s+much)\b(?![-'’])")
+# What follows a cue when it says only where the words were said: "said outside the court".
+_WHERE_ONLY = re.compile(
+    r"(?:outside|inside|after|before|at|in|during|near|on|from)\s+(?:the|a|an|his|her|its"
+    r"|their)\s+[\w'’-]+(?:\s+[\w'’-]+){0,3}\s*[.!?]?\s*$"
+)
 # A cue coordinated with an earlier verb of the sentence: "... and stressed".
 _AND = re.compile(r"\band\s+(?:(?:also|further|then|later|again)\s+)*$")
 # Before a participle, what lets it report the sentence's subject ("X met Y, noting ...",
@@ -101,35 +118,68 @@ class Document(Walk):
             statement_speaker = None  # a release that quotes its author: narration is no claim
         label_speaker: Speaker | None = None
         label_skipped = False
+        in_head = True  # above the story: headlines, decks, kickers, bylines
         for index, paragraph in enumerate(self.paragraphs):
             lines = self.v[paragraph.start : paragraph.end].split("\n")
             if closes_the_story(lines[0]):
                 statement_speaker = None  # "About Acme", "Forward-looking statements"
-            if skipped(lines):
+            if skipped(lines) or (in_head and len(lines) == 1 and is_page_head(lines[0])):
                 label_speaker, label_skipped = None, False  # tags, credits, headings
                 continue
+            in_head = False
             label = labels[index] if transcript else None
             if label is not None:
                 label_speaker, label_skipped, body_start = self._label_speaker(paragraph, label)
                 paragraph = Paragraph(body_start, paragraph.end, paragraph.quotations)
+            if transcript and label is None and label_speaker is not None:
+                if self._narration(paragraph, index, label_speaker):
+                    label_speaker = None  # the story goes on after a quoted exchange
+                    continue
             if transcript and (label_speaker is not None or label_skipped):
                 if label_speaker is not None:
                     self._spoken(paragraph, index, label_speaker, "said")
                 continue
             self._paragraph(paragraph, index, statement_speaker if index > 0 else None)
-        kept = [d for d in self.drafts if len(self.v[d.start : d.end].split()) >= MIN_WORDS]
+        kept = [
+            d
+            for d in self.drafts
+            if len(self.v[d.start : d.end].split()) >= MIN_WORDS
+            and not PROCEDURAL_SENTENCE.search(self.v[d.start : d.end])
+        ]
         return sorted(kept, key=lambda d: d.start)
+
+    def _narration(self, paragraph: Paragraph, index: int, answering: Speaker) -> bool:
+        """Whether an unlabelled paragraph after a labelled answer is the story's narration
+        again ("In Lisk, the mayor's spokesman Ed Hart said ..."): it does not speak as "we"
+        or "I" outside quotations, and read as narration it reports someone named other
+        than the one answering. Its claims are kept when it is; else
+        they are undone and the paragraph goes on with the answer."""
+        if self._own_voice(paragraph):
+            return False  # "we", "I" outside quotations: the answer goes on
+        made = len(self.drafts)
+        self._paragraph(paragraph, index, None)
+        found = self.drafts[made:]
+        if any(
+            d.speaker.kind in {"person", "body"} and d.speaker.name != answering.name for d in found
+        ):
+            return True
+        del self.drafts[made:]
+        self.placed.pop(index, None)
+        return False
 
     def _first_person_outside_quotations(self) -> bool:
         """Whether the text speaks as "we" or "I" in its own voice (a statement, a speech),
         not only inside the quotations it carries (a release quoting its author)."""
-        for paragraph in self.paragraphs[1:]:
-            cursor = paragraph.start
-            for quotation in (*paragraph.quotations, None):
-                stop = quotation.open_at if quotation is not None else paragraph.end
-                if OWN_VOICE.search(self.v, cursor, stop):
-                    return True
-                cursor = quotation.close_at if quotation is not None else stop
+        return any(self._own_voice(paragraph) for paragraph in self.paragraphs[1:])
+
+    def _own_voice(self, paragraph: Paragraph) -> bool:
+        """Whether a paragraph says "we" or "I" outside its quotations."""
+        cursor = paragraph.start
+        for quotation in (*paragraph.quotations, None):
+            stop = quotation.open_at if quotation is not None else paragraph.end
+            if OWN_VOICE.search(self.v, cursor, stop):
+                return True
+            cursor = quotation.close_at if quotation is not None else stop
         return False
 
     def _paragraph(self, paragraph: Paragraph, index: int, author: Speaker | None) -> None:
@@ -179,6 +229,8 @@ class Document(Walk):
             lemma = ALL_CUES[form]
             if _NEGATED.search(self.v, max(start, m.start() - 30), m.start()):
                 continue  # "has not commented on", "declined to say": nothing reported
+            if form != lemma and _PASSIVE.search(self.v, max(start, m.start() - 30), m.start()):
+                continue  # "is expected to testify", "was told": the subject says nothing
             if lemma == "according to":
                 active = self._according_to(m, start, end, index, active) or active
                 continue
@@ -272,6 +324,14 @@ class Document(Walk):
     def _complement(self, at: int, end: int, lemma: str) -> tuple[int, bool] | None:
         """Where the reported content begins after a cue, and whether "that" introduced it."""
         v = self.v
+        probe = at
+        while not _TO_OTHERS_WORDS.match(v, probe, end):
+            adjunct = ADJUNCT.match(v, probe, end)
+            if adjunct is None or adjunct.group().lstrip(" ,").startswith("to "):
+                break
+            probe = adjunct.end()
+        else:
+            return None  # "responded on Monday to Acme's claim that ...": the claim is Acme's
         listener = listener_end(v, at, end, lemma)
         if lemma == "tell" and listener is None:
             return None  # "told lies": not a report of speech
@@ -299,6 +359,8 @@ class Document(Walk):
             return None  # nothing reported, or a quotation (read as such)
         if that is None and _NOTHING_SAID.match(v, at, end):
             return None  # "said little on Monday", "said nothing about the costs"
+        if that is None and _WHERE_ONLY.match(v, at, end):
+            return None  # "said outside the courtroom": where, not what
         if that is None and lemma in CLAUSE_ONLY_LEMMAS and not has_clause(v[at:end]):
             return None  # "announced its new season": a thing, not a proposition
         return at, that is not None
@@ -315,6 +377,8 @@ class Document(Walk):
         content_end = start + m.start()
         if m.group("np") is not None:
             named = ADVERB_TAIL.sub("", m.group("np"))
+            if _FINITE_BE.search(named.rpartition(",")[2]):
+                return  # "..., X, was convicted ... and is expected to": no speaker's tail
             speaker = self.speakers.described(named, content_end)
             if "," in named and (speaker is None or speaker.person is None):
                 # "A, B, C, the minister said": only the last part is the speaker.

@@ -337,6 +337,10 @@ NOT_A_CLAIM = re.compile(
 # Speaker labels that introduce a question or the moderator's running of the event.
 QUESTION_LABELS = words("words", "question labels")
 PROCEDURAL_LABELS = words("words", "procedural labels")
+# What runs a briefing or declines ("I'll take questions", "please ask the ministry").
+PROCEDURAL_SENTENCE = re.compile(
+    "|".join(f"(?:{p})" for p in entries("words", "procedural sentences")), re.IGNORECASE
+)
 ANSWER_LABELS = words("words", "answer labels")
 # "Key: value" lines that look like labels but are not speakers.
 NOT_SPEAKER_LABELS = words("words", "not speaker labels")
