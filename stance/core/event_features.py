@@ -53,6 +53,7 @@ _TYPES: dict[str, str] = {
     **dict.fromkeys("visit".split(), "visit"),
     **dict.fromkeys("exercises exercise drills".split(), "exercises"),
     **dict.fromkeys("election elections referendum".split(), "election"),
+    **dict.fromkeys("outage outages meltdown blackout".split(), "outage"),
 }
 _COMPATIBLE: set[frozenset[str]] = set()  # kinds that may name one event
 _DATE_WORDS = frozenset(

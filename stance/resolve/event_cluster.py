@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from functools import lru_cache
 
 from sqlite_utils import Database
 
-from stance.core.event_features import NEAR_DAYS, REFERRING_WORDS, EventFeatures
+from stance.core.event_features import NEAR_DAYS, REFERRING_WORDS, EventFeatures, features
 from stance.core.gazetteer import phrase_words
 
 MAX_NEARBY = 300
@@ -137,3 +138,52 @@ def same_in_document(mention: EventFeatures, known: EventFeatures) -> bool:
     venue_like = set(mention.proper) if len(mention.proper) == 1 else set()
     own = distinctive(mention) - distinctive(known) - venue_like
     return not own
+
+
+def own_names(names: list[str]) -> set[tuple[str, ...]]:
+    """The names of their own ("Iron Falcon", "Redmoor") that these names of an event carry:
+    their capitalised words, as `features` reads them."""
+    return {found for name in names if (found := features(name, None).proper)}
+
+
+@lru_cache(maxsize=256)
+def _spaced_words(text: str) -> str:
+    return " " + " ".join(phrase_words(text)) + " "
+
+
+def named_in(names: set[tuple[str, ...]], texts: list[str]) -> bool:
+    """Whether one of the texts names one of these names (words in a row, any case)."""
+    wanted = [" " + " ".join(name) + " " for name in names]
+    return any(w in _spaced_words(text) for text in texts for w in wanted)
+
+
+def named_across(
+    mention: EventFeatures,
+    mention_text: str,
+    mention_published: str | None,
+    known: EventFeatures,
+    known_names: Callable[[], list[str]],
+    known_texts: Callable[[], list[str]],
+    known_published: str | None,
+) -> bool:
+    """Two names of one event that share no word ("the Redmoor exercise", "the Iron Falcon
+    exercise"): the same kind, nothing that tells them apart, reported near in time, and each
+    name's article names the other's own name ("... Iron Falcon, the exercise at Redmoor ...").
+
+    A mention without a name of its own ("the drills") only needs its article to name the
+    event's. The same kind exactly (talks beside a meeting are not enough), and two names of
+    their own must each be named on the other side, so that an article that merely mentions
+    another event of the kind joins nothing. The event's names and articles are read only
+    when nothing else rules the match out (`known_names`, `known_texts`).
+    """
+    if not (mention.type and mention.type == known.type) or not compatible(mention, known):
+        return False
+    day_a = _day(mention.date) or _day(mention_published)
+    day_b = _day(known.date) or _day(known_published)
+    if day_a is not None and day_b is not None and abs((day_a - day_b).days) > NEAR_DAYS:
+        return False
+    theirs = own_names(known_names())
+    if not theirs or not named_in(theirs, [mention_text]):
+        return False
+    mine = {mention.proper} if mention.proper else set()
+    return not mine or named_in(mine, known_texts())

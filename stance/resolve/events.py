@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from stance.core.event_features import (
     DOUBTFUL,
+    NEAR_DAYS,
     SURE,
     EventFeatures,
     features,
@@ -31,7 +32,13 @@ from stance.core.event_features import (
     with_context,
 )
 from stance.resolve.entities import move_entity, moves_so_far, save_event_features
-from stance.resolve.event_cluster import nearby_sharing_words, same_in_document, shared_near
+from stance.resolve.event_cluster import (
+    MAX_NEARBY,
+    named_across,
+    nearby_sharing_words,
+    same_in_document,
+    shared_near,
+)
 from stance.resolve.judge import Deferred, Judge
 from stance.store import queries
 
@@ -172,11 +179,21 @@ def _matching_event(
         document.ids(db) if document is not None else None,
     )
     found |= set(nearby_sharing_words(db, mention.features, mention.published))
+    # Events of the same kind near in time: another name of one of them may be named in the
+    # mention's article ("named_across"); read only when the article is.
+    of_kind: set[int] = set()
+    if mention.features.type:
+        day = mention.features.date or (mention.published or "")[:10] or None
+        of_kind = set(
+            queries.events_of_kind_near(db, mention.features.type, day, NEAR_DAYS, MAX_NEARBY)
+        )
+        found |= of_kind
     found.discard(mention.entity_id)
     found -= queries.split_off(db, mention.key)
     stored = queries.stored_features_of(db, sorted(found))
     first_published = queries.first_published_of(db, sorted(found))
     scored = []
+    texts: dict[str, str] = {}  # the mention's article, read once when needed
     for candidate in sorted(found):
         known = stored.get(candidate)
         if known is not None:
@@ -196,6 +213,10 @@ def _matching_event(
                 first_published.get(candidate),
             ) or (candidate in same_document and same_in_document(mention.features, known)):
                 value = max(value, SURE)
+            elif candidate in of_kind and _named_across(
+                db, mention, (candidate, known, first_published.get(candidate)), texts
+            ):
+                value = max(value, SURE)
             scored.append((value, candidate, known))
     # The best candidates first; a doubtful one is asked about, and a "no" tries the next.
     for value, best, known in sorted(scored, key=lambda s: (-s[0], s[1]))[:3]:
@@ -210,6 +231,28 @@ def _matching_event(
         ):
             return best
     return None
+
+
+def _named_across(
+    db: Database,
+    mention: Mention,
+    event: tuple[int, EventFeatures, str | None],
+    texts: dict[str, str],
+) -> bool:
+    """`named_across` for a known `event` (id, features, first published); `texts`: the
+    mention's article once read."""
+    candidate, known, known_published = event
+    if mention.document_id not in texts:
+        texts[mention.document_id] = queries.document_text(db, mention.document_id)
+    return named_across(
+        mention.features,
+        texts[mention.document_id],
+        mention.published,
+        known,
+        lambda: queries.aliases_of(db, candidate, limit=20),
+        lambda: queries.document_texts_of_event(db, candidate),
+        known_published,
+    )
 
 
 __all__ = [

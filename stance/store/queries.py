@@ -792,6 +792,41 @@ def document_events(db: Database, document_id: str) -> set[int]:
     }
 
 
+def events_of_kind_near(
+    db: Database, kind: str, day: str | None, span_days: int, limit: int
+) -> list[int]:
+    """Events of this kind first reported within `span_days` of `day` (any, when undated),
+    newest first."""
+    where, params = "type = ?", [kind]
+    if day is not None:
+        where += (
+            " and (first_published is null or first_published between "
+            "date(?, ?) and date(?, ?) || '\uffff')"
+        )
+        params += [day, f"-{span_days} days", day, f"+{span_days} days"]
+    rows = db.execute(
+        f"select entity_id from events where {where} order by entity_id desc limit {int(limit)}",
+        params,
+    ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def document_texts_of_event(db: Database, entity_id: int, limit: int = 20) -> list[str]:
+    """The texts of the documents whose claims name this event (a few)."""
+    rows = db.execute(
+        "select d.text from documents d where d.id in (select c.document_id from claims c "
+        "join claim_targets t on t.claim_id = c.id where t.entity_id = ?) "
+        f"limit {int(limit)}",
+        [entity_id],
+    ).fetchall()
+    return [str(r[0] or "") for r in rows]
+
+
+def document_text(db: Database, document_id: str) -> str:
+    row = db.execute("select text from documents where id = ?", [document_id]).fetchone()
+    return str(row[0] or "") if row else ""
+
+
 def events_among(db: Database, ids: list[int]) -> set[int]:
     """Those of these entities that are events."""
     found: set[int] = set()

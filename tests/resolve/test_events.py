@@ -405,3 +405,100 @@ def test_no_model_request_runs_while_the_write_lock_is_held(
         assert event_count(store) == 1
         assert store.db["unresolved_runs"].count == 0
     assert lock_free and all(lock_free)
+
+
+# Invented: one naval exercise that one outlet names by its code name and another by its
+# base, and another exercise of the same kind a month later.
+HERON_RELEASE = (
+    "The Navy said Operation Grey Heron began today at the Pellworth naval base. Admiral Ona "
+    "Falk said the Grey Heron exercise is purely defensive."
+)
+HERON_WIRE = (
+    "Sailors gathered at Pellworth as Grey Heron got under way. Minister Tavi Roon said the "
+    "Pellworth exercise is a provocation."
+)
+HERON_FOLLOW_UP = (
+    "Admiral Ona Falk said the drills went well and the Pellworth exercise taught the crews a lot."
+)
+OTHER_SAME_WEEK = (
+    "While Grey Heron went on, Minister Tavi Roon said the Sandmere exercise on land is a "
+    "provocation too."
+)
+LATER_EXERCISE = (
+    "A month after Grey Heron at Pellworth, Minister Tavi Roon said the Calloway exercise is "
+    "another provocation. Admiral Ona Falk said the drills are routine."
+)
+
+
+def test_two_outlets_names_of_one_exercise_are_one_event_and_a_later_one_stays_apart(store):
+    save(
+        store,
+        HERON_RELEASE,
+        "2031-05-05",
+        [
+            said(
+                "Ona Falk",
+                "the Grey Heron exercise is purely defensive",
+                ("the Grey Heron exercise", "event", "support"),
+            )
+        ],
+    )
+    save(
+        store,
+        HERON_WIRE,
+        "2031-05-06",
+        [
+            said(
+                "Tavi Roon",
+                "the Pellworth exercise is a provocation",
+                ("the Pellworth exercise", "event", "oppose"),
+            )
+        ],
+    )
+    save(
+        store,
+        HERON_FOLLOW_UP,
+        "2031-05-07",
+        [
+            said(
+                "Ona Falk",
+                "the drills went well",
+                ("the drills", "event", "support"),
+            )
+        ],
+    )
+    save(
+        store,
+        OTHER_SAME_WEEK,
+        "2031-05-08",
+        [
+            said(
+                "Tavi Roon",
+                "the Sandmere exercise on land is a provocation too",
+                ("the Sandmere exercise", "event", "oppose"),
+            )
+        ],
+    )
+    save(
+        store,
+        LATER_EXERCISE,
+        "2031-06-09",
+        [
+            said(
+                "Tavi Roon",
+                "the Calloway exercise is another provocation",
+                ("the Calloway exercise", "event", "oppose"),
+            ),
+            said("Ona Falk", "the drills are routine", ("the drills", "event", "support")),
+        ],
+    )
+    found = events(store)
+    # The follow-up names the Pellworth exercise: its "drills" are that event too. The
+    # Sandmere exercise of the same week is another one: its article names Grey Heron, but
+    # no article of Grey Heron names Sandmere. A month later, the Calloway exercise and its
+    # drills are another one, although their article names Grey Heron and Pellworth.
+    assert sorted(found.values(), key=len) == [
+        {"the Sandmere exercise"},
+        {"the Calloway exercise", "the drills"},
+        {"the Grey Heron exercise", "the Pellworth exercise", "the drills"},
+    ]
