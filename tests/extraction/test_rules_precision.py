@@ -211,3 +211,28 @@ def test_what_a_speaker_responds_to_is_not_the_speakers_claim() -> None:
         "crash was caused by Harlow's own drivers.\n"
     )
     assert all_claims(text) == []
+
+
+def test_a_statement_under_a_long_heading_is_its_authors() -> None:
+    # Ministries head statements with the whole occasion: the author is the name before
+    # "in connection with", however long the heading runs.
+    text = (
+        "Statement by the Ministry of Foreign Affairs of the Republic of Dalmora in connection "
+        "with the meeting of the ministers of Ostrel, Varn and the Northern Compact to be held "
+        "in Caskell on 3 February 2027 on the future of the river ports\n\n"
+        "No: 17/27\n\n"
+        "We consider the planned meeting an attempt to decide the future of the river without "
+        "the countries that live on it.\n\n"
+        "Dalmora has always supported trade on the river.\n"
+    )
+    assert kept(text) == [
+        (
+            "Ministry of Foreign Affairs of the Republic of Dalmora",
+            "We consider the planned meeting an attempt to decide the future of the river "
+            "without the countries that live on it",
+        ),
+        (
+            "Ministry of Foreign Affairs of the Republic of Dalmora",
+            "Dalmora has always supported trade on the river",
+        ),
+    ]

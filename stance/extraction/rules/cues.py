@@ -145,9 +145,11 @@ LABEL = re.compile(
     + r"][\w.'’-]*)"
     r"{0,5})\s*:(?:\s+|$)"
 )
+# A heading may run on with the whole occasion ("... in connection with the meeting of ...
+# to be held in ... on ..."): STATEMENT_TAIL trims it to the author.
 STATEMENT = re.compile(
     r"^(?:title:\s*)?(?:(?:joint\s+)?(?:press\s+)?(?:statement|address|speech|remarks|message"
-    r"|declaration|readout)\s+(?:by|from|of)\s+(?P<who>[^\n]{3,160})"
+    r"|declaration|readout)\s+(?:by|from|of)\s+(?P<who>[^\n]{3,400})"
     r"|(?P<owner>[A-Z][^\n:]{1,60}?)(?:['’]s)?\s+(?:[Ss]tatement|STATEMENT)\s+(?:on|regarding|about"
     r"|concerning|in\s+response\s+to|following)\b[^\n]*)$",
     re.IGNORECASE | re.MULTILINE,

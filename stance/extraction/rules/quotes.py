@@ -294,7 +294,8 @@ class Walk:
         person = self.mentions.person_of(named.group()) if named else None
         if person is not None:  # "the Spokesperson for Trade Policy Ana Lenz": Ana Lenz
             return Speaker(person.name, who, person, "person")
-        phrase = classify(who) or NounPhrase("proper", who)
+        # A name too long for a speaker phrase is still the author's, without its article.
+        phrase = classify(who) or NounPhrase("proper", re.sub(r"^the\s+", "", who, flags=re.I))
         return self.speakers.resolve(phrase, at)
 
     # Bookkeeping ----------------------------------------------------------------------------
