@@ -14,6 +14,15 @@ from typing import Literal, Protocol
 from stance.core.errors import UsageError
 from stance.core.models import Extraction
 
+NO_API_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
+
+
+def redact_key(message: str, api_key: str | None) -> str:
+    """`message` with the API key masked: a server may echo it in an error."""
+    if api_key and api_key != NO_API_KEY and len(api_key) >= 4:
+        message = message.replace(api_key, "***")
+    return message
+
 Backend = Literal["auto", "llm", "rules"]
 Mode = Literal["tools", "json", "md_json", "json_schema"]
 BACKENDS: tuple[str, ...] = ("auto", "llm", "rules")

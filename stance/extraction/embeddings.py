@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from stance.core.errors import ModelError
+from stance.extraction.config import NO_API_KEY, redact_key
 
 if TYPE_CHECKING:
     import openai
 
-NO_API_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
 BATCH = 128  # texts per request
 
 
@@ -121,9 +121,7 @@ class Embedder:
             )
         else:
             message = f"the embedding server at {url} sent an answer that cannot be read"
-        if self._api_key != NO_API_KEY and len(self._api_key) >= 4:
-            message = message.replace(self._api_key, "***")
-        return ModelError(message)
+        return ModelError(redact_key(message, self._api_key))
 
 
 def make_embedder(config: EmbeddingConfig) -> Embedder | None:

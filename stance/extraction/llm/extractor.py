@@ -58,7 +58,7 @@ from stance.core.models import (
 )
 from stance.extraction.check import Excess, bound_answer, check_claims, quote_too_long
 from stance.extraction.chunk import DEFAULT_CHUNK_CHARS, Chunk, merge_edge_duplicates, split_text
-from stance.extraction.config import MODES, ExtractorConfig
+from stance.extraction.config import MODES, NO_API_KEY, ExtractorConfig, redact_key
 from stance.extraction.ground import NormalizedText, align
 from stance.extraction.llm.answer import (
     RepairedClaim,
@@ -84,7 +84,6 @@ logger = logging.getLogger(__name__)
 logging.getLogger("instructor").addHandler(logging.NullHandler())
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
-NO_API_KEY = "not-needed"  # local servers (Ollama, vLLM, llama.cpp) take any key
 OLLAMA_PORT = 11434
 # For the resolution pass's judge, which asks through instructor.
 INSTRUCTOR_MODES: dict[str, instructor.Mode] = {
@@ -959,9 +958,7 @@ class LLMExtractor:
         )
 
     def _redact(self, message: str) -> str:
-        if self._api_key and self._api_key != NO_API_KEY and len(self._api_key) >= 4:
-            message = message.replace(self._api_key, "***")
-        return message
+        return redact_key(message, self._api_key)
 
 
 def _count(number: int, what: str) -> str:
