@@ -65,8 +65,11 @@ class NormalizedText:
         # Run by run of letters and digits (`[^\W_]` is exactly `str.isalnum`), not character
         # by character: a plain-ASCII run is lowered and numbered whole. Other runs go
         # character by character, as lowering a whole word may differ ("Σ" at a word's end).
-        chars: list[str] = []
         offsets = array("i" if len(text) < 2**31 else "q")
+        if text.isascii():  # one character for one, lowered alike: the loops below in C
+            offsets.extend(compress(range(len(text)), map(str.isalnum, text)))
+            return cls("".join(compress(text, map(str.isalnum, text))).lower(), offsets)
+        chars: list[str] = []
         for run in _ALNUM_RUN.finditer(text):
             word, start = run.group(), run.start()
             if word.isascii():

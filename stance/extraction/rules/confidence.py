@@ -38,12 +38,15 @@ def reads_as_english(text: str) -> bool:
     """Whether a text is (mostly) English: Latin letters, and English function words among
     its words."""
     sample = text[:_SAMPLE]
-    letters = [c for c in sample if c.isalpha()]
-    if not letters:
+    if not sample.isascii():  # an ASCII text's letters are all Latin: nothing to count
+        letters = [c for c in sample if c.isalpha()]
+        if not letters:
+            return True
+        latin = sum(1 for c in letters if c < "\u0250")
+        if latin / len(letters) < 0.7:
+            return False
+    elif not any(map(str.isalpha, sample)):
         return True
-    latin = sum(1 for c in letters if c < "\u0250")
-    if latin / len(letters) < 0.7:
-        return False
     tokens = [w.lower() for w in _WORD.findall(sample)]
     if len(tokens) < _MIN_WORDS:
         return True

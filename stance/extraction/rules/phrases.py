@@ -162,6 +162,10 @@ PARTITIVE = re.compile(
 )
 
 
+# Cached: the same runs of tokens are classified again and again (every prefix or suffix of
+# every clause, in the walk and in subject tracking); the answer depends on the text alone
+# and a NounPhrase is frozen.
+@lru_cache(maxsize=65_536)
 def classify(text: str) -> NounPhrase | None:
     """What kind of speaker mention `text` is, or None when it cannot be a speaker."""
     text = text.strip()
