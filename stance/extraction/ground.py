@@ -66,9 +66,13 @@ class NormalizedText:
         # by character: a plain-ASCII run is lowered and numbered whole. Other runs go
         # character by character, as lowering a whole word may differ ("Σ" at a word's end).
         offsets = array("i" if len(text) < 2**31 else "q")
-        if text.isascii():  # one character for one, lowered alike: the loops below in C
+        # Whole text at once, the loops in C, when lowering keeps one character for one and
+        # no final sigma can lower differently in context than alone.
+        kept = "".join(compress(text, map(str.isalnum, text)))
+        lowered = kept.lower()
+        if len(lowered) == len(kept) and "Σ" not in kept:
             offsets.extend(compress(range(len(text)), map(str.isalnum, text)))
-            return cls("".join(compress(text, map(str.isalnum, text))).lower(), offsets)
+            return cls(lowered, offsets)
         chars: list[str] = []
         for run in _ALNUM_RUN.finditer(text):
             word, start = run.group(), run.start()

@@ -22,6 +22,7 @@ NOT_ENGLISH = "the offline extractor reads English; use a model"
 
 _ENGLISH_FUNCTION_WORDS = words("words", "english function words")
 _WORD = re.compile(r"[^\W\d_]+")
+_BEYOND_LATIN = re.compile("[^\x00-\u024f]")
 _SAMPLE = 20_000  # characters read to decide; a text does not change language midway
 _MIN_WORDS = 12  # fewer words than this: too little to tell, read as English
 
@@ -38,15 +39,14 @@ def reads_as_english(text: str) -> bool:
     """Whether a text is (mostly) English: Latin letters, and English function words among
     its words."""
     sample = text[:_SAMPLE]
-    if not sample.isascii():  # an ASCII text's letters are all Latin: nothing to count
-        letters = [c for c in sample if c.isalpha()]
-        if not letters:
-            return True
-        latin = sum(1 for c in letters if c < "\u0250")
-        if latin / len(letters) < 0.7:
-            return False
-    elif not any(map(str.isalpha, sample)):
+    # Counted in C: every letter, then the few beyond Latin (curly quotes and dashes are not
+    # letters, so an English text has next to none).
+    letters = sum(map(str.isalpha, sample))
+    if not letters:
         return True
+    latin = letters - sum(map(str.isalpha, _BEYOND_LATIN.findall(sample)))
+    if latin / letters < 0.7:
+        return False
     tokens = [w.lower() for w in _WORD.findall(sample)]
     if len(tokens) < _MIN_WORDS:
         return True
