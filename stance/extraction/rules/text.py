@@ -42,6 +42,9 @@ _THE_GLUE = re.compile(r"\bthe(?=[a-z]{4,}\b)([a-z]+)")
 _THAT_GLUE = re.compile(r"\bthat(?=[a-z]{3,}\b)([a-z]+)")
 _CUE_FORMS = sorted({*CUE_PAST, *CUE_PRESENT, *CUE_PARTICIPLE}, key=len, reverse=True)
 _CUE_THAT_GLUE = re.compile(r"\b(?:" + "|".join(map(re.escape, _CUE_FORMS)) + r")(?=that\b)")
+# Every cue form ends in a letter: without a "that" run into a word, the long alternation
+# above cannot match and is not run (it costs more than all the other glue patterns).
+_GLUED_THAT = re.compile(r"(?<=\w)that\b")
 _POSSESSIVE_GLUE = re.compile(r"(?<=[A-Za-z]['’]s)(?=[a-z]{3,})")  # "Latvia'sarming"
 _SENTENCE_GLUE = re.compile(r"(?<=[a-z]{2}[.!?])(?=[A-Z][a-z])")
 _MONTH_DAY_GLUE = re.compile(r"\b(?:" + "|".join(MONTHS) + r")(?=\d)")
@@ -93,7 +96,8 @@ def _split_points(source: str) -> set[int]:
     for m in _THAT_GLUE.finditer(source):  # "thatsuch"
         if m.group(0) not in _THAT_WORDS:
             points.add(m.start(1))
-    for pattern in (_CUE_THAT_GLUE, _MONTH_DAY_GLUE, _EVENT_GLUE):  # "April5", ...
+    glue = (_CUE_THAT_GLUE,) if _GLUED_THAT.search(source) else ()
+    for pattern in (*glue, _MONTH_DAY_GLUE, _EVENT_GLUE):  # "April5", ...
         for m in pattern.finditer(source):
             points.add(m.end())
     for pattern in (_SENTENCE_GLUE, _POSSESSIVE_GLUE):  # "Ravel.The", "Latvia'sarming"
