@@ -12,6 +12,7 @@ speakers.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from stance.extraction.rules.lexicon import words
 
@@ -29,6 +30,8 @@ _GREETING = re.compile(
 _ENDS_SENTENCE = re.compile(r"[.!?][\"'”’)]*\s*$")
 
 
+# Cached (pure functions of a line): the mentions ask again for every name of one line.
+@lru_cache(maxsize=256)
 def is_furniture(line: str) -> bool:
     """A line that carries no claim: tags, credits, bylines, links, release boilerplate,
     date lines, greetings, a page's section names ("Newsroom | Company News")."""
@@ -45,6 +48,7 @@ def is_furniture(line: str) -> bool:
     return bool(_DATE_ONLY.match(text) or _GREETING.match(text))
 
 
+@lru_cache(maxsize=256)
 def is_headline(line: str) -> bool:
     """A title, kicker or subheading: no sentence end, and (short or in title case)."""
     text = line.strip()
