@@ -26,6 +26,7 @@ BENCHMARKS = (
     "batch",
     "datasets",
     "offline",
+    "extract_speed",
 )
 
 
