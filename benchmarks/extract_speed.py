@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from benchmarks.common import ROOT
+from stance.evaluate import load_gold
 from stance.extraction.rules import layout
 from stance.extraction.rules.phrases import classify
 from stance.extraction.rules.pipeline import RulesExtractor
@@ -37,12 +38,8 @@ SYNTHETIC_CHECKED = 300
 def _documents() -> Iterator[tuple[str, str, str | None]]:
     """(name, text, published) of every text the check covers."""
     for name in FIXTURE_SETS:
-        for path in sorted((ROOT / "fixtures" / name).glob("*.jsonl")):
-            lines = path.read_text(encoding="utf-8").splitlines()
-            for number, line in enumerate(lines):
-                if line.strip():
-                    row = json.loads(line)
-                    yield f"{name}/{path.stem}/{number}", row["text"], row.get("published")
+        for doc in load_gold([ROOT / "fixtures" / name]):
+            yield f"{name}/{doc.id}", doc.text, doc.published
     for article in synthetic_articles(SYNTHETIC_CHECKED):
         yield f"synthetic/{article.name}", article.text, None
 

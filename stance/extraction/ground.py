@@ -68,10 +68,11 @@ class NormalizedText:
         offsets = array("i" if len(text) < 2**31 else "q")
         # Whole text at once, the loops in C, when lowering keeps one character for one and
         # no final sigma can lower differently in context than alone.
-        kept = "".join(compress(text, map(str.isalnum, text)))
+        alnum = bytes(map(str.isalnum, text))
+        kept = "".join(compress(text, alnum))
         lowered = kept.lower()
         if len(lowered) == len(kept) and "Σ" not in kept:
-            offsets.extend(compress(range(len(text)), map(str.isalnum, text)))
+            offsets.extend(compress(range(len(text)), alnum))
             return cls(lowered, offsets)
         chars: list[str] = []
         for run in _ALNUM_RUN.finditer(text):
